@@ -1,0 +1,37 @@
+"""Paths and defaults, in one place. Nothing else in the package hard-codes them."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+RESOURCES = PACKAGE_DIR / "resources"
+
+#: Project root: the folder holding data/ and reports/. Override with ANALYSIS_ROOT.
+ROOT = Path(os.environ.get("ANALYSIS_ROOT", PACKAGE_DIR.parent)).resolve()
+RAW_DIR = ROOT / "data" / "raw"
+PROCESSED_DIR = ROOT / "data" / "processed"
+REPORTS_DIR = ROOT / "reports"
+FIGURES_DIR = REPORTS_DIR / "figures"
+CACHE_DIR = ROOT / ".cache"
+RAW_MANIFEST = RAW_DIR / "manifest.csv"
+
+#: Shared development data beside the project (seeds, extras, gold); may be absent.
+SHARED_DIR = Path(os.environ.get("ANALYSIS_SHARED", ROOT.parent / "shared")).resolve()
+
+# Resource files (domain knowledge as data).
+CODEBOOK = RESOURCES / "codebook.yaml"
+REGIONS = RESOURCES / "regions.csv"
+GOV_TERMS = RESOURCES / "gov_terms.txt"
+BOILERPLATE_STOPWORDS = RESOURCES / "boilerplate_stopwords.txt"
+INGEST_PATTERNS = RESOURCES / "ingest_patterns.yaml"
+UNIT_RENAMES = RESOURCES / "unit_renames.csv"
+
+#: File types the readers accept.
+RAW_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
+#: Largest raw file the readers accept, in bytes.
+MAX_RAW_BYTES = 50 * 1024 * 1024
+
+SEED = 20240601
+BOOTSTRAP_REPLICATES = 2000
+LANG = "zh"

@@ -1,0 +1,85 @@
+"""Regenerate analysis/resources/regions.csv from cpca's administrative-division table.
+
+The region table is data a researcher extends by hand (new zones, renamed districts);
+this script only seeds it. Rows in EXTRA_ROWS are kept, and any row already in the
+table that cpca does not know (added by a researcher) is preserved.
+
+    .venv/bin/python scripts/make_region_table.py
+"""
+from __future__ import annotations
+
+import csv
+import sys
+from importlib import resources
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[1] / "analysis" / "resources" / "regions.csv"
+FIELDS = ["name", "adcode", "level", "parent", "province", "aliases", "abbr", "notes"]
+MUNICIPALITIES = {"11", "12", "31", "50"}
+#: cpca rows that are groupings, not governments.
+PSEUDO = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+#: Province abbreviations as used in document numbers (浙政办发, 鲁政办发 ...).
+ABBR = {
+    "北京市": "京", "天津市": "津", "河北省": "冀", "山西省": "晋", "内蒙古自治区": "内蒙古;蒙",
+    "辽宁省": "辽", "吉林省": "吉", "黑龙江省": "黑", "上海市": "沪", "江苏省": "苏", "浙江省": "浙",
+    "安徽省": "皖", "福建省": "闽", "江西省": "赣", "山东省": "鲁", "河南省": "豫", "湖北省": "鄂",
+    "湖南省": "湘", "广东省": "粤", "广西壮族自治区": "桂", "海南省": "琼", "重庆市": "渝",
+    "四川省": "川", "贵州省": "黔", "云南省": "云", "西藏自治区": "藏", "陕西省": "陕", "甘肃省": "甘",
+    "青海省": "青", "宁夏回族自治区": "宁", "新疆维吾尔自治区": "新",
+}
+SHORT = {"内蒙古自治区": "内蒙古", "广西壮族自治区": "广西", "西藏自治区": "西藏",
+         "宁夏回族自治区": "宁夏", "新疆维吾尔自治区": "新疆"}
+EXTRA_ROWS = [
+    {"name": "国务院", "adcode": "000000", "level": "national", "parent": "", "province": "",
+     "aliases": "国务院办公厅;全国", "abbr": "国", "notes": "central government"},
+    {"name": "平潭综合实验区", "adcode": "350128", "level": "county", "parent": "福州市",
+     "province": "福建省", "aliases": "平潭;平潭县;岚", "abbr": "岚",
+     "notes": "comprehensive experimental zone administering 平潭县; added by hand"},
+]
+
+
+def short_name(name: str, level: str) -> str:
+    if name in SHORT:
+        return SHORT[name]
+    if level in ("province", "city") and len(name) >= 3 and name[-1] in "省市":
+        return name[:-1]
+    return ""
+
+
+def main() -> None:
+    src = resources.files("cpca.resources").joinpath("adcodes.csv")
+    with src.open(encoding="utf-8") as fh:
+        records = {r["adcode"][:6]: r["name"] for r in csv.DictReader(fh) if r["name"] not in PSEUDO}
+    rows = []
+    for code, name in sorted(records.items()):
+        pp, cc = code[:2], code[2:4]
+        province = records.get(pp + "0000", "")
+        if code.endswith("0000"):
+            level, parent = "province", ""
+        elif code.endswith("00"):
+            level, parent = "city", ""
+        else:
+            level = "district" if name.endswith("区") else "county"
+            parent = records.get(pp + cc + "00", province if pp in MUNICIPALITIES else "")
+        rows.append({"name": name, "adcode": code, "level": level, "parent": parent,
+                     "province": province, "aliases": short_name(name, level),
+                     "abbr": ABBR.get(name, "") if level == "province" else "", "notes": ""})
+    known = {(r["name"], r["parent"]) for r in rows}
+    if OUT.exists():
+        with OUT.open(encoding="utf-8") as fh:
+            kept = [r for r in csv.DictReader(fh) if (r["name"], r["parent"]) not in known]
+    else:
+        kept = []
+    by_name = {(r["name"], r["parent"]) for r in kept}
+    kept += [r for r in EXTRA_ROWS if (r["name"], r["parent"]) not in by_name]
+    rows += kept
+    rows.sort(key=lambda r: (r["adcode"], r["name"]))
+    with OUT.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, FIELDS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    print(f"wrote {len(rows)} regions to {OUT}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
