@@ -1,0 +1,66 @@
+"""Documents a plan cites: 《title》 with its 文号, or a bare 文号 with the title before it."""
+from __future__ import annotations
+
+import re
+
+from .metadata import normalize_doc_number
+from .patterns import Patterns
+
+_TITLE = re.compile(r"《([^《》]{2,120})》")
+_AFTER = re.compile(r"^\s*[(（]\s*([^()（）]{4,40}?号)")
+#: Numbers whose brackets were lost in PDF extraction: 国办发 2018 23 号, 国办发 201797 号.
+_LOSSY = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{1,9}[发函字办])\s*((?:19|20)\d{2})\s*(\d{1,4})\s*号")
+_BARE_TITLE = re.compile(r"([\u4e00-\u9fff]{2,30}?关于[^，,。；;、:：（()《》]{2,80}?(?:通知|意见|办法|规定|方案|要点|决定|函))\s*$")
+_YEAR_IN_NUMBER = re.compile(r"〔((?:19|20)\d{2})〕")
+
+
+def _year(number: str | None, title: str | None) -> int | None:
+    if number:
+        m = _YEAR_IN_NUMBER.search(number)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def find_citations(text: str, patterns: Patterns) -> list[dict]:
+    """Cited documents in order of first mention: title, doc_number (〔〕), year, position."""
+    found: list[dict] = []
+    seen: set[str] = set()
+    taken: list[tuple[int, int]] = []
+
+    def add(title, number, pos):
+        title = re.sub(r"\s+", "", title) if title else None
+        title = title.replace("<", "《").replace(">", "》") if title else None
+        key = number or title
+        if key in seen:
+            if number and title:
+                for c in found:
+                    if c["doc_number"] == number and not c["title"]:
+                        c["title"] = title
+            return
+        seen.add(key)
+        found.append({"title": title, "doc_number": number, "year": _year(number, title), "position": pos})
+
+    for m in _TITLE.finditer(text):
+        number = None
+        after = _AFTER.match(text[m.end(): m.end() + 60])
+        if after:
+            nm = patterns.doc_number.search(after.group(1))
+            lossy = _LOSSY.search(after.group(1))
+            if nm:
+                number = normalize_doc_number(nm.group(0))
+            elif lossy:
+                number = f"{lossy.group(1)}〔{lossy.group(2)}〕{lossy.group(3)}号"
+            if number:
+                taken.append((m.end(), m.end() + after.end()))
+        add(m.group(1), number, m.start())
+    numbers = [(m.start(), m.end(), normalize_doc_number(m.group(0))) for m in patterns.doc_number.finditer(text)]
+    numbers += [(m.start(), m.end(), f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号") for m in _LOSSY.finditer(text)]
+    for start, end, number in sorted(numbers):
+        if any(a <= start < b for a, b in taken):
+            continue
+        before = text[max(0, start - 140): start].rstrip(" （(")
+        tm = _BARE_TITLE.search(before)
+        add(tm.group(1) if tm else None, number, start)
+    found.sort(key=lambda c: c["position"])
+    return found

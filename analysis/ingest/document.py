@@ -1,0 +1,367 @@
+"""Text of one plan → a Document: metadata, tasks, cited documents, annex rows, warnings.
+
+`parse_text` is pure (text in, Document out); `parse_file` adds reading and hashing.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..readers import ReadError, read_bytes
+from . import layout
+from .citations import find_citations
+from .metadata import DATE_LINE, SIGNATURE, cited_year, extract_metadata, title_year
+from .normalize import normalize
+from .numbering import MARKER, Node, build_tree, candidates, select, walk
+from .patterns import Patterns, load_patterns
+from .regions import region_table
+from .tables import link_annex, parse_annex, split_cell_row, split_flat_row
+from .units import Marker, UnitParser
+
+PARSER_VERSION = "1.0"
+_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])[ \t]+|[ \t]+(?=[^\x00-\x7f])")
+_TERMINAL = re.compile(
+    r"\n[ \t]*附\s*件\s*[0-9一二三四五六七八九]?\s*(?:[:：]|\n|$|[ \t])"
+    r"|(?<=[\s。])附件\s*[0-9一二三]?\s*[:：]"
+    r"|\n[ \t]*(?:抄送|抄报|主送|印发机关)[:：]"
+)
+_TITLE_SENTENCE = re.compile(r"^([^。，,；;：:！？\n]{2,40})。")
+
+
+@dataclass
+class Task:
+    path: str
+    heading: str
+    text: str
+    lead_units: list[str] = field(default_factory=list)
+    cooperating_units: list[str] = field(default_factory=list)
+    deadline: str | None = None
+    annex_rows: list[int] = field(default_factory=list)
+    #: The text without its responsibility notes: what is segmented and classified.
+    content: str = ""
+    layout: str = "prose"  # prose | table
+
+
+@dataclass
+class Document:
+    source: str
+    sha256: str | None = None
+    region: str | None = None
+    parent: str | None = None
+    province: str | None = None
+    level: str | None = None
+    adcode: str | None = None
+    region_in_table: bool = False
+    plan_year: int | None = None
+    plan_year_evidence: str | None = None
+    title: str | None = None
+    notice_title: str | None = None
+    issuer: str | None = None
+    published: str | None = None
+    doc_number: str | None = None
+    is_plan: bool = True
+    is_partial: bool = False
+    kind: str | None = None
+    encoding: str | None = None
+    n_chars: int = 0
+    parser_version: str = PARSER_VERSION
+    warnings: list[str] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    citations: list[dict] = field(default_factory=list)
+    annex: list[dict] = field(default_factory=list)
+    failed: bool = False
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def tidy(text: str) -> str:
+    """Join lines and drop spaces next to Chinese characters (extraction spacing); keep Latin spacing."""
+    text = re.sub(r"\s*\n\s*", "", text.strip())
+    text = _CJK_SPACE.sub("", text)
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+def _heading(content: str) -> str:
+    """The item's title: a first line without a full stop, or a short first sentence."""
+    first, _, rest = content.strip().partition("\n")
+    if rest.strip() and "。" not in first and len(tidy(first)) <= 60:
+        return tidy(first).rstrip("：:")
+    m = _TITLE_SENTENCE.match(tidy(content))
+    return m.group(1) if m else ""
+
+
+def _segment_heading(segment: str) -> str:
+    """A split-off segment's own title phrase, if it opens with one."""
+    m = _TITLE_SENTENCE.match(segment)
+    return m.group(1) if m and len(m.group(1)) <= 30 else ""
+
+
+class PlanParser:
+    """Turns the text of one raw file into a Document."""
+
+    def __init__(self, patterns: Patterns | None = None):
+        self.p = patterns or load_patterns()
+        self.units = UnitParser(self.p)
+        self.regions = region_table()
+
+    # ------------------------------------------------------------------ body location
+    def _body_start(self, lines: list[str], title: str | None, signature_lines: list[int]) -> tuple[int, int]:
+        """(line index, column) where the plan proper starts: after its own title line."""
+        first_marker = next((i for i, line in enumerate(lines) if re.match(r"\s*(?:一\s?[、.．]|[(（]一[)）])", line)),
+                            len(lines))
+        if title:
+            compact = re.sub(r"\s", "", title)
+            hits = [i for i, line in enumerate(lines[: first_marker + 1]) if compact in re.sub(r"\s", "", line)]
+            if hits:
+                i = hits[-1]
+                line = lines[i]
+                pos = line.find(title)
+                if pos >= 0 and line[pos + len(title):].strip():
+                    return i, pos + len(title)
+                return i + 1, 0
+        before = [i for i in signature_lines if i < first_marker]
+        return (before[-1] + 1, 0) if before else (0, 0)
+
+    def _terminal(self, body: str, after: int) -> int:
+        """Where the plan's text ends: annex, signature or document footer after the first task."""
+        ends = [len(body)]
+        for rx in (_TERMINAL, SIGNATURE):
+            m = rx.search(body, after)
+            if m:
+                ends.append(m.start())
+        for m in re.finditer(r"\n", body[after:]):
+            line_end = body.find("\n", after + m.end())
+            line = body[after + m.end(): line_end if line_end >= 0 else len(body)]
+            if DATE_LINE.match(line):
+                ends.append(after + m.start())
+                break
+        return min(ends)
+
+    # ------------------------------------------------------------------ tasks
+    def _is_preamble(self, node: Node, body: str) -> bool:
+        while node is not None:
+            head = tidy(body[node.marker.end: node.content_end])[:20]
+            if head.startswith(self.p.non_task_sections):
+                return True
+            node = node.parent
+        return False
+
+    def _split_by_markers(self, content: str) -> list[tuple[str, Marker | None]]:
+        """Segments of a task's text, each closed by its own responsibility marker."""
+        markers = self.units.find(content)
+        segments, pos = [], 0
+        for m in markers:
+            segments.append((content[pos: m.end], m))
+            pos = m.end
+        tail = content[pos:]
+        if tidy(tail):
+            if segments and len(tidy(tail)) < 15:
+                text, m = segments[-1]
+                segments[-1] = (text + tail, m)
+            else:
+                segments.append((tail, None))
+        return segments
+
+    def _tasks_from(self, path: str, content: str, columns: list[str] | None) -> list[Task]:
+        if columns:
+            return [self._table_task(path, content, columns)]
+        heading = _heading(content)
+        segments = self._split_by_markers(content)
+        tasks = []
+        for k, (segment, marker) in enumerate(segments):
+            text = tidy(segment)
+            suffix = f"/{chr(ord('a') + k)}" if len(segments) > 1 else ""
+            own = _segment_heading(text) if k else heading
+            if k == 0 and len(segments) > 1:
+                sub = _TITLE_SENTENCE.match(text[len(heading) + 1:] if heading and text.startswith(heading) else "")
+                later = any(_segment_heading(tidy(s)) for s, _ in segments[1:])
+                if sub and later and len(sub.group(1)) <= 30:
+                    own = sub.group(1)
+            clean = text
+            if marker is not None:
+                clean = tidy(segment[: marker.start - (0 if k == 0 else 0)]) if False else tidy(
+                    segment.replace(content[marker.start: marker.end], "", 1) if False else segment)
+            task = Task(path + suffix, own, text, layout="prose")
+            if marker is not None:
+                task.lead_units, task.cooperating_units = marker.lead, marker.cooperating
+                task.deadline = marker.deadline
+            task.content = self._strip_markers(text)
+            if task.deadline is None:
+                task.deadline = self.units.deadlines_in(task.content)
+            tasks.append(task)
+        return tasks
+
+    def _strip_markers(self, text: str) -> str:
+        out, pos = [], 0
+        for m in self.units.find(text):
+            out.append(text[pos: m.start])
+            pos = m.end
+        out.append(text[pos:])
+        return "".join(out).strip()
+
+    def _table_task(self, path: str, content: str, columns: list[str]) -> Task:
+        cells = [c for c in content.strip().split("\t")]
+        row = split_cell_row(cells, columns) if len(cells) >= 3 else split_flat_row(tidy(content), columns)
+        task_text = tidy(row["task"])
+        requirement = tidy(row["requirement"])
+        text = tidy(content.replace("\t", " "))
+        task = Task(path, task_text.rstrip("。"), text, row["lead"], row["cooperating"], row.get("deadline"),
+                    layout="table")
+        task.content = "。".join(x.rstrip("。") for x in (task_text, requirement) if x) + "。"
+        if task.deadline is None:
+            task.deadline = self.units.deadlines_in(task.content)
+        return task
+
+    def segment(self, body: str, warnings: list[str]) -> tuple[list[Task], int]:
+        """Tasks of the plan body and where the body ends."""
+        cands = candidates(body)
+        first = select(cands, [], body)
+        end = self._terminal(body, first[0].end if first else 0)
+        markers = select([c for c in cands if c.end <= end], warnings, body)
+        columns = layout.table_columns(body[:end]) if markers else None
+        roots = build_tree(markers, end)
+        tasks: list[Task] = []
+        for node in walk(roots):
+            if self._is_preamble(node, body):
+                continue
+            path = "/".join(node.path)
+            content = body[node.marker.end: node.content_end]
+            if node.is_leaf:
+                tasks += self._tasks_from(path, content, columns)
+            elif not columns and self.units.find(tidy(content)):
+                tasks += [t for t in self._tasks_from(path, content, None) if t.lead_units or t.cooperating_units]
+        if not markers:
+            warnings.append("no numbered items found")
+            for k, para in enumerate(p for p in body[:end].split("\n") if tidy(p)):
+                if self.units.find(tidy(para)):
+                    tasks += self._tasks_from(str(k + 1), para, None)
+        return tasks, end
+
+    # ------------------------------------------------------------------ document
+    def parse_text(self, text: str, source: str = "", kind: str = "txt", warnings: tuple[str, ...] = ()) -> Document:
+        doc = Document(source=source, kind=kind, warnings=list(warnings))
+        text, notes = normalize(text)
+        doc.warnings += notes
+        text, undone = layout.undo_line_index(text)
+        if undone:
+            doc.warnings.append("removed line-index prefixes (N、) left by a converter")
+        text, pages = layout.remove_page_numbers(text)
+        if pages:
+            doc.warnings.append(f"removed {len(pages)} page numbers inside the text")
+        text = layout.break_table_headers(text)
+        raw_lines = [line.rstrip() for line in text.split("\n")]
+        if kind == "pdf":
+            raw_lines = layout.reflow(raw_lines, re.compile(r"\s*(?:" + MARKER.pattern + ")"))
+        meta = extract_metadata(raw_lines, self.p)
+        lines = layout.drop_furniture(raw_lines, self.p)
+        doc.n_chars = sum(len(line) for line in lines)
+        meta_lines = extract_metadata(lines, self.p)
+        sig_lines = [i for i, _, _ in meta_lines.signatures]
+        row, col = self._body_start(lines, meta.title, sig_lines)
+        body = "\n".join([lines[row][col:]] + lines[row + 1:]) if row < len(lines) else ""
+        tasks, end = self.segment(body, doc.warnings)
+        doc.tasks = tasks
+        self._annex(doc, body[end:])
+        doc.title, doc.notice_title, doc.issuer = meta.title, meta.notice_title, meta.issuer
+        doc.published, doc.doc_number = meta.published, meta.doc_number
+        doc.citations = [c for c in find_citations(tidy_keep_lines(text), self.p) if c["doc_number"] != doc.doc_number]
+        self._region(doc, meta, text)
+        self._year(doc)
+        self._kind(doc, body)
+        return doc
+
+    def _annex(self, doc: Document, rest: str) -> None:
+        rows = parse_annex(rest) if re.search(r"附\s*件", rest[:200]) else []
+        if not rows:
+            return
+        link_annex(rows, [(t.path, t.text) for t in doc.tasks])
+        by_path = {t.path: t for t in doc.tasks}
+        for r in rows:
+            if r.task_path in by_path:
+                by_path[r.task_path].annex_rows.append(r.row)
+        doc.annex = [asdict(r) for r in rows]
+        unlinked = [r.row for r in rows if r.task_path is None]
+        if unlinked:
+            doc.warnings.append(f"annex rows not matched to a task: {unlinked}")
+
+    def _region(self, doc: Document, meta, text: str) -> None:
+        context = text[:20000]
+        sources = [doc.title or "", meta.notice_title or "", doc.issuer or "", meta.labels.get("issuer", ""),
+                   meta.labels.get("title", ""), context[:3000]]
+        region, warnings = self.regions.resolve([s for s in sources if s], context)
+        doc.warnings += warnings
+        if region:
+            doc.region, doc.parent, doc.province, doc.level = region.name, region.parent, region.province, region.level
+            doc.adcode, doc.region_in_table = region.adcode, region.known
+
+    def _year(self, doc: Document) -> None:
+        year = title_year(doc.title, doc.notice_title)
+        if year:
+            doc.plan_year, doc.plan_year_evidence = year, "title"
+            return
+        year, evidence = cited_year(doc.citations)
+        if year:
+            doc.plan_year, doc.plan_year_evidence = year, f"inferred: {evidence}"
+            doc.warnings.append(f"plan year {year} inferred from cited documents")
+        elif doc.published:
+            doc.plan_year, doc.plan_year_evidence = int(doc.published[:4]), "inferred: publication date"
+            doc.warnings.append("plan year taken from the publication date")
+        else:
+            doc.warnings.append("plan year unknown")
+
+    def _kind(self, doc: Document, body: str) -> None:
+        title = (doc.title or "") + (doc.notice_title or "")
+        if any(w in title for w in self.p.not_plan_words):
+            doc.is_plan = False
+            doc.warnings.append("not a plan: the title describes a report on work done")
+        elif not doc.tasks:
+            doc.warnings.append("no tasks found")
+        last = doc.tasks[-1] if doc.tasks else None
+        if last and not last.lead_units and not re.search(r"[。；;！!？?）)”]$", last.text):
+            doc.is_partial = True
+            doc.warnings.append(f"text appears truncated: last task {last.path} ends mid-sentence")
+
+
+def tidy_keep_lines(text: str) -> str:
+    return "\n".join(tidy(line) for line in text.split("\n"))
+
+
+_PARSER: PlanParser | None = None
+
+
+def parser() -> PlanParser:
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = PlanParser()
+    return _PARSER
+
+
+def parse_bytes(data: bytes, source: str) -> Document:
+    """Read and parse one raw file's bytes; a file that cannot be read gives a failed Document."""
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        raw = read_bytes(data, source)
+    except ReadError as exc:
+        return Document(source=source, sha256=sha, is_plan=False, failed=True, warnings=[f"unreadable: {exc}"])
+    doc = parser().parse_text(raw.text, source, raw.kind, raw.warnings)
+    doc.sha256, doc.encoding = sha, raw.encoding
+    return doc
+
+
+def parse_file(path: str | Path) -> Document:
+    """Parse one raw file from disk (read-only)."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Document(source=str(path), is_plan=False, failed=True,
+                        warnings=[f"unreadable: {exc.strerror or exc}"])
+    return parse_bytes(data, str(path))
+
+
+def parse_text(text: str, source: str = "", kind: str = "txt") -> Document:
+    """Parse already-decoded plan text (no file involved)."""
+    return parser().parse_text(text, source, kind)

@@ -1,0 +1,127 @@
+"""Repair extraction artefacts and drop page furniture; text in, text or lines out."""
+from __future__ import annotations
+
+import re
+
+from .patterns import Patterns
+
+_LINE_INDEX = re.compile(r"^\s*(\d{1,4})、")
+_PAGE_TOKEN = re.compile(r"(?:(?<=\S)|^)[ \t]+(\d{1,3})[ \t]+(?=\S)|^(\d{1,3})[ \t]+(?=\S)", re.M)
+_ENDS_SENTENCE = tuple("。！？；：:）)”」』")
+#: A number followed by one of these counts something: it is not a page number.
+_MEASURE = set("个类次天年月日项条人家名万亿千百元%号级部件所批期页张份户套座台辆吨米")
+_TABLE_HEADER = re.compile(
+    r"((?:(?:序\s*号|工\s*作\s*任\s*务|重\s*点\s*任\s*务|任\s*务\s*内\s*容|主\s*要\s*任\s*务|具\s*体\s*任\s*务|工\s*作\s*要\s*求|具\s*体\s*要\s*求|"
+    r"牵\s*头\s*单\s*位|牵\s*头\s*部\s*门|责\s*任\s*单\s*位|责\s*任\s*部\s*门|配\s*合\s*单\s*位|配合/责任单位|"
+    r"完\s*成\s*时\s*限|时\s*间\s*要\s*求|完\s*成\s*时\s*间|备\s*注)[\s|｜\t]*){3,})")
+
+
+def undo_line_index(text: str) -> tuple[str, bool]:
+    """Remove 'N、' chunk indices that a converter put before every line (1、 2、 3、 …).
+
+    Detected only when most lines carry them in sequence, lines are long and usually
+    break mid-sentence; the chunks are then rejoined without a separator.
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 3:
+        return text, False
+    numbered = [(_LINE_INDEX.match(line), line) for line in lines]
+    in_sequence = sum(1 for k, (m, _) in enumerate(numbered) if m and int(m.group(1)) == k + 1)
+    open_ends = sum(1 for line in lines if not line.rstrip().endswith(_ENDS_SENTENCE))
+    mean_len = sum(map(len, lines)) / len(lines)
+    if in_sequence < 0.8 * len(lines) or mean_len < 150 or open_ends < 0.5 * len(lines):
+        return text, False
+    return "".join(_LINE_INDEX.sub("", line, count=1) for line in lines), True
+
+
+def remove_page_numbers(text: str) -> tuple[str, list[int]]:
+    """Drop page numbers a PDF conversion left inside sentences ('门户网 2 站').
+
+    A page number is a 1–3 digit token between spaces; only the longest run of such
+    tokens counting up by one through the document (at least three) is removed, so
+    ordinary numbers ('不少于 10 天') stay.
+    """
+    tokens = [(m.start(), m.end(), int(m.group(1) or m.group(2))) for m in _PAGE_TOKEN.finditer(text)]
+    # index → ((chain length, page-like tokens in chain), previous index)
+    best: dict[int, tuple[tuple[int, int], int | None]] = {}
+    last_at: dict[int, int] = {}  # value → index of the best chain ending with that value so far
+    for i, (_, stop, value) in enumerate(tokens):
+        prev = last_at.get(value - 1)
+        page_like = int(text[stop: stop + 1] not in _MEASURE)
+        score = (best[prev][0][0] + 1, best[prev][0][1] + page_like) if prev is not None else (1, page_like)
+        best[i] = (score, prev)
+        if value not in last_at or best[last_at[value]][0] < score:
+            last_at[value] = i
+    if not best:
+        return text, []
+    end = max(best, key=lambda i: (best[i][0], -i))
+    if best[end][0][0] < 3:
+        return text, []
+    chain = []
+    i: int | None = end
+    while i is not None:
+        chain.append(i)
+        i = best[i][1]
+    out, pos = [], 0
+    for i in sorted(chain):
+        start, stop, _ = tokens[i]
+        out.append(text[pos:start] + " ")
+        pos = stop
+    out.append(text[pos:])
+    return "".join(out), sorted(tokens[i][2] for i in chain)
+
+
+def reflow(lines: list[str], marker_start: re.Pattern) -> list[str]:
+    """Join hard-wrapped PDF lines: a line that does not end a sentence runs on into the next,
+    unless the next line starts a numbered item."""
+    out: list[str] = []
+    for line in lines:
+        s = line.strip()
+        if not s:
+            continue
+        if out and not out[-1].endswith(_ENDS_SENTENCE) and not marker_start.match(s) and len(out[-1]) >= 15:
+            out[-1] += s
+        else:
+            out.append(s)
+    return out
+
+
+def break_table_headers(text: str) -> str:
+    """Put a flattened task-table header (工作任务 牵头单位 责任单位 …) on a line of its own."""
+    return _TABLE_HEADER.sub(lambda m: "\n" + m.group(1).strip() + "\n", text)
+
+
+def table_columns(text: str) -> list[str] | None:
+    """Column roles of the first task-table header: task, requirement, lead, responsible, deadline."""
+    m = _TABLE_HEADER.search(text)
+    if not m:
+        return None
+    header = re.sub(r"[\s|｜\t]", "", m.group(1))
+    roles = []
+    for name, role in (("序号", None), ("工作任务", "task"), ("重点任务", "task"), ("任务内容", "task"),
+                       ("主要任务", "task"), ("具体任务", "task"), ("工作要求", "requirement"),
+                       ("具体要求", "requirement"), ("牵头单位", "lead"), ("牵头部门", "lead"),
+                       ("配合/责任单位", "responsible"), ("责任单位", "responsible"), ("责任部门", "responsible"),
+                       ("配合单位", "cooperating"), ("完成时限", "deadline"), ("时间要求", "deadline"),
+                       ("完成时间", "deadline"), ("备注", None)):
+        for occurrence in re.finditer(re.escape(name), header):
+            roles.append((occurrence.start(), role))
+    roles.sort()
+    cols, taken = [], set()
+    for pos, role in roles:
+        if role and not any(a <= pos < b for a, b in taken):
+            cols.append(role)
+        taken.add((pos, pos + 2))
+    return [c for i, c in enumerate(cols) if c not in cols[:i]] or None
+
+
+def drop_furniture(lines: list[str], patterns: Patterns) -> list[str]:
+    """Remove furniture lines and inline furniture (attachment links, print/close buttons)."""
+    out = []
+    for line in lines:
+        if patterns.furniture_line.match(line):
+            continue
+        line = patterns.furniture_inline.sub("", line)
+        if line.strip() and not re.fullmatch(r"[\s•·*\-–—|｜>»›]+", line):
+            out.append(line.rstrip())
+    return out

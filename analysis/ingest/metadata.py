@@ -1,0 +1,226 @@
+"""Document metadata from the cleaned lines: header label/value blocks, the covering
+notice, the signature, the plan's own title, its document number and its year."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .dates import DATE, iso_date
+from .patterns import Patterns
+
+_BULLET = re.compile(r"^[\s\-•·*●▪◆]+")
+ORG_SUFFIX = ("办公室", "办公厅", "人民政府", "管委会", "管理委员会", "委员会", "领导小组", "政府", "局", "厅",
+              "中心", "小组")
+_ORG = r"[\u4e00-\u9fff（）()〔〕]{2,40}?(?:" + "|".join(ORG_SUFFIX) + ")"
+_SIGN_DATE = r"(?:19|20)\d{2}\s*[年月]\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?![前后起至内以之])"
+#: Organisation followed by a date: the signature of a notice or of the plan.
+SIGNATURE = re.compile(rf"(?:^|(?<=[\s。）)]))(?P<org>{_ORG})[ \t]*\n?[ \t]*(?P<date>{_SIGN_DATE})\s*(?:印发|发布|制发)?")
+#: A date alone on its line, possibly after an organisation line.
+DATE_LINE = re.compile(rf"^\s*(?P<date>{_SIGN_DATE})\s*(?:印发|发布|制发)?\s*$")
+ORG_LINE = re.compile(rf"^\s*(?P<org>{_ORG})\s*$")
+NOTICE = re.compile(r"(?:^|(?<=\s))(?P<issuer>[\u4e00-\u9fff（）()]{2,40}?)?关于(?:印发|转发|发布|下达)"
+                    r"(?P<what>[^。，,；;：:\n]{2,80}?)的?通知(?=\s|$)")
+SALUTATION = re.compile(r"^\s*[\u4e00-\u9fff（）()、，,]{4,120}[:：]\s*$")
+YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "(": "〔", ")": "〕", "（": "〔",
+                          "）": "〕", "［": "〔", "］": "〕", "{": "〔", "}": "〕"})
+
+
+@dataclass
+class Metadata:
+    title: str | None = None
+    notice_title: str | None = None
+    issuer: str | None = None
+    published: str | None = None
+    doc_number: str | None = None
+    plan_year: int | None = None
+    plan_year_evidence: str | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+    signatures: list[tuple[int, str, str]] = field(default_factory=list)  # (line, org, date)
+
+
+def normalize_doc_number(value: str) -> str:
+    """国办发[2019]54号 / 国办发（2019）54号 → 国办发〔2019〕54号 (spaces dropped)."""
+    return re.sub(r"\s+", "", value).translate(BRACKETS)
+
+
+def _label_regex(patterns: Patterns) -> tuple[re.Pattern, dict[str, str]]:
+    kinds = {}
+    alts = []
+    for kind, labels in patterns.metadata_labels.items():
+        for label in labels:
+            kinds[label] = kind
+    for label in sorted(kinds, key=len, reverse=True):
+        alts.append(r"\s*".join(map(re.escape, label)))
+    union = "|".join(alts)
+    rx = re.compile(rf"(?:^|(?<=\s))(?P<label>{union})\s*[:：]\s*(?P<value>.*?)(?=\s+(?:{union})\s*[:：]|$)")
+    return rx, kinds
+
+
+def header_labels(lines: list[str], patterns: Patterns, limit: int = 60) -> dict[str, str]:
+    """Label → value pairs of the page header (first non-empty value per kind).
+
+    Takes `label: value` pairs, several per line, and bullet lists where a label line
+    is followed by its value line.
+    """
+    rx, kinds = _label_regex(patterns)
+    found: dict[str, str] = {}
+    plain = {re.sub(r"\s", "", k): v for k, v in kinds.items()}
+    pending = None
+    for line in lines[:limit]:
+        bare = _BULLET.sub("", line).strip()
+        compact = re.sub(r"\s", "", bare)
+        if compact in plain:
+            pending = plain[compact]
+            continue
+        if pending and bare:
+            found.setdefault(pending, bare)
+            pending = None
+            continue
+        for m in rx.finditer(bare):
+            kind = kinds[re.sub(r"\s", "", m.group("label"))]
+            value = m.group("value").strip()
+            if value:
+                found.setdefault(kind, value)
+    return found
+
+
+def signatures(lines: list[str]) -> list[tuple[int, str, str]]:
+    """(line index, organisation, ISO date) of each signature block, in order."""
+    out = []
+    for i, line in enumerate(lines):
+        m = DATE_LINE.match(line)
+        if m:
+            prev = next((j for j in range(i - 1, max(-1, i - 4), -1) if lines[j].strip()), None)
+            org = ORG_LINE.match(lines[prev]) if prev is not None else None
+            date = iso_date(m.group("date"))
+            if date:
+                out.append((i, org.group("org").strip() if org else "", date))
+            continue
+        for m in SIGNATURE.finditer(line):
+            date = iso_date(m.group("date"))
+            if date:
+                out.append((i, m.group("org").strip(), date))
+    return out
+
+
+def is_plan_title(text: str, patterns: Patterns) -> bool:
+    """A short line without sentence punctuation that ends with a plan word."""
+    t = text.strip()
+    if not 4 <= len(t) <= 60 or re.search(r"[。，,；;：:！？]", t):
+        return False
+    return t.endswith(patterns.plan_title_words) and (
+        any(w in t for w in patterns.disclosure_words) or YEAR.search(t) is not None
+    )
+
+
+def title_candidates(lines: list[str], patterns: Patterns) -> list[tuple[int, str]]:
+    """(line index, title) of lines — or a line's first phrase, or two joined lines — that read as plan titles."""
+    out = []
+    for i, line in enumerate(lines):
+        t = line.strip().strip("《》")
+        if is_plan_title(t, patterns):
+            out.append((i, t))
+            continue
+        head = re.split(r"\s+", t, maxsplit=1)[0].strip("《》") if t else ""
+        if head != t and is_plan_title(head, patterns):
+            out.append((i, head))
+            continue
+        if i + 1 < len(lines) and t and not re.search(r"[。，,；;：:]", t):
+            joined = t + lines[i + 1].strip()
+            if len(t) >= 4 and is_plan_title(joined, patterns) and not is_plan_title(lines[i + 1], patterns):
+                out.append((i + 1, joined))
+    return out
+
+
+def notice(lines: list[str], labels: dict[str, str]) -> tuple[int | None, str | None, str | None, str | None]:
+    """The covering notice: (line index, its title, issuer named before 关于, the plan it issues)."""
+    sources = [(None, labels.get("title", ""))] + list(enumerate(lines[:80]))
+    for i, line in sources:
+        m = NOTICE.search(line)
+        if m and len(m.group(0)) <= 120:
+            what = m.group("what").strip().strip("《》")
+            what = re.sub(r"^[《〈<]|[》〉>]$", "", what)
+            issuer = (m.group("issuer") or "").strip()
+            if issuer and not issuer.endswith(ORG_SUFFIX):
+                issuer = ""
+            return i, m.group(0).strip(), issuer or None, what
+    return None, None, None, None
+
+
+def cited_year(citations: list[dict]) -> tuple[int | None, str | None]:
+    """Plan year inferred from the documents a plan implements, with the evidence.
+
+    A cited '…YYYY年…政务公开工作要点' names the year directly; otherwise the latest
+    year among cited document numbers is taken (plans implement the current year's
+    upstream documents).
+    """
+    for c in citations:
+        title = c.get("title") or ""
+        m = YEAR.search(title)
+        if m and ("政务公开" in title or "信息公开" in title) and ("要点" in title or "任务" in title):
+            return int(m.group(1)), f"cites {title}" + (f" ({c['doc_number']})" if c.get("doc_number") else "")
+    years = Counter(c["year"] for c in citations if c.get("year"))
+    if years:
+        year = max(years)
+        numbers = [c["doc_number"] for c in citations if c.get("year") == year and c.get("doc_number")]
+        return year, "latest year of cited documents: " + "、".join(numbers[:3])
+    return None, None
+
+
+def extract_metadata(lines: list[str], patterns: Patterns) -> Metadata:
+    """Everything but region and plan year (which need the citations and the region table)."""
+    meta = Metadata(labels=header_labels(lines, patterns))
+    notice_line, meta.notice_title, notice_issuer, issued = notice(lines, meta.labels)
+    candidates = title_candidates(lines, patterns)
+    if issued and is_plan_title(issued, patterns):
+        meta.title = issued
+    elif candidates:
+        meta.title = candidates[0][1]
+    elif issued:
+        meta.title = issued
+    elif meta.labels.get("title"):
+        meta.title = meta.labels["title"]
+    meta.signatures = signatures(lines)
+    signed_orgs = [org for _, org, _ in meta.signatures if org]
+    meta.issuer = (signed_orgs[0] if signed_orgs else None) or notice_issuer or meta.labels.get("issuer")
+    if meta.issuer:
+        meta.issuer = re.sub(r"\s", "", meta.issuer)
+    signed = iso_date(meta.labels.get("signed"))
+    meta.published = signed or (meta.signatures[0][2] if meta.signatures else None) or iso_date(
+        meta.labels.get("published"))
+    if meta.published is None:
+        meta.published = next((d for d in map(iso_date, lines[:15]) if d), None)
+    meta.doc_number = _doc_number(lines, meta.labels, patterns, notice_line)
+    return meta
+
+
+def _doc_number(lines: list[str], labels: dict[str, str], patterns: Patterns, notice_line: int | None) -> str | None:
+    """The plan's own 文号: a labelled value, or a number standing alone near the top."""
+    value = labels.get("doc_number", "")
+    m = patterns.doc_number.search(value)
+    if m:
+        return normalize_doc_number(m.group(0))
+    stop = min(len(lines), (notice_line or 0) + 8, 60)
+    for line in lines[:stop]:
+        for m in patterns.doc_number.finditer(line):
+            before, after = line[: m.start()], line[m.end():]
+            alone_left = not before.strip() or before[-1].isspace()
+            alone_right = not after.strip() or after[0].isspace()
+            if alone_left and alone_right:
+                return normalize_doc_number(m.group(0))
+    return None
+
+
+def title_year(*texts: str | None) -> int | None:
+    """First 'YYYY年' in the given titles."""
+    for t in texts:
+        m = YEAR.search(t or "")
+        if m:
+            return int(m.group(1))
+    return None
+
+
+__all__ = ["DATE", "Metadata", "extract_metadata", "cited_year", "title_year", "normalize_doc_number",
+           "is_plan_title", "SALUTATION"]

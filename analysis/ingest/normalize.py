@@ -1,0 +1,57 @@
+"""Character-level normalisation: the only changes made to the original characters.
+
+Full-width digits and Latin letters become half-width, exotic spaces become spaces,
+zero-width characters go, pinyin glosses and mirror-site spam are removed, and text
+served in traditional characters is converted to simplified. Chinese punctuation
+(，。（）〔〕…) is kept as written.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .patterns import load_patterns
+
+_FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９" + "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"
+              + "ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ"}
+_SPACES = {ord(c): " " for c in "\u00a0\u2002\u2003\u2009\u200a\u3000\u202f\u205f"}
+_ZERO_WIDTH = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
+_TRANSLATE = {**_FULLWIDTH, **_SPACES, **_ZERO_WIDTH, ord("\r"): None, ord("\t"): "\t"}
+_PINYIN = re.compile(r"[(（]\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńň]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńň][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńň]*"
+                     r"(?:\s+[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńň]+)*\s*[)）]")
+#: Characters that occur only in traditional script; their share decides conversion.
+_TRADITIONAL_ONLY = set("們國會開發與務資東這時來對為關號於應機區縣員長門問間裡實現點將從過還進報後經總動學體當產業製廣條興濟歲劃審辦級點證書農專線")
+
+
+def is_traditional(text: str) -> bool:
+    """True when traditional-only characters are a visible share of the Chinese text."""
+    sample = text[:50_000]
+    hits = sum(1 for c in sample if c in _TRADITIONAL_ONLY)
+    cjk = sum(1 for c in sample if "\u4e00" <= c <= "\u9fff")
+    return cjk > 0 and hits >= 5 and hits / cjk > 0.01
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def normalize(text: str) -> tuple[str, list[str]]:
+    """Return the normalised text and notes on what was changed."""
+    notes = []
+    text = text.translate(_TRANSLATE)
+    if is_traditional(text):
+        text = _t2s().convert(text)
+        notes.append("converted from traditional to simplified characters")
+    cleaned = _PINYIN.sub("", text)
+    if cleaned != text:
+        notes.append(f"removed {len(_PINYIN.findall(text))} pinyin glosses")
+        text = cleaned
+    patterns = load_patterns()
+    spam = patterns.spam.findall(text)
+    if spam:
+        text = patterns.spam.sub("", text)
+        notes.append(f"removed {len(spam)} spam insertions")
+    return text, notes

@@ -1,0 +1,159 @@
+"""Numbering markers of a plan (一、 （一） 1. （1） ①) and the outline tree they form.
+
+Markers are accepted in document order when they continue the numbering: the next
+sibling, the first child of a new level, or the next number of a sequence that runs
+on across sections. Where a marker stands decides how much evidence it needs: at a
+line start a small skip is tolerated (with a warning); after a space or sentence end
+only the expected number is taken; run into the text (flattened tables) only
+distinctive markers that continue a sequence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
+_CN_NUM = r"[一二三四五六七八九十]{1,3}"
+MARKER = re.compile(
+    rf"(?P<part>第(?P<part_n>{_CN_NUM})部分)"
+    rf"|(?P<pcn>[(（]\s?(?P<pcn_n>{_CN_NUM})\s?[)）])"
+    r"|(?P<pnum>[(（]\s?(?P<pnum_n>\d{1,2})\s?[)）])"
+    rf"|(?P<cn>(?<![第\u4e00-\u9fff])(?P<cn_n>{_CN_NUM})\s?[、.．](?![\d、]))"
+    rf"|(?P<cn2>(?<=[\u4e00-\u9fff])(?P<cn2_n>{_CN_NUM})、(?![\d、]))"
+    r"|(?P<num>(?<![\d.．A-Za-z])(?P<num_n>\d{1,2})\s?[.．、](?![\d.．、%]))"
+    r"|(?P<circ>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])"
+)
+RANK = {"part": 0, "cn": 1, "pcn": 2, "num": 3, "pnum": 4, "circ": 5}
+_SENTENCE_END = set("。；;！!？?：:）)”」』")
+_NO_NUM_BEFORE = ("附件", "第", "表", "图", "附表", "图表", "步骤", "阶段", "版")
+
+
+def chinese_to_int(s: str) -> int:
+    """一 → 1, 十二 → 12, 二十一 → 21."""
+    if "十" not in s:
+        return int("".join(str(_DIGITS[c]) for c in s))
+    tens, _, ones = s.partition("十")
+    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
+
+
+@dataclass
+class Marker:
+    start: int
+    end: int
+    kind: str
+    number: int
+    label: str
+    boundary: str  # line | space | punct | none
+
+
+@dataclass
+class Node:
+    marker: Marker
+    path: tuple[str, ...]
+    parent: Node | None = None
+    children: list[Node] = field(default_factory=list)
+    content_end: int = 0
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+
+def _label(kind: str, raw: str, number: int) -> str:
+    if kind == "pcn":
+        return f"({raw})"
+    if kind == "pnum":
+        return f"({number})"
+    return raw if kind in ("cn", "circ", "part") else str(number)
+
+
+def candidates(text: str) -> list[Marker]:
+    """Every place that looks like a numbering marker, with its boundary strength."""
+    out = []
+    for m in MARKER.finditer(text):
+        kind = next(k for k in ("part", "pcn", "pnum", "cn", "cn2", "num", "circ") if m.group(k))
+        raw = m.group(f"{kind}_n") if kind != "circ" else m.group(kind)
+        if kind == "circ":
+            number = ord(raw) - ord("①") + 1
+        elif kind in ("num", "pnum"):
+            number = int(raw)
+        else:
+            number = chinese_to_int(raw)
+        if kind == "cn2":
+            kind = "cn"
+        prev = text[m.start() - 1] if m.start() > 0 else "\n"
+        if prev == "\n":
+            boundary = "line"
+        elif prev in " \t":
+            boundary = "space"
+        elif prev in _SENTENCE_END:
+            boundary = "punct"
+        else:
+            boundary = "none"
+        if kind == "num" and text[max(0, m.start() - 3): m.start()].endswith(_NO_NUM_BEFORE):
+            continue
+        out.append(Marker(m.start(), m.end(), kind, number, _label(kind, raw, number), boundary))
+    return out
+
+
+def _continues(cands: list[Marker], k: int, window: int = 4000) -> bool:
+    """True when a later candidate of the same kind carries the next number (the sequence goes on)."""
+    c = cands[k]
+    return any(d.kind == c.kind and d.number == c.number + 1 for d in cands[k + 1:]
+               if d.start - c.start <= window)
+
+
+def select(cands: list[Marker], warnings: list[str], text: str = "") -> list[Marker]:
+    """Keep the candidates that continue the numbering (see module docstring)."""
+    stack: list[Marker] = []
+    last: dict[str, int] = {}
+    kept: list[Marker] = []
+    for k, c in enumerate(cands):
+        if kept and c.start < kept[-1].end:
+            continue
+        depth = next((i for i, s in enumerate(stack) if RANK[s.kind] >= RANK[c.kind]), len(stack))
+        sibling = stack[depth] if depth < len(stack) and stack[depth].kind == c.kind else None
+        expected = {sibling.number + 1} if sibling else {1} | ({last[c.kind] + 1} if c.kind in last else set())
+        ok = c.number in expected
+        if c.boundary == "none":
+            if c.kind == "cn":
+                # a section heading run into the previous table cell: only the next section number
+                ok = ok and sibling is not None and c.number >= 2 and not re.match(r"[一二三四五六七八九十\d级类等批]",
+                                                                                 text[c.end: c.end + 1])
+            elif not sibling:
+                ok = ok and (c.number == 1 or c.number == last.get(c.kind, -9) + 1)
+        skip = max(expected) < c.number <= max(expected) + 3
+        if not ok and skip and not (c.kind == "cn" and c.boundary == "none") and (
+                c.boundary == "line" or _continues(cands, k)):
+            ok = True
+            warnings.append(f"numbering skips to {c.label} (expected {max(expected)})")
+        if ok:
+            stack = stack[:depth] + [c]
+            last[c.kind] = c.number
+            kept.append(c)
+    return kept
+
+
+def build_tree(markers: list[Marker], end: int) -> list[Node]:
+    """Nest accepted markers into an outline; each node's content runs to the next marker."""
+    roots: list[Node] = []
+    stack: list[Node] = []
+    nodes: list[Node] = []
+    for m in markers:
+        while stack and RANK[stack[-1].marker.kind] >= RANK[m.kind]:
+            stack.pop()
+        parent = stack[-1] if stack else None
+        node = Node(m, (parent.path if parent else ()) + (m.label,), parent)
+        (parent.children if parent else roots).append(node)
+        stack.append(node)
+        nodes.append(node)
+    for node, nxt in zip(nodes, nodes[1:] + [None]):
+        node.content_end = nxt.marker.start if nxt else end
+    return roots
+
+
+def walk(nodes: list[Node]):
+    """Depth-first, document order."""
+    for n in nodes:
+        yield n
+        yield from walk(n.children)

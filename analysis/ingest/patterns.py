@@ -1,0 +1,65 @@
+"""Load the ingest layout knowledge (resources/ingest_patterns.yaml) once, compiled."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..config import INGEST_PATTERNS
+
+
+@dataclass(frozen=True)
+class Patterns:
+    furniture_line: re.Pattern
+    furniture_inline: re.Pattern
+    spam: re.Pattern
+    metadata_labels: dict[str, tuple[str, ...]]
+    plan_title_words: tuple[str, ...]
+    disclosure_words: tuple[str, ...]
+    not_plan_words: tuple[str, ...]
+    non_task_sections: tuple[str, ...]
+    deadline_labels: tuple[str, ...]
+    lead_labels: tuple[str, ...]
+    cooperating_labels: tuple[str, ...]
+    responsible_labels: tuple[str, ...]
+    verbs: tuple[str, ...]
+    deadline: re.Pattern
+    doc_number: re.Pattern
+
+
+def _union(items: list[str], flags: int = 0) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in items), flags)
+
+
+@lru_cache(maxsize=4)
+def load_patterns(path: Path = INGEST_PATTERNS) -> Patterns:
+    """Compile the pattern file; fails loudly on a bad regex, naming it."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    for key in ("furniture_lines", "furniture_inline", "spam", "deadline_patterns"):
+        for p in data[key]:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise ValueError(f"{path}: bad regex in {key}: {p!r} ({exc})") from exc
+    resp = data["responsibility"]
+    by_len = lambda xs: tuple(sorted(xs, key=len, reverse=True))  # noqa: E731
+    return Patterns(
+        furniture_line=re.compile(r"^\s*(?:" + "|".join(f"(?:{p})" for p in data["furniture_lines"]) + ")"),
+        furniture_inline=_union(data["furniture_inline"]),
+        spam=_union(data["spam"], re.IGNORECASE),
+        metadata_labels={k: tuple(v) for k, v in data["metadata_labels"].items()},
+        plan_title_words=by_len(data["plan_title_words"]),
+        disclosure_words=tuple(data["disclosure_words"]),
+        not_plan_words=tuple(data["not_plan_words"]),
+        non_task_sections=tuple(data["non_task_sections"]),
+        deadline_labels=by_len(resp["labels"]["deadline"]),
+        lead_labels=by_len(resp["labels"]["lead"]),
+        cooperating_labels=by_len(resp["labels"]["cooperating"]),
+        responsible_labels=by_len(resp["labels"]["responsible"]),
+        verbs=by_len(resp["verbs"]),
+        deadline=_union(data["deadline_patterns"]),
+        doc_number=re.compile(data["doc_number"]),
+    )

@@ -1,0 +1,162 @@
+"""Which government a plan belongs to, from the region table (resources/regions.csv).
+
+The table lists every province, prefecture and county-level government (seeded from
+cpca's administrative divisions) plus rows a researcher adds. A name found in the
+title wins over one in the issuer, which wins over the body; among names in one
+string the most local level wins; a name shared by several governments (市中区,
+鼓楼区) is resolved by which parent city or province the document mentions. A region
+the table lacks is still read from the document and flagged.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..config import REGIONS
+
+LEVELS = ("national", "province", "city", "district", "county")
+_DEPTH = {"national": 0, "province": 1, "city": 2, "district": 3, "county": 3}
+#: An administrative name the table may lack: 莱芜区, 平潭综合实验区, 某某新区.
+_UNKNOWN = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:自治县|自治州|自治旗|新区|实验区|开发区|示范区|林区|特区|省|市|县|区|旗|盟)"
+                      r"(?=人民政府|政府|管委会|管理委员会|政务|\d{4}年|办公|委员会)")
+_ALIAS_BLOCK = set("省市县区旗州盟镇乡村")
+_GENERIC = {"全省", "全市", "全区", "全县", "本市", "本区", "本县", "各区", "各县", "市区", "城区", "郊区", "矿区", "辖区",
+            "社区", "园区", "景区", "片区", "地区", "校区", "新区", "全旗", "县区", "县市区", "县市", "省市", "市县"}
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    level: str
+    parent: str | None
+    province: str | None
+    adcode: str | None = None
+    known: bool = True
+
+
+class RegionTable:
+    """Look-ups over the region table."""
+
+    def __init__(self, path: Path = REGIONS):
+        self.rows: list[dict] = []
+        with Path(path).open(encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                if r["level"] not in LEVELS:
+                    raise ValueError(f"{path}: unknown level {r['level']!r} for {r['name']}")
+                self.rows.append(r)
+        self.by_name: dict[str, list[dict]] = {}
+        for r in self.rows:
+            for name in [r["name"]] + [a for a in r.get("aliases", "").split(";") if a]:
+                self.by_name.setdefault(name, []).append(r)
+        names = sorted((n for n in self.by_name if len(n) >= 2), key=len, reverse=True)
+        self.rx = re.compile("|".join(map(re.escape, names)))
+        self.abbr = {a: r["name"] for r in self.rows if r["level"] == "province" for a in r.get("abbr", "").split(";") if a}
+
+    def _matches(self, text: str) -> list[re.Match]:
+        """Name matches, longest first at each position; a short alias directly before 市/区/县… is not a match."""
+        out = []
+        for m in self.rx.finditer(text or ""):
+            alias_only = all(r["name"] != m.group(0) for r in self.by_name[m.group(0)])
+            if not (alias_only and text[m.end(): m.end() + 1] in _ALIAS_BLOCK):
+                out.append(m)
+        return out
+
+    def mentions(self, text: str) -> list[tuple[str, list[dict]]]:
+        """Names in text with their candidate rows."""
+        return [(m.group(0), self.by_name[m.group(0)]) for m in self._matches(text)]
+
+    def _context_score(self, row: dict, context: str) -> int:
+        score = 0
+        if row["parent"] and row["parent"] in context:
+            score += 2 + context.count(row["parent"])
+        if row["province"] and row["province"] != row["name"]:
+            short = row["province"].rstrip("省市")
+            score += context.count(row["province"]) + context.count(short)
+            for abbr, prov in self.abbr.items():
+                if prov == row["province"] and re.search(abbr + r"[政办府发函委]", context):
+                    score += 1
+        return score
+
+    def _best(self, found: list[tuple[str, list[dict]]], context: str) -> tuple[dict | None, bool]:
+        """The most local consistent name among those found; (row, ambiguous)."""
+        if not found:
+            return None, False
+        rows = [(name, r) for name, rs in found for r in rs]
+        deepest = max(_DEPTH[r["level"]] for _, r in rows)
+        pool = [r for _, r in rows if _DEPTH[r["level"]] == deepest]
+        if len({(r["name"], r["parent"], r["province"]) for r in pool}) == 1:
+            return pool[0], False
+        named = {n for n, _ in found}
+        inside = [r for r in pool if r["parent"] in named or r["province"] in named]
+        if len(inside) == 1:
+            return inside[0], False
+        pool = inside or pool
+        scored = sorted(pool, key=lambda r: self._context_score(r, context), reverse=True)
+        ambiguous = len(scored) > 1 and self._context_score(scored[0], context) == self._context_score(scored[1], context)
+        return scored[0], ambiguous
+
+    def resolve(self, sources: list[str], context: str) -> tuple[Region | None, list[str]]:
+        """Region from the first source string naming one; context disambiguates shared names."""
+        warnings: list[str] = []
+        for text in sources:
+            found = [(n, rs) for n, rs in self.mentions(text) if n not in _GENERIC]
+            unknown = self._unknown(text, found, context)
+            best, _ = self._best(found, context)
+            if unknown and (best is None or _DEPTH[unknown.level] > _DEPTH[best["level"]]):
+                return unknown, [f"region {unknown.name!r} is not in the region table "
+                                 f"(add it to analysis/resources/regions.csv)"]
+            row, ambiguous = self._best(found, context)
+            if row is None:
+                continue
+            if ambiguous:
+                warnings.append(f"region name {row['name']!r} is shared by several governments; "
+                                f"chose the one in {row['parent'] or row['province']}")
+            return self._region(row), warnings
+        return None, ["region not found in title, issuer or text"]
+
+    def _unknown(self, text: str, found: list[tuple[str, list[dict]]], context: str = "") -> Region | None:
+        """An administrative name in text that the table lacks, placed under the known names beside it."""
+        matches = self._matches(text)
+        known_at = {m.start() for m in matches}
+        starts = {0} | {m.end() for m in matches}
+        starts |= {m.end() for m in re.finditer(r"\d{4}\s*年|[\s，。、]", text or "")}
+        for start in sorted(starts):
+            m = _UNKNOWN.match(text or "", start)
+            if not m or start in known_at:
+                continue
+            name = m.group(0)
+            if name in _GENERIC or name in self.by_name or len(name) < 2 or name.startswith(("关于", "印发")):
+                continue
+            parents = [r for n, rs in found for r in rs if r["level"] in ("city", "province")]
+            if not any(r["level"] == "city" for r in parents):
+                for n, rs in self.mentions(context):
+                    if any(r["level"] == "city" for r in rs) and n + name in context:
+                        parents += [r for r in rs if r["level"] == "city"]
+            city = next((r for r in parents if r["level"] == "city"), None)
+            province = city["province"] if city else next((r["name"] for r in parents if r["level"] == "province"), None)
+            level = {"省": "province", "区": "district", "县": "county", "旗": "county"}.get(name[-1], "city")
+            if name.endswith(("自治县", "自治旗")):
+                level = "county"
+            if name.endswith(("实验区", "新区", "开发区", "示范区")):
+                level = "district"
+            return Region(name, level, city["name"] if city and level in ("district", "county") else None,
+                          province, None, known=False)
+        return None
+
+    @staticmethod
+    def _region(row: dict) -> Region:
+        level = row["level"]
+        return Region(
+            name=row["name"], level=level,
+            parent=(row["parent"] or None) if level in ("district", "county") else None,
+            province=(row["province"] or None) if level != "national" else None,
+            adcode=row["adcode"] or None,
+        )
+
+
+@lru_cache(maxsize=4)
+def region_table(path: Path = REGIONS) -> RegionTable:
+    return RegionTable(path)

@@ -1,0 +1,220 @@
+"""Responsibility markers → lead units, cooperating units and deadline.
+
+Markers are found in parentheses — （责任单位：…）, （X牵头，Y配合）, （…牵头落实）,
+（责任时限：…，牵头单位：…，责任单位：…） — or as a sentence of their own
+('责任单位：…。'). Brackets nest: 各县(市、区)政府 stays one unit.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .patterns import Patterns
+
+OPEN, CLOSE = "(（〔[【", ")）〕]】"
+#: Endings of organisation names (used to split lists and to recognise a marker).
+ORG_END = ("政府", "局", "委", "办", "厅", "中心", "部门", "单位", "办公室", "部", "院", "所", "公司", "集团", "行",
+           "队", "站", "会", "处", "科", "股", "室", "馆", "校", "高校", "街道", "办事处", "管委会", "机构", "组",
+           "社", "台", "区", "县", "市", "省", "镇", "乡", "企业", "团", "关")
+_LEVEL_PREFIX = ("市", "区", "县", "省", "各", "有关", "乡", "镇", "街道", "国家", "自治", "州", "旗", "全")
+_SEP = "、，,；;/／"
+
+
+@dataclass
+class Marker:
+    """A responsibility marker found in a task's text."""
+
+    start: int
+    end: int
+    lead: list[str] = field(default_factory=list)
+    cooperating: list[str] = field(default_factory=list)
+    deadline: str | None = None
+
+
+def _closing(text: str, i: int) -> int | None:
+    """Index of the bracket closing the one at i (any bracket kind nests), or None."""
+    depth = 0
+    for j in range(i, min(len(text), i + 400)):
+        c = text[j]
+        if c in OPEN:
+            depth += 1
+        elif c in CLOSE:
+            depth -= 1
+            if depth == 0:
+                return j
+    return None
+
+
+def split_top(text: str, seps: str = _SEP) -> list[str]:
+    """Split on separators outside brackets."""
+    parts, depth, buf = [], 0, []
+    for c in text:
+        if c in OPEN:
+            depth += 1
+        elif c in CLOSE:
+            depth = max(0, depth - 1)
+        if c in seps and depth == 0:
+            parts.append("".join(buf))
+            buf = []
+        else:
+            buf.append(c)
+    parts.append("".join(buf))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _strip_brackets(text: str) -> str:
+    out, depth = [], 0
+    for c in text:
+        if c in OPEN:
+            depth += 1
+        elif c in CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out.append(c)
+    return "".join(out)
+
+
+def looks_like_unit(text: str) -> bool:
+    """An organisation name: 市财政局, 各县(市、区)政府, 市委宣传部〔新闻办〕, 有关部门."""
+    bare = _strip_brackets(text).strip()
+    return 2 <= len(bare) <= 30 and bool(re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", bare)) and (
+        bare.endswith(ORG_END) or bare.startswith(("各", "有关")))
+
+
+class UnitParser:
+    """Parse marker contents with the label and verb lists of the pattern file."""
+
+    def __init__(self, patterns: Patterns):
+        self.p = patterns
+        labels = patterns.deadline_labels + patterns.lead_labels + patterns.cooperating_labels + patterns.responsible_labels
+        self.label_rx = re.compile(r"(" + "|".join(map(re.escape, sorted(set(labels), key=len, reverse=True)))
+                                   + r")\s*[:：]")
+        verbs = "|".join(map(re.escape, patterns.verbs))
+        self.verb_tail = re.compile(rf"(?:按职责分工|按照职责分工|按职责|根据职责|分别|共同|具体)*(?:{verbs})+$")
+        self.sentence_rx = re.compile(
+            r"(?:^|(?<=[。；;！\s]))(?:" + "|".join(map(re.escape, patterns.responsible_labels + patterns.lead_labels))
+            + r")\s*[:：][^。\n]{1,300}?(?:。|$|\n)")
+
+    # --- units -------------------------------------------------------------------------------------
+    def units(self, text: str) -> list[str]:
+        """'各县区政府和市发改委、市质监局等有关部门按职责分工分别牵头落实' → [各县区政府, 市发改委, 市质监局, 有关部门]."""
+        out: list[str] = []
+        for part in split_top(self.verb_tail.sub("", text.strip(" 。.：:"))):
+            part = self.verb_tail.sub("", part).strip()
+            for piece in self._split_joined(part):
+                piece = re.sub(r"^(?:由|请|会同)", "", piece).strip()
+                if piece and piece not in out:
+                    out.append(piece)
+        return out
+
+    def _split_joined(self, part: str) -> list[str]:
+        """Split on 和/及/与/等 where the left side is a complete organisation name."""
+        pieces = [part]
+        for joiner in ("和", "及", "与", "以及", "等"):
+            nxt = []
+            for piece in pieces:
+                while True:
+                    cut = None
+                    for m in re.finditer(joiner, piece):
+                        left = _strip_brackets(piece[: m.start()])
+                        if left.endswith(ORG_END) and len(left) >= 2:
+                            cut = m
+                            break
+                    if cut is None:
+                        nxt.append(piece)
+                        break
+                    nxt.append(piece[: cut.start()])
+                    piece = piece[cut.end():]
+                    if not piece:
+                        break
+            pieces = [p for p in nxt if p]
+        return pieces
+
+    # --- markers -----------------------------------------------------------------------------------
+    def parse_fields(self, inner: str) -> Marker | None:
+        """Lead, cooperating and deadline of one marker's contents; None if it is not a marker."""
+        inner = re.sub(r"\s+", "", inner)
+        labelled = list(self.label_rx.finditer(inner))
+        if labelled and labelled[0].start() <= 2:
+            return self._labelled(inner, labelled)
+        return self._unlabelled(inner)
+
+    def _labelled(self, inner: str, labelled: list[re.Match]) -> Marker | None:
+        m = Marker(0, 0)
+        responsible: list[str] = []
+        has_lead = False
+        for k, lab in enumerate(labelled):
+            value = inner[lab.end(): labelled[k + 1].start() if k + 1 < len(labelled) else len(inner)]
+            value = value.strip("，,；;。 ")
+            if not value:
+                continue
+            label = lab.group(1)
+            if label in self.p.deadline_labels:
+                m.deadline = value
+            elif label in self.p.lead_labels:
+                has_lead = True
+                m.lead += self.units(value)
+            elif label in self.p.cooperating_labels:
+                m.cooperating += self.units(value)
+            else:
+                responsible += self.units(value)
+        if has_lead:
+            m.cooperating = responsible + m.cooperating
+        else:
+            m.lead = responsible + m.lead
+        return m if (m.lead or m.cooperating or m.deadline) else None
+
+    def _unlabelled(self, inner: str) -> Marker | None:
+        if len(inner) > 200 or not self.verb_tail.search(_strip_brackets(inner)):
+            clauses = split_top(inner, "，,；;")
+            if not any(self.verb_tail.search(c) for c in clauses):
+                return None
+        m = Marker(0, 0)
+        for clause in split_top(inner, "，,；;"):
+            if self.p.deadline.fullmatch(clause) or re.fullmatch(r"(?:\d{4}年)?\d{1,2}月(?:底|\d{1,2}日)?(?:前|完成)?|持续推进|长期坚持|年底前", clause):
+                m.deadline = clause
+                continue
+            coop = re.search(r"(?:配合|协助|参与|协同|协办)$", clause)
+            if "会同" in clause:
+                left, right = clause.split("会同", 1)
+                m.lead += self.units(left)
+                m.cooperating += self.units(right)
+                continue
+            units = self.units(clause)
+            if not units or not all(looks_like_unit(u) for u in units):
+                return None
+            (m.cooperating if coop else m.lead).extend(units)
+        return m if (m.lead or m.cooperating) else None
+
+    def find(self, text: str) -> list[Marker]:
+        """Every responsibility marker in a task's text, in order."""
+        found = []
+        i = 0
+        while i < len(text):
+            c = text[i]
+            if c in "(（":
+                j = _closing(text, i)
+                if j is not None:
+                    m = self.parse_fields(text[i + 1: j])
+                    if m is not None:
+                        m.start, m.end = i, j + 1
+                        found.append(m)
+                        i = j + 1
+                        continue
+            i += 1
+        for s in self.sentence_rx.finditer(text):
+            if any(f.start <= s.start() < f.end for f in found):
+                continue
+            m = self.parse_fields(s.group(0).strip().rstrip("。"))
+            if m is not None:
+                m.start, m.end = s.start(), s.end()
+                found.append(m)
+        return sorted(found, key=lambda f: f.start)
+
+    def deadlines_in(self, text: str) -> str | None:
+        """Deadline phrases in a task's own text, joined with '；'."""
+        seen = []
+        for m in self.p.deadline.finditer(text):
+            if m.group(0) not in seen:
+                seen.append(m.group(0))
+        return "；".join(seen) or None
