@@ -9,6 +9,7 @@ table that cpca does not know (added by a researcher) is preserved.
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from importlib import resources
 from pathlib import Path
@@ -38,15 +39,26 @@ EXTRA_ROWS = [
 ]
 
 
-def short_name(name: str, level: str) -> str:
+def short_names(name: str, level: str, nations: list[str]) -> list[str]:
+    """Short forms used in documents: 浙江 for 浙江省, 楚雄州 for 楚雄彝族自治州, 景宁县 for 景宁畲族自治县."""
+    out = []
     if name in SHORT:
-        return SHORT[name]
-    if level in ("province", "city") and len(name) >= 3 and name[-1] in "省市":
-        return name[:-1]
-    return ""
+        out.append(SHORT[name])
+    elif level in ("province", "city") and len(name) >= 3 and name[-1] in "省市":
+        out.append(name[:-1])
+    m = re.fullmatch(r"(.+?)((?:%s)+)自治(州|县|旗)" % "|".join(map(re.escape, nations)), name)
+    if m and len(m.group(1)) >= 2:
+        out.append(m.group(1) + m.group(3))
+    elif re.fullmatch(r"(%s)自治(州|县|旗)" % "|".join(map(re.escape, nations)), name):
+        out.append(name.replace("族自治", ""))
+    return out
 
 
 def main() -> None:
+    nations_file = resources.files("cpca.resources").joinpath("56_nations.csv")
+    nations = sorted((n.strip()[:-1] for n in nations_file.read_text(encoding="utf-8").split() if n.strip()),
+                     key=len, reverse=True)
+    nations = [n + "族" for n in nations]
     src = resources.files("cpca.resources").joinpath("adcodes.csv")
     with src.open(encoding="utf-8") as fh:
         records = {r["adcode"][:6]: r["name"] for r in csv.DictReader(fh) if r["name"] not in PSEUDO}
@@ -62,7 +74,7 @@ def main() -> None:
             level = "district" if name.endswith("区") else "county"
             parent = records.get(pp + cc + "00", province if pp in MUNICIPALITIES else "")
         rows.append({"name": name, "adcode": code, "level": level, "parent": parent,
-                     "province": province, "aliases": short_name(name, level),
+                     "province": province, "aliases": ";".join(short_names(name, level, nations)),
                      "abbr": ABBR.get(name, "") if level == "province" else "", "notes": ""})
     known = {(r["name"], r["parent"]) for r in rows}
     if OUT.exists():

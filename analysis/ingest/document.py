@@ -256,6 +256,7 @@ class PlanParser:
         if kind == "pdf":
             raw_lines = layout.reflow(raw_lines, re.compile(r"\s*(?:" + MARKER.pattern + ")"))
         meta = extract_metadata(raw_lines, self.p)
+        self._title_candidates = meta.title_candidates
         lines = layout.drop_furniture(raw_lines, self.p)
         doc.n_chars = sum(len(line) for line in lines)
         meta_lines = extract_metadata(lines, self.p)
@@ -270,7 +271,8 @@ class PlanParser:
         doc.citations = [c for c in find_citations(tidy_keep_lines(text), self.p) if c["doc_number"] != doc.doc_number]
         self._region(doc, meta, text)
         self._year(doc)
-        self._kind(doc, body)
+        self._first_title = first_title(lines)
+        self._kind(doc, "\n".join(lines))
         return doc
 
     def _annex(self, doc: Document, rest: str) -> None:
@@ -298,7 +300,7 @@ class PlanParser:
             doc.adcode, doc.region_in_table = region.adcode, region.known
 
     def _year(self, doc: Document) -> None:
-        year = title_year(doc.title, doc.notice_title)
+        year = title_year(doc.title, doc.notice_title, *self._title_candidates)
         if year:
             doc.plan_year, doc.plan_year_evidence = year, "title"
             return
@@ -312,17 +314,33 @@ class PlanParser:
         else:
             doc.warnings.append("plan year unknown")
 
-    def _kind(self, doc: Document, body: str) -> None:
-        title = (doc.title or "") + (doc.notice_title or "")
+    def _kind(self, doc: Document, text: str) -> None:
+        """Plan or not: the title decides when it says; otherwise report signals must outnumber plan signals."""
+        title = " ".join(t for t in [doc.title, doc.notice_title, *self._title_candidates, self._first_title] if t)
+        plan_title = any(t.endswith(self.p.plan_title_words) for t in [doc.title or ""])
+        reports = len(self.p.report_signals.findall(text))
+        plans = len(self.p.plan_signals.findall(text))
         if any(w in title for w in self.p.not_plan_words):
             doc.is_plan = False
             doc.warnings.append("not a plan: the title describes a report on work done")
+        elif not plan_title and reports >= 2 and reports > plans:
+            doc.is_plan = False
+            doc.warnings.append(f"not a plan: reads as a report ({reports} report signals, {plans} plan signals)")
         elif not doc.tasks:
             doc.warnings.append("no tasks found")
         last = doc.tasks[-1] if doc.tasks else None
         if last and not last.lead_units and not re.search(r"[。；;！!？?）)”]$", last.text):
             doc.is_partial = True
             doc.warnings.append(f"text appears truncated: last task {last.path} ends mid-sentence")
+
+
+def first_title(lines: list[str]) -> str:
+    """The first short heading-like line (what a page shows as its title), for telling reports from plans."""
+    for line in lines[:40]:
+        t = tidy(line)
+        if 6 <= len(t) <= 60 and not re.search(r"[，,。；;：:]", t) and re.search(r"公开|报告|方案|要点|计划|总结", t):
+            return t
+    return ""
 
 
 def tidy_keep_lines(text: str) -> str:

@@ -115,10 +115,18 @@ def table_columns(text: str) -> list[str] | None:
     return [c for i, c in enumerate(cols) if c not in cols[:i]] or None
 
 
+def pipes_to_tabs(line: str) -> str:
+    """Table rows scraped as 'a | b | c |' become tab-separated cells; bare pipe runs vanish."""
+    if "|" not in line and "｜" not in line:
+        return line
+    cells = [c.strip() for c in re.split(r"[|｜]", line)]
+    return "\t".join(c for c in cells if c)
+
+
 def drop_furniture(lines: list[str], patterns: Patterns) -> list[str]:
     """Remove furniture lines and inline furniture (attachment links, print/close buttons)."""
     out = []
-    for line in lines:
+    for line in map(pipes_to_tabs, lines):
         if patterns.furniture_line.match(line):
             continue
         line = patterns.furniture_inline.sub("", line)

@@ -21,6 +21,7 @@ DATE_LINE = re.compile(rf"^\s*(?P<date>{_SIGN_DATE})\s*(?:印发|发布|制发)?
 ORG_LINE = re.compile(rf"^\s*(?P<org>{_ORG})\s*$")
 NOTICE = re.compile(r"(?:^|(?<=\s))(?P<issuer>[\u4e00-\u9fff（）()]{2,40}?)?关于(?:印发|转发|发布|下达)"
                     r"(?P<what>[^。，,；;：:\n]{2,80}?)的?通知(?=\s|$)")
+_ANY_NOTICE = re.compile(r"[\u4e00-\u9fff（）()]{0,30}关于[^。，,；;：:\n]{2,80}的(?:通知|意见|函|报告)")
 SALUTATION = re.compile(r"^\s*[\u4e00-\u9fff（）()、，,]{4,120}[:：]\s*$")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "(": "〔", ")": "〕", "（": "〔",
@@ -38,6 +39,8 @@ class Metadata:
     plan_year_evidence: str | None = None
     labels: dict[str, str] = field(default_factory=dict)
     signatures: list[tuple[int, str, str]] = field(default_factory=list)  # (line, org, date)
+    plans: list[str] = field(default_factory=list)  # titles, when one notice issues several plans
+    title_candidates: list[str] = field(default_factory=list)
 
 
 def normalize_doc_number(value: str) -> str:
@@ -70,7 +73,7 @@ def header_labels(lines: list[str], patterns: Patterns, limit: int = 60) -> dict
     pending = None
     for line in lines[:limit]:
         bare = _BULLET.sub("", line).strip()
-        compact = re.sub(r"\s", "", bare)
+        compact = re.sub(r"\s", "", bare).rstrip(":：")
         if compact in plain:
             pending = plain[compact]
             continue
@@ -83,6 +86,8 @@ def header_labels(lines: list[str], patterns: Patterns, limit: int = 60) -> dict
             value = m.group("value").strip()
             if value:
                 found.setdefault(kind, value)
+            elif m.end() >= len(bare.rstrip()):
+                pending = kind
     return found
 
 
@@ -115,17 +120,27 @@ def is_plan_title(text: str, patterns: Patterns) -> bool:
     )
 
 
+_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、])")
+_OPENER = re.compile(r"(?=为了?|根据|按照|依据|结合|现将|各[\u4e00-\u9fff]{0,8}[:：]|\d{4}年|一、)")
+
+
 def title_candidates(lines: list[str], patterns: Patterns) -> list[tuple[int, str]]:
     """(line index, title) of lines — or a line's first phrase, or two joined lines — that read as plan titles."""
     out = []
     for i, line in enumerate(lines):
-        t = line.strip().strip("《》")
+        t = re.sub(r"(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])", "", line.strip()).strip("《》")
+        if _NUMBERED.match(t):
+            continue
+        glued = re.match(r"^([^，,。；;：:\s]{4,60}?(?:" + "|".join(patterns.plan_title_words) + r"))" + _OPENER.pattern, t)
         if is_plan_title(t, patterns):
             out.append((i, t))
             continue
-        head = re.split(r"\s+", t, maxsplit=1)[0].strip("《》") if t else ""
-        if head != t and is_plan_title(head, patterns):
+        head = re.split(r"\s+", line.strip(), maxsplit=1)[0].strip("《》") if t else ""
+        if head != line.strip() and is_plan_title(head, patterns):
             out.append((i, head))
+            continue
+        if glued and is_plan_title(glued.group(1), patterns):
+            out.append((i, glued.group(1)))
             continue
         if i + 1 < len(lines) and t and not re.search(r"[。，,；;：:]", t):
             joined = t + lines[i + 1].strip()
@@ -134,14 +149,27 @@ def title_candidates(lines: list[str], patterns: Patterns) -> list[tuple[int, st
     return out
 
 
+def _unwrap(line: str) -> str:
+    """'京政办发〔2016〕26号《X关于印发〈Y〉的通知》' → 'X关于印发〈Y〉的通知' (on a line of its own)."""
+    line = re.sub(r"^\s*[\u4e00-\u9fff]{1,10}[〔\[【(（［]\d{4}[〕\]】)）］]\d+号\s*[:：]?\s*", " ", line)
+    m = re.fullmatch(r"\s*《([^《》]+)》\s*", line)
+    return " " + m.group(1) if m else line
+
+
+def plan_titles(what: str) -> list[str]:
+    """The plans a notice issues: 'A》和《B' → [A, B]."""
+    parts = re.split(r"[》〉>]?\s*(?:和|及|、)\s*[《〈<]", what)
+    return [re.sub(r"^[《〈<]|[》〉>]$", "", p).strip() for p in parts if p.strip()]
+
+
 def notice(lines: list[str], labels: dict[str, str]) -> tuple[int | None, str | None, str | None, str | None]:
     """The covering notice: (line index, its title, issuer named before 关于, the plan it issues)."""
     sources = [(None, labels.get("title", ""))] + list(enumerate(lines[:80]))
     for i, line in sources:
+        line = _unwrap(line)
         m = NOTICE.search(line)
         if m and len(m.group(0)) <= 120:
-            what = m.group("what").strip().strip("《》")
-            what = re.sub(r"^[《〈<]|[》〉>]$", "", what)
+            what = re.sub(r"^[《〈<]|[》〉>]$", "", m.group("what").strip())
             issuer = (m.group("issuer") or "").strip()
             if issuer and not issuer.endswith(ORG_SUFFIX):
                 issuer = ""
@@ -174,17 +202,30 @@ def extract_metadata(lines: list[str], patterns: Patterns) -> Metadata:
     meta = Metadata(labels=header_labels(lines, patterns))
     notice_line, meta.notice_title, notice_issuer, issued = notice(lines, meta.labels)
     candidates = title_candidates(lines, patterns)
+    issued_plans = plan_titles(issued) if issued else []
+    if len(issued_plans) > 1:
+        meta.plans = issued_plans
+        issued = next((t for t in issued_plans if any(w in t for w in patterns.disclosure_words[:2])), issued_plans[0])
+    meta.title_candidates = [t for _, t in candidates]
+    dated = [t for _, t in candidates if YEAR.search(t)]
     if issued and is_plan_title(issued, patterns):
         meta.title = issued
     elif candidates:
-        meta.title = candidates[0][1]
+        meta.title = (dated or [candidates[0][1]])[0]
     elif issued:
         meta.title = issued
     elif meta.labels.get("title"):
         meta.title = meta.labels["title"]
+    else:
+        meta.title = next((m.group(0) for line in lines[:40] for m in [_ANY_NOTICE.fullmatch(line.strip())] if m), None)
+    if meta.title:
+        meta.title = re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", meta.title).strip()
     meta.signatures = signatures(lines)
     signed_orgs = [org for _, org, _ in meta.signatures if org]
-    meta.issuer = (signed_orgs[0] if signed_orgs else None) or notice_issuer or meta.labels.get("issuer")
+    label_issuer = meta.labels.get("issuer")
+    if label_issuer and not label_issuer.endswith(ORG_SUFFIX):
+        label_issuer = None
+    meta.issuer = (signed_orgs[0] if signed_orgs else None) or label_issuer or notice_issuer
     if meta.issuer:
         meta.issuer = re.sub(r"\s", "", meta.issuer)
     signed = iso_date(meta.labels.get("signed"))

@@ -28,6 +28,8 @@ class Patterns:
     verbs: tuple[str, ...]
     deadline: re.Pattern
     doc_number: re.Pattern
+    report_signals: re.Pattern
+    plan_signals: re.Pattern
 
 
 def _union(items: list[str], flags: int = 0) -> re.Pattern:
@@ -62,4 +64,7 @@ def load_patterns(path: Path = INGEST_PATTERNS) -> Patterns:
         verbs=by_len(resp["verbs"]),
         deadline=_union(data["deadline_patterns"]),
         doc_number=re.compile(data["doc_number"]),
+        report_signals=re.compile("|".join(f"(?:{p})" if not p.startswith("(?m)") else f"(?:{p[4:]})"
+                                           for p in data["report_signals"]), re.M),
+        plan_signals=_union(data["plan_signals"]),
     )

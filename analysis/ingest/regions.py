@@ -21,7 +21,12 @@ LEVELS = ("national", "province", "city", "district", "county")
 _DEPTH = {"national": 0, "province": 1, "city": 2, "district": 3, "county": 3}
 #: An administrative name the table may lack: 莱芜区, 平潭综合实验区, 某某新区.
 _UNKNOWN = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:自治县|自治州|自治旗|新区|实验区|开发区|示范区|林区|特区|省|市|县|区|旗|盟)"
-                      r"(?=人民政府|政府|管委会|管理委员会|政务|\d{4}年|办公|委员会)")
+                      r"(?=人民政府|政府|管委会|管理委员会|委员会)")
+#: Words that start phrases, not place names (各地级以上市, 全区, 本县 …).
+_NOT_NAME_START = ("各", "全", "本", "我", "有关", "直辖", "自治", "省直", "市直", "区直", "县直", "持续", "关于", "印发",
+                   "乡镇", "街道", "贯彻", "落实", "转发", "根据", "按照", "对照")
+#: A region named in a title after these words is the upstream plan's, not this one's.
+_UPSTREAM = re.compile(r"(?:贯彻落实|贯彻|落实|转发|根据|按照|对照)$")
 _ALIAS_BLOCK = set("省市县区旗州盟镇乡村")
 _GENERIC = {"全省", "全市", "全区", "全县", "本市", "本区", "本县", "各区", "各县", "市区", "城区", "郊区", "矿区", "辖区",
             "社区", "园区", "景区", "片区", "地区", "校区", "新区", "全旗", "县区", "县市区", "县市", "省市", "市县"}
@@ -65,8 +70,9 @@ class RegionTable:
         return out
 
     def mentions(self, text: str) -> list[tuple[str, list[dict]]]:
-        """Names in text with their candidate rows."""
-        return [(m.group(0), self.by_name[m.group(0)]) for m in self._matches(text)]
+        """Names in text with their candidate rows, leaving out upstream ones ('贯彻落实国务院办公厅…')."""
+        return [(m.group(0), self.by_name[m.group(0)]) for m in self._matches(text)
+                if not _UPSTREAM.search(text[max(0, m.start() - 4): m.start()])]
 
     def _context_score(self, row: dict, context: str) -> int:
         score = 0
@@ -128,7 +134,7 @@ class RegionTable:
             if not m or start in known_at:
                 continue
             name = m.group(0)
-            if name in _GENERIC or name in self.by_name or len(name) < 2 or name.startswith(("关于", "印发")):
+            if name in _GENERIC or name in self.by_name or len(name) < 2 or name.startswith(_NOT_NAME_START):
                 continue
             parents = [r for n, rs in found for r in rs if r["level"] in ("city", "province")]
             if not any(r["level"] == "city" for r in parents):
