@@ -1,0 +1,1 @@
+"""Text: segmentation with jieba, government terms and stopwords."""

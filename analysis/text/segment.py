@@ -1,0 +1,93 @@
+"""Segment Chinese with jieba, the government-term dictionary and stopwords.
+
+A private jieba Tokenizer is used (never jieba's global one) and user words are added
+in a fixed order, so every process segments identically. Results are memoised by
+text; the pipeline also caches token lists on disk by content hash.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+from ..config import BOILERPLATE_STOPWORDS, GOV_TERMS
+
+SEGMENTER_VERSION = "1"
+_KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
+def _read_list(path: Path) -> list[str]:
+    return [line.split()[0] for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def user_terms() -> tuple[str, ...]:
+    """Government terms plus the codebook's keywords, in a fixed order."""
+    from ..domains.codebook import load_codebook
+
+    terms = _read_list(GOV_TERMS) + sorted(load_codebook().term_table())
+    return tuple(dict.fromkeys(terms))
+
+
+@lru_cache(maxsize=1)
+def boilerplate() -> frozenset[str]:
+    """Plan boilerplate words (resources/boilerplate_stopwords.txt)."""
+    return frozenset(_read_list(BOILERPLATE_STOPWORDS))
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """A maintained Chinese stopword list (stopwordsiso) plus the plan boilerplate."""
+    import stopwordsiso
+
+    return frozenset(stopwordsiso.stopwords("zh")) | boilerplate()
+
+
+@lru_cache(maxsize=1)
+def tokenizer():
+    with warnings.catch_warnings():  # jieba imports the deprecated pkg_resources
+        warnings.simplefilter("ignore")
+        import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    for term in user_terms():
+        tk.add_word(term, freq=max(tk.suggest_freq(term, tune=False), 2000))
+    return tk
+
+
+def resources_digest() -> str:
+    """Hash of everything that changes segmentation (for cache keys and the build manifest)."""
+    h = hashlib.sha256(SEGMENTER_VERSION.encode())
+    for term in user_terms():
+        h.update(term.encode())
+    for word in sorted(stopwords()):
+        h.update(word.encode())
+    return h.hexdigest()[:16]
+
+
+def normalize(text: str) -> str:
+    """Full-width letters and digits to half-width; nothing else changes."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def segment(text: str) -> list[str]:
+    """All jieba tokens of a text (no filtering)."""
+    return tokenizer().lcut(normalize(text))
+
+
+@lru_cache(maxsize=200_000)
+def _tokens(text: str) -> tuple[str, ...]:
+    stop = stopwords()
+    return tuple(t for t in segment(text) if len(t) > 1 and _KEEP.search(t) and t not in stop)
+
+
+def tokenize(text: str) -> list[str]:
+    """Content words of a text: jieba tokens without stopwords, punctuation, numbers or single characters."""
+    return list(_tokens(text))
