@@ -1,0 +1,157 @@
+"""Written schemas of the processed tables: columns, types, meaning and primary key.
+
+`check(name, frame)` is called before every table is written; it fails loudly on a
+missing or extra column, a wrong type, a null or duplicate key. The README's table
+reference is generated from these definitions (`python -m analysis schemas`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+#: Lists (units, domains, annex rows) are stored as text joined with this separator,
+#: so every table reads the same with plain pandas from Parquet or CSV.
+LIST_SEP = "；"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str  # string | int | float | bool
+    description: str
+    nullable: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _c(name, dtype, description, nullable=True):
+    return Column(name, dtype, description, nullable)
+
+
+DOCUMENTS = Table("documents", "One row per raw file: the plan's metadata and how it was read.", ("file",), (
+    _c("file", "string", "raw file name in data/raw/", False),
+    _c("sha256", "string", "SHA-256 of the raw bytes"),
+    _c("region", "string", "government the plan belongs to, with its suffix (丽水市, 隆阳区)"),
+    _c("parent", "string", "prefecture-level city of a district or county, else empty"),
+    _c("province", "string", "province-level unit (for a province: itself)"),
+    _c("level", "string", "national | province | city | district | county"),
+    _c("adcode", "string", "administrative division code from the region table"),
+    _c("region_in_table", "bool", "region found in resources/regions.csv (False: read from the text and flagged)"),
+    _c("plan_year", "int", "year the plan is for"),
+    _c("plan_year_evidence", "string", "'title', or how the year was inferred"),
+    _c("title", "string", "the plan's own title (not the covering notice's)"),
+    _c("notice_title", "string", "title of the covering notice that issues the plan, if any"),
+    _c("issuer", "string", "office that signs or issues the plan"),
+    _c("published", "string", "signing date, else publication date (YYYY-MM-DD)"),
+    _c("doc_number", "string", "文号 with 〔〕 brackets"),
+    _c("is_plan", "bool", "False for reports, interpretations and other non-plans"),
+    _c("is_partial", "bool", "the text appears truncated"),
+    _c("kind", "string", "how the raw file was read: txt | html | pdf | docx"),
+    _c("encoding", "string", "text encoding detected for txt/html files"),
+    _c("n_chars", "int", "characters of cleaned text"),
+    _c("n_tasks", "int", "tasks parsed"),
+    _c("warnings", "string", f"parse warnings joined with '{LIST_SEP}'"),
+    _c("failed", "bool", "the file could not be read (see warnings)"),
+    _c("parser_version", "string", "version of the parser that produced the row"),
+))
+
+TASKS = Table("tasks", "One row per task (coding unit of the codebook) with its classification.", ("task_id",), (
+    _c("task_id", "string", "file#NNNN (task order within the file)", False),
+    _c("file", "string", "raw file name", False),
+    _c("task_index", "int", "position of the task in the plan, from 1", False),
+    _c("region", "string", "copied from documents for convenience"),
+    _c("plan_year", "int", "copied from documents for convenience"),
+    _c("path", "string", "numbering path as written: 一/(一)/1, with /a /b for split paragraphs"),
+    _c("heading", "string", "the item's title phrase, or empty"),
+    _c("text", "string", "full text, responsibility note included"),
+    _c("content", "string", "text without responsibility notes (what is classified)"),
+    _c("n_chars", "int", "characters of content"),
+    _c("lead_units", "string", f"lead units joined with '{LIST_SEP}'"),
+    _c("cooperating_units", "string", f"cooperating units joined with '{LIST_SEP}'"),
+    _c("deadline", "string", "deadline as written"),
+    _c("annex_rows", "string", f"rows of the annex responsibility table restating the task, joined with '{LIST_SEP}'"),
+    _c("layout", "string", "prose | table"),
+    _c("domains", "string", f"1-3 domain ids, primary first, joined with '{LIST_SEP}' (empty: unclassified)"),
+    _c("primary_domain", "string", "first of domains, or 'unclassified'"),
+    _c("evidence", "string", f"terms and sentence behind the classification, joined with '{LIST_SEP}'"),
+))
+
+TASK_DOMAINS = Table("task_domains", "Long table: each task's assigned domains with their counting weight.",
+                     ("task_id", "domain"), (
+    _c("task_id", "string", "task key", False),
+    _c("file", "string", "raw file name", False),
+    _c("domain", "string", "domain id (or 'unclassified')", False),
+    _c("rank", "int", "1 = primary", False),
+    _c("weight", "float", "share of the task counted for this domain (weights sum to 1 per task)", False),
+    _c("score", "float", "classifier score"),
+))
+
+CITATIONS = Table("citations", "Documents each plan cites (《title》 and/or 文号).", ("file", "citation_index"), (
+    _c("file", "string", "citing raw file", False),
+    _c("citation_index", "int", "order of first mention, from 1", False),
+    _c("title", "string", "cited title without 《》"),
+    _c("doc_number", "string", "cited 文号 with 〔〕"),
+    _c("year", "int", "year in the 文号"),
+))
+
+ANNEX_ROWS = Table("annex_rows", "Rows of annex responsibility tables (责任分工表), linked to the task they restate.",
+                   ("file", "row"), (
+    _c("file", "string", "raw file name", False),
+    _c("row", "int", "row number (printed, or counted by position)", False),
+    _c("text", "string", "row text"),
+    _c("units", "string", f"responsible units joined with '{LIST_SEP}'"),
+    _c("task_path", "string", "path of the body task the row restates (empty: none found)"),
+))
+
+TABLES = {t.name: t for t in (DOCUMENTS, TASKS, TASK_DOMAINS, CITATIONS, ANNEX_ROWS)}
+_KINDS = {"string": ("object", "string", "str"), "int": ("int", "Int"), "float": ("float",), "bool": ("bool", "boolean")}
+
+
+class SchemaError(ValueError):
+    """A table does not match its written schema."""
+
+
+def register(table: Table) -> Table:
+    """Add a table definition (measure modules register theirs)."""
+    TABLES[table.name] = table
+    return table
+
+
+def check(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Validate a frame against its schema and return it with columns in schema order."""
+    table = TABLES[name]
+    missing = [c for c in table.names if c not in frame.columns]
+    extra = [c for c in frame.columns if c not in table.names]
+    if missing or extra:
+        raise SchemaError(f"{name}: missing columns {missing}, unexpected columns {extra}")
+    for col in table.columns:
+        kind = str(frame[col.name].dtype)
+        if len(frame) and frame[col.name].notna().any() and not kind.startswith(_KINDS[col.dtype]):
+            raise SchemaError(f"{name}.{col.name}: expected {col.dtype}, got {kind}")
+        if not col.nullable and frame[col.name].isna().any():
+            raise SchemaError(f"{name}.{col.name}: null values in a required column")
+    if len(frame) and frame.duplicated(list(table.key)).any():
+        dups = frame[frame.duplicated(list(table.key), keep=False)][list(table.key)].head(3).to_dict("records")
+        raise SchemaError(f"{name}: duplicate key {table.key}: {dups}")
+    return frame[table.names]
+
+
+def markdown() -> str:
+    """The schemas as Markdown tables (for the README)."""
+    out = []
+    for t in TABLES.values():
+        out.append(f"### `{t.name}`\n\n{t.description} Key: `{', '.join(t.key)}`.\n\n| column | type | meaning |\n|---|---|---|")
+        out += [f"| `{c.name}` | {c.dtype} | {c.description} |" for c in t.columns]
+        out.append("")
+    return "\n".join(out)
