@@ -75,6 +75,135 @@ def validate(gold: Path = typer.Option(..., "--gold", help="Labels file (format 
                                                           else "none"))
 
 
+class _Progress:
+    """A rich progress bar for the per-document stage (hidden with --quiet or --json)."""
+
+    def __init__(self, label: str):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        self.bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), transient=True)
+        self.label = label
+
+    def start(self, total: int) -> None:
+        self.bar.start()
+        self.task = self.bar.add_task(self.label, total=total)
+
+    def advance(self) -> None:
+        self.bar.advance(self.task)
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+@app.command()
+def build(force: bool = typer.Option(False, "--force", help="Rebuild everything, ignoring the cache"),
+          workers: int = typer.Option(0, "--workers", help="Worker processes for parsing (default: all cores)"),
+          lang: str = typer.Option("zh", "--lang", help="Language of figures and report: zh | en"),
+          figures: bool = typer.Option(True, "--figures/--no-figures", help="Write reports/figures/"),
+          report: bool = typer.Option(True, "--report/--no-report", help="Write reports/index.html"),
+          include_partial: bool = typer.Option(False, "--include-partial",
+                                               help="Count truncated plans in emphasis shares"),
+          quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors"),
+          json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON")) -> None:
+    """Build data/processed/ and reports/ from data/raw/ (incremental). Exit 1 when some files failed."""
+    from dataclasses import asdict
+
+    from .pipeline import BuildLocked, build as run
+
+    if lang not in ("zh", "en"):
+        typer.echo("error: --lang must be zh or en", err=True)
+        raise typer.Exit(2)
+    progress = None if quiet or json_out or not sys.stderr.isatty() else _Progress("parse + classify")
+    try:
+        s = run(force=force, workers=workers or None, figures=figures, report=report, lang=lang,
+                include_partial=include_partial, progress=progress)
+    except BuildLocked as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if json_out:
+        _emit([asdict(s) | {"exit_code": s.exit_code}])
+    elif not quiet:
+        typer.echo(f"documents: {s.n_documents} ({s.n_plans} plans), tasks: {s.n_tasks}, warnings: {s.n_warnings}")
+        typer.echo(f"raw files: {len(s.added)} added, {len(s.changed)} changed, {len(s.removed)} removed, "
+                   f"{len(s.unchanged)} unchanged; parsed now: {len(s.processed)}")
+        for label, files in (("added", s.added), ("changed", s.changed), ("removed", s.removed), ("FAILED", s.failed)):
+            for f in files:
+                typer.echo(f"  {label}: {f}")
+        typer.echo("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in s.seconds.items()))
+        typer.echo(f"outputs: {len([o for o in s.outputs if 'processed' in o])} table files in data/processed/, "
+                   f"{len([o for o in s.outputs if 'processed' not in o])} files in reports/")
+    raise typer.Exit(s.exit_code)
+
+
+@app.command()
+def status(json_out: bool = typer.Option(False, "--json", help="Print as JSON")) -> None:
+    """List new, changed, removed and unchanged raw files and their parse warnings, without building."""
+    from dataclasses import asdict
+
+    from . import config
+    from .ingest import parse_file
+    from .pipeline import status as run
+
+    st = run()
+    warnings = {}
+    for file in st.new + st.changed + st.unchanged:
+        doc = parse_file(config.RAW_DIR / file)
+        if doc.warnings:
+            warnings[file] = doc.warnings
+    if json_out:
+        _emit([asdict(st) | {"warnings": warnings}])
+        return
+    for label, files in (("new", st.new), ("changed", st.changed), ("removed", st.removed),
+                         ("unchanged", st.unchanged)):
+        typer.echo(f"{label} ({len(files)}): " + (", ".join(files) or "-"))
+    for label, files in (("not in data/raw/manifest.csv", st.not_in_raw_manifest),
+                         ("changed since added (sha256 differs from manifest)", st.modified_since_added)):
+        if files:
+            typer.echo(f"{label}: " + ", ".join(files))
+    for file, ws in warnings.items():
+        typer.echo(f"warnings in {file}:")
+        for w in ws:
+            typer.echo(f"  - {w}")
+
+
+@app.command()
+def add(paths: list[Path] = typer.Argument(..., help="Plan files to copy into data/raw/"),
+        region: str = typer.Option(None, "--region", help="Region name with suffix (override the parser)"),
+        year: int = typer.Option(None, "--year", help="Plan year (override)"),
+        province: str = typer.Option(None, "--province"), parent: str = typer.Option(None, "--parent"),
+        level: str = typer.Option(None, "--level", help="national|province|city|district|county"),
+        title: str = typer.Option(None, "--title"), issuer: str = typer.Option(None, "--issuer"),
+        source: str = typer.Option(None, "--source", help="Where the file came from (URL, e-mail…)")) -> None:
+    """Copy new plans into data/raw/ (byte for byte) and record them; refuses files already there."""
+    from .raw_store import AddError, add as run
+
+    if level and level not in ("national", "province", "city", "district", "county"):
+        typer.echo(f"error: unknown level {level!r}", err=True)
+        raise typer.Exit(2)
+    values = {"region": region, "plan_year": year, "province": province, "parent": parent, "level": level,
+              "title": title, "issuer": issuer}
+    failed = False
+    for path in paths:
+        try:
+            target = run(path, source=source, overrides=values)
+        except AddError as exc:
+            typer.echo(f"refused: {exc}", err=True)
+            failed = True
+            continue
+        typer.echo(f"added {path} → {target} (run `make report` to rebuild)")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def schemas() -> None:
+    """Print the processed tables' schemas as Markdown (the source of docs/tables.md)."""
+    from . import corpus  # noqa: F401  (registers the corpus-level tables)
+    from .schemas import markdown
+
+    typer.echo(markdown())
+
+
 def main() -> None:
     app()
 

@@ -19,6 +19,13 @@ def _strip_page_lines(page_text: str) -> str:
     return "\n".join(lines)
 
 
+def _unwrap(exc: Exception) -> Exception:
+    """pdfplumber wraps pdfminer's error as PdfminerException(inner): the inner one says what went wrong."""
+    while exc.args and isinstance(exc.args[0], Exception):
+        exc = exc.args[0]
+    return exc
+
+
 def pdf_to_text(data: bytes) -> str:
     """Text layer of a PDF; ReadError when it is encrypted, broken or has no text (needs OCR)."""
     import pdfplumber
@@ -31,6 +38,7 @@ def pdf_to_text(data: bytes) -> str:
     except PDFPasswordIncorrect as exc:
         raise ReadError("encrypted PDF: it needs a password") from exc
     except Exception as exc:  # pdfminer raises many types for broken files
+        exc = _unwrap(exc)
         name = type(exc).__name__
         if "Password" in name or "Encrypt" in name:
             raise ReadError("encrypted PDF: it needs a password") from exc

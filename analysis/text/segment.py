@@ -82,12 +82,22 @@ def segment(text: str) -> list[str]:
     return tokenizer().lcut(normalize(text))
 
 
-@lru_cache(maxsize=200_000)
-def _tokens(text: str) -> tuple[str, ...]:
-    stop = stopwords()
-    return tuple(t for t in segment(text) if len(t) > 1 and _KEEP.search(t) and t not in stop)
+_MEMO: dict[str, tuple[str, ...]] = {}
+_MEMO_LIMIT = 500_000
 
 
 def tokenize(text: str) -> list[str]:
     """Content words of a text: jieba tokens without stopwords, punctuation, numbers or single characters."""
-    return list(_tokens(text))
+    hit = _MEMO.get(text)
+    if hit is None:
+        stop = stopwords()
+        hit = tuple(t for t in segment(text) if len(t) > 1 and _KEEP.search(t) and t not in stop)
+        if len(_MEMO) >= _MEMO_LIMIT:
+            _MEMO.clear()
+        _MEMO[text] = hit
+    return list(hit)
+
+
+def prime(tokens_by_text: dict[str, list[str]]) -> None:
+    """Seed the memo with token lists cached on disk by the pipeline (same segmenter version)."""
+    _MEMO.update({text: tuple(tokens) for text, tokens in tokens_by_text.items()})

@@ -1,0 +1,65 @@
+"""Corpus-level tables computed from the per-document ones: emphasis and its comparisons,
+distinctive vocabulary, plan similarity and topic clusters."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .schemas import LIST_SEP, Table, _c, check, register
+
+TOPICS = register(Table("topics", "Topic clusters discovered in the tasks (NMF on TF-IDF of segmented text).",
+                        ("topic",), (
+    _c("topic", "int", "topic number", False),
+    _c("n_tasks", "int", "tasks whose strongest topic this is"),
+    _c("top_terms", "string", f"ten highest-weighted terms joined with '{LIST_SEP}'"),
+    _c("example_task_ids", "string", f"most representative tasks joined with '{LIST_SEP}'"),
+    _c("example_headings", "string", f"their headings joined with '{LIST_SEP}'"),
+    _c("matched_domain", "string", "codebook domain whose keywords are closest to the topic's terms"),
+    _c("domain_similarity", "float", "cosine between topic terms and that domain's keywords (low: a theme the codebook does not name)"),
+    _c("k", "int", "number of topics chosen (highest mean NPMI coherence)"),
+)))
+TOPIC_ASSIGNMENTS = register(Table("topic_assignments", "Each task's strongest topic.", ("task_id",), (
+    _c("task_id", "string", "task key", False),
+    _c("topic", "int", "topic number (-1: no topic terms)"),
+    _c("topic_weight", "float", "NMF weight of that topic"),
+)))
+
+
+def topic_tables(tasks: pd.DataFrame, random_state: int = 0) -> dict[str, pd.DataFrame]:
+    """Topics and assignments for the plan tasks (empty tables when there are too few tasks)."""
+    from .domains import TopicModel
+
+    usable = tasks[tasks["content"].fillna("").str.len() > 0]
+    if len(usable) < 20:
+        empty = {name: pd.DataFrame({c: pd.Series(dtype="object") for c in t.names})
+                 for name, t in (("topics", TOPICS), ("topic_assignments", TOPIC_ASSIGNMENTS))}
+        return empty
+    model = TopicModel(random_state=random_state).fit(usable, key="task_id", text="content")
+    topics = model.topics(usable)
+    for col in ("top_terms", "example_task_ids", "example_headings"):
+        topics[col] = topics[col].map(lambda xs: LIST_SEP.join(map(str, xs)))
+    topics["k"] = model.k_
+    topics = topics.astype({"topic": "Int64", "n_tasks": "Int64", "k": "Int64"})
+    assign = model.assignments().astype({"topic": "Int64"})
+    return {"topics": check("topics", topics), "topic_assignments": check("topic_assignments", assign)}
+
+
+def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False) -> dict[str, pd.DataFrame]:
+    """All corpus-level tables from documents, tasks and task_domains."""
+    from . import measure
+
+    docs, tasks, td = tables["documents"], tables["tasks"], tables["task_domains"]
+    plans = docs[docs["is_plan"].fillna(False) & ~docs["failed"].fillna(False)]
+    if not include_partial:
+        plans = plans[~plans["is_partial"].fillna(False)]
+    plan_tasks = tasks[tasks["file"].isin(plans["file"])]
+    out = {
+        "emphasis": measure.emphasis(tasks, td, docs, include_partial=include_partial),
+        "emphasis_groups": measure.emphasis_groups(tasks, td, docs, include_partial=include_partial),
+    }
+    out["emphasis_change"] = measure.emphasis_change(out["emphasis"])
+    out["distinctive_terms"] = pd.concat(
+        [measure.distinctive_terms(plan_tasks, by=by, documents=docs) for by in ("region", "plan_year")],
+        ignore_index=True)
+    out["similarity"] = measure.plan_similarity(plan_tasks, docs)
+    out.update(topic_tables(plan_tasks))
+    return out
