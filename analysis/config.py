@@ -20,7 +20,8 @@ RAW_MANIFEST = RAW_DIR / "manifest.csv"
 SHARED_DIR = Path(os.environ.get("ANALYSIS_SHARED", ROOT.parent / "shared")).resolve()
 
 # Resource files (domain knowledge as data).
-CODEBOOK = RESOURCES / "codebook.yaml"
+#: The codebook file; ANALYSIS_CODEBOOK points a build at another (e.g. an edited copy).
+CODEBOOK = Path(os.environ.get("ANALYSIS_CODEBOOK", RESOURCES / "codebook.yaml"))
 REGIONS = RESOURCES / "regions.csv"
 GOV_TERMS = RESOURCES / "gov_terms.txt"
 BOILERPLATE_STOPWORDS = RESOURCES / "boilerplate_stopwords.txt"

@@ -13,10 +13,14 @@ __all__ = ["Codebook", "CodebookClassifier", "CodebookError", "Scored", "TopicMo
            "default_classifier", "load_codebook"]
 
 
-@lru_cache(maxsize=1)
-def default_classifier() -> CodebookClassifier:
-    """The classifier on the project's codebook, compiled once per process."""
+@lru_cache(maxsize=4)
+def _compiled(digest: str) -> CodebookClassifier:
     return CodebookClassifier(load_codebook()).fit([])
+
+
+def default_classifier() -> CodebookClassifier:
+    """The classifier on the project's codebook, compiled once per codebook version."""
+    return _compiled(load_codebook().digest)
 
 
 def classify_tasks(tasks) -> list[Scored]:

@@ -1,0 +1,123 @@
+"""The build as researchers run it: incremental, deterministic, robust to bad files (CLI in a subprocess)."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "data" / "raw").glob("*.txt"))
+
+
+def run(project: Path, *args, env=None, check=True):
+    environ = {**os.environ, "ANALYSIS_ROOT": str(project), **(env or {})}
+    out = subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True, env=environ,
+                         cwd=project)
+    if check and out.returncode not in (0, 1):
+        raise AssertionError(out.stderr[-3000:])
+    return out
+
+
+def build(project: Path, *extra, env=None):
+    out = run(project, "build", "--no-figures", "--no-report", "--json", *extra, env=env)
+    return json.loads(out.stdout)[0], out.returncode
+
+
+@pytest.fixture
+def project(tmp_path):
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    for f in SEEDS[:3]:
+        shutil.copyfile(f, raw / f.name)
+    return tmp_path
+
+
+def processed(project: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((project / "data" / "processed").glob("*.*"))}
+
+
+def test_full_build_then_incremental_add_and_remove(project):
+    first, code = build(project)
+    assert code == 0 and sorted(first["processed"]) == sorted(f.name for f in SEEDS[:3])
+    tasks = pd.read_csv(project / "data" / "processed" / "tasks.csv")
+    assert set(tasks["file"]) == {f.name for f in SEEDS[:3]}
+    shutil.copyfile(SEEDS[3], project / "data" / "raw" / SEEDS[3].name)
+    second, _ = build(project)
+    assert second["processed"] == [SEEDS[3].name]
+    assert second["added"] == [SEEDS[3].name]
+    (project / "data" / "raw" / SEEDS[0].name).unlink()
+    third, _ = build(project)
+    assert third["removed"] == [SEEDS[0].name] and third["processed"] == []
+    for name in ("documents", "tasks", "task_domains", "citations", "emphasis"):
+        table = pd.read_parquet(project / "data" / "processed" / f"{name}.parquet")
+        assert SEEDS[0].name not in set(table["file"]), name
+
+
+def test_a_codebook_change_reclassifies_every_task(project, tmp_path):
+    build(project)
+    codebook = tmp_path / "codebook.yaml"
+    text = (ROOT / "analysis" / "resources" / "codebook.yaml").read_text(encoding="utf-8")
+    codebook.write_text(text.replace("heading_weight: 4.0", "heading_weight: 5.0"), encoding="utf-8")
+    again, _ = build(project, env={"ANALYSIS_CODEBOOK": str(codebook)})
+    assert sorted(again["processed"]) == sorted(f.name for f in SEEDS[:3])
+
+
+def test_a_corrupt_file_is_reported_and_the_rest_is_built(project):
+    (project / "data" / "raw" / "broken.pdf").write_bytes(b"%PDF-1.4\nnot really a pdf")
+    summary, code = build(project)
+    assert code == 1 and summary["failed"] == ["broken.pdf"]
+    docs = pd.read_parquet(project / "data" / "processed" / "documents.parquet").set_index("file")
+    assert docs.loc["broken.pdf", "failed"] and "PDF" in docs.loc["broken.pdf", "warnings"]
+    assert docs["n_tasks"].drop("broken.pdf").min() > 0
+
+
+def test_two_builds_give_identical_bytes_and_raw_files_are_untouched(project):
+    before = {p.name: p.read_bytes() for p in (project / "data" / "raw").iterdir()}
+    build(project)
+    first = processed(project)
+    build(project, "--force")
+    assert processed(project) == first
+    assert {p.name: p.read_bytes() for p in (project / "data" / "raw").iterdir()} == before
+
+
+def test_status_lists_changes_without_building(project):
+    build(project)
+    shutil.copyfile(SEEDS[3], project / "data" / "raw" / SEEDS[3].name)
+    (project / "data" / "raw" / SEEDS[1].name).unlink()
+    before = processed(project)
+    out = json.loads(run(project, "status", "--json").stdout)[0]
+    assert out["new"] == [SEEDS[3].name] and out["removed"] == [SEEDS[1].name]
+    assert processed(project) == before
+
+
+def test_add_copies_records_and_refuses_duplicates(project, tmp_path):
+    plan = tmp_path / "new plan (final).txt"
+    shutil.copyfile(SEEDS[4], plan)
+    out = run(project, "add", str(plan), "--region", "菏泽市", "--year", "2018")
+    assert out.returncode == 0
+    added = project / "data" / "raw" / "菏泽市-2018.txt"
+    assert added.read_bytes() == plan.read_bytes()
+    manifest = (project / "data" / "raw" / "manifest.csv").read_text(encoding="utf-8")
+    assert "菏泽市-2018.txt" in manifest and "2018" in (project / "data" / "raw" / "overrides.csv").read_text()
+    again = run(project, "add", str(plan))
+    assert again.returncode == 1 and "already in the corpus" in again.stderr
+    assert run(project, "add", str(tmp_path / "missing.txt")).returncode == 1
+    assert run(project, "add").returncode == 2
+
+
+def test_a_second_build_is_refused_while_one_holds_the_lock(project):
+    lock = project / "data" / "processed" / ".build.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        lock.write_text(str(holder.pid))
+        out = run(project, "build", "--no-figures", "--no-report", check=False)
+        assert out.returncode == 2 and "another build" in out.stderr
+    finally:
+        holder.kill()
+    summary, code = build(project)  # stale lock (dead pid) is taken over
+    assert code == 0 and summary["n_documents"] == 3
