@@ -1,9 +1,12 @@
 """Domains: the codebook, the classifier, topic discovery and validation."""
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 
 import pandas as pd
+
+from .. import config
 
 from .classifier import CodebookClassifier, Scored
 from .codebook import Codebook, CodebookError, load_codebook
@@ -15,12 +18,12 @@ __all__ = ["Codebook", "CodebookClassifier", "CodebookError", "Scored", "TopicMo
 
 @lru_cache(maxsize=4)
 def _compiled(digest: str) -> CodebookClassifier:
-    return CodebookClassifier(load_codebook()).fit([])
+    return CodebookClassifier(load_codebook(config.CODEBOOK)).fit([])
 
 
 def default_classifier() -> CodebookClassifier:
-    """The classifier on the project's codebook, compiled once per codebook version."""
-    return _compiled(load_codebook().digest)
+    """The classifier on the project's codebook, compiled once per version of the file."""
+    return _compiled(hashlib.sha256(config.CODEBOOK.read_bytes()).hexdigest())
 
 
 def classify_tasks(tasks) -> list[Scored]:
