@@ -196,6 +196,31 @@ def add(paths: list[Path] = typer.Argument(..., help="Plan files to copy into da
 
 
 @app.command()
+def fetch(urls: list[str] = typer.Argument(..., help="Web addresses of plans (http or https)"),
+          region: str = typer.Option(None, "--region", help="Region name with suffix (override the parser)"),
+          year: int = typer.Option(None, "--year", help="Plan year (override)"),
+          timeout: float = typer.Option(20, "--timeout", help="Seconds to wait for a connection or for more data"),
+          json_out: bool = typer.Option(False, "--json", help="Print a JSON array, one object per URL")) -> None:
+    """Download plans into data/raw/ with provenance, a wrapper page's attachment instead of the page.
+
+    Exit 1 when some URL failed (nothing is written for it).
+    """
+    from dataclasses import asdict
+
+    from .collect import fetch as run
+
+    results = run(urls, region=region, year=year, timeout=timeout)
+    if json_out:
+        _emit([asdict(r) | {"path": str(r.path) if r.path else None} for r in results])
+    else:
+        for r in results:
+            typer.echo(f"{r.url}: {r.message}" if r.ok else f"{r.url}: FAILED ({r.reason}) {r.message}")
+        if any(r.reason == "stored" for r in results):
+            typer.echo("run `make report` to rebuild")
+    raise typer.Exit(0 if all(r.ok for r in results) else 1)
+
+
+@app.command()
 def schemas() -> None:
     """Print the processed tables' schemas as Markdown (the source of docs/tables.md)."""
     from . import corpus  # noqa: F401  (registers the corpus-level tables)
