@@ -262,7 +262,11 @@ class PlanParser:
         meta_lines = extract_metadata(lines, self.p)
         sig_lines = [i for i, _, _ in meta_lines.signatures]
         row, col = self._body_start(lines, meta.title, sig_lines)
-        body = "\n".join([lines[row][col:]] + lines[row + 1:]) if row < len(lines) else ""
+        stop = len(lines)
+        span = own_plan_lines(lines, meta.title, meta.plans)
+        if span:
+            (row, stop), col = span, 0
+        body = "\n".join([lines[row][col:]] + lines[row + 1: stop]) if row < len(lines) else ""
         tasks, end = self.segment(body, doc.warnings)
         doc.tasks = tasks
         self._annex(doc, body[end:])
@@ -332,6 +336,21 @@ class PlanParser:
         if last and not last.lead_units and not re.search(r"[。；;！!？?）)”]$", last.text):
             doc.is_partial = True
             doc.warnings.append(f"text appears truncated: last task {last.path} ends mid-sentence")
+
+
+def own_plan_lines(lines: list[str], title: str | None, plans: list[str]) -> tuple[int, int] | None:
+    """When one notice issues several plans: the lines of the plan the document is taken to be,
+    from after its own title line to the next plan's title line (None when it has no line of its own)."""
+    if len(plans) < 2 or not title:
+        return None
+    compact = [re.sub(r"[\s《》]", "", line) for line in lines]
+    mine = re.sub(r"[\s《》]", "", title)
+    others = {re.sub(r"[\s《》]", "", p) for p in plans} - {mine}
+    own = [i for i, c in enumerate(compact) if c == mine]
+    if not own:
+        return None
+    start = own[-1] + 1
+    return start, next((i for i in range(start, len(lines)) if compact[i] in others), len(lines))
 
 
 def first_title(lines: list[str]) -> str:

@@ -6,8 +6,11 @@ import re
 from .patterns import Patterns
 
 _LINE_INDEX = re.compile(r"^\s*(\d{1,4})、")
-_PAGE_TOKEN = re.compile(r"(?:(?<=\S)|^)[ \t]+(\d{1,3})[ \t]+(?=\S)|^(\d{1,3})[ \t]+(?=\S)", re.M)
+#: A 1–3 digit token between spaces; one followed by a tab or a pipe is a table's row number (序号 cell).
+_PAGE_TOKEN = re.compile(r"(?:(?<=\S)|^)[ \t]+(\d{1,3}) +(?=[^\s|｜])|^(\d{1,3}) +(?=[^\s|｜])", re.M)
 _ENDS_SENTENCE = tuple("。！？；：:）)”」』")
+#: A notice title or a document number ends its line in a PDF as well: the next line does not run on.
+_ENDS_HEADER = re.compile(r"(?:的通知|[〕\]】)）]\s*\d{1,4}\s*号)$")
 #: A number followed by one of these counts something: it is not a page number.
 _MEASURE = set("个类次天年月日项条人家名万亿千百元%号级部件所批期页张份户套座台辆吨米")
 _TABLE_HEADER = re.compile(
@@ -38,8 +41,8 @@ def remove_page_numbers(text: str) -> tuple[str, list[int]]:
     """Drop page numbers a PDF conversion left inside sentences ('门户网 2 站').
 
     A page number is a 1–3 digit token between spaces; only the longest run of such
-    tokens counting up by one through the document (at least three) is removed, so
-    ordinary numbers ('不少于 10 天') stay.
+    tokens counting up by one through the document (at least three, mostly not followed
+    by a counter word such as 次/类/项) is removed, so ordinary numbers ('不少于 10 天') stay.
     """
     tokens = [(m.start(), m.end(), int(m.group(1) or m.group(2))) for m in _PAGE_TOKEN.finditer(text)]
     # index → ((chain length, page-like tokens in chain), previous index)
@@ -55,7 +58,8 @@ def remove_page_numbers(text: str) -> tuple[str, list[int]]:
     if not best:
         return text, []
     end = max(best, key=lambda i: (best[i][0], -i))
-    if best[end][0][0] < 3:
+    length, page_like = best[end][0]
+    if length < 3 or 2 * page_like < length:  # mostly counted things ('1 次 … 2 类 … 3 项'): not pages
         return text, []
     chain = []
     i: int | None = end
@@ -72,14 +76,15 @@ def remove_page_numbers(text: str) -> tuple[str, list[int]]:
 
 
 def reflow(lines: list[str], marker_start: re.Pattern) -> list[str]:
-    """Join hard-wrapped PDF lines: a line that does not end a sentence runs on into the next,
-    unless the next line starts a numbered item."""
+    """Join hard-wrapped PDF lines: a line that does not end a sentence (or a notice title, or a
+    document number) runs on into the next, unless the next line starts a numbered item."""
     out: list[str] = []
     for line in lines:
         s = line.strip()
         if not s:
             continue
-        if out and not out[-1].endswith(_ENDS_SENTENCE) and not marker_start.match(s) and len(out[-1]) >= 15:
+        if out and not out[-1].endswith(_ENDS_SENTENCE) and not _ENDS_HEADER.search(out[-1]) \
+                and not marker_start.match(s) and len(out[-1]) >= 15:
             out[-1] += s
         else:
             out.append(s)

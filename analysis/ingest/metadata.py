@@ -228,9 +228,12 @@ def extract_metadata(lines: list[str], patterns: Patterns) -> Metadata:
     meta.issuer = (signed_orgs[0] if signed_orgs else None) or label_issuer or notice_issuer
     if meta.issuer:
         meta.issuer = re.sub(r"\s", "", meta.issuer)
-    signed = iso_date(meta.labels.get("signed"))
+    signed_label = meta.labels.get("signed", "")
+    # a signing-date label that carries a clock time (2020-10-21 09:55:57) is the page's posting stamp
+    stamped = re.search(r"\d{1,2}:\d{2}", signed_label) is not None
+    signed = None if stamped else iso_date(signed_label)
     meta.published = signed or (meta.signatures[0][2] if meta.signatures else None) or iso_date(
-        meta.labels.get("published"))
+        meta.labels.get("published")) or (iso_date(signed_label) if stamped else None)
     if meta.published is None:
         meta.published = next((d for d in map(iso_date, lines[:15]) if d), None)
     meta.doc_number = _doc_number(lines, meta.labels, patterns, notice_line)

@@ -22,6 +22,7 @@ MARKER = re.compile(
     rf"|(?P<cn2>(?<=[\u4e00-\u9fff])(?P<cn2_n>{_CN_NUM})、(?![\d、]))"
     r"|(?P<num>(?<![\d.．A-Za-z])(?P<num_n>\d{1,2})\s?[.．、](?![\d.．、%]))"
     r"|(?P<circ>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])"
+    r"|(?P<row>(?<![^\n])(?P<row_n>\d{1,2})(?=\t))"  # a table row's 序号 cell: '3\t工作任务…'
 )
 RANK = {"part": 0, "cn": 1, "pcn": 2, "num": 3, "pnum": 4, "circ": 5}
 _SENTENCE_END = set("。；;！!？?：:）)”」』")
@@ -71,16 +72,15 @@ def candidates(text: str) -> list[Marker]:
     """Every place that looks like a numbering marker, with its boundary strength."""
     out = []
     for m in MARKER.finditer(text):
-        kind = next(k for k in ("part", "pcn", "pnum", "cn", "cn2", "num", "circ") if m.group(k))
+        kind = next(k for k in ("part", "pcn", "pnum", "cn", "cn2", "num", "circ", "row") if m.group(k))
         raw = m.group(f"{kind}_n") if kind != "circ" else m.group(kind)
         if kind == "circ":
             number = ord(raw) - ord("①") + 1
-        elif kind in ("num", "pnum"):
+        elif kind in ("num", "pnum", "row"):
             number = int(raw)
         else:
             number = chinese_to_int(raw)
-        if kind == "cn2":
-            kind = "cn"
+        kind = {"cn2": "cn", "row": "num"}.get(kind, kind)
         prev = text[m.start() - 1] if m.start() > 0 else "\n"
         if prev == "\n":
             boundary = "line"

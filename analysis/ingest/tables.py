@@ -27,27 +27,35 @@ class UnitRun:
 
 
 def _next_unit(text: str, i: int, need_prefix: bool) -> str | None:
-    """The shortest organisation name at i that ends where a boundary follows."""
+    """The shortest organisation name at i that ends where a boundary follows.
+
+    A bracketed insert after a suffix that does not end the name stays inside it: 各县（市、区）人民政府.
+    """
     if need_prefix and not text.startswith(_PREFIXES, i):
         return None
-    for length in range(2, 16):
-        tok = text[i: i + length]
-        if len(tok) < length or not re.fullmatch(r"[\u4e00-\u9fff]+", tok) or any(w in tok for w in _NOT_IN_NAMES):
+    tok, bare, pos = "", "", i
+    while len(bare) < 15:
+        c = text[pos: pos + 1]
+        if not re.fullmatch(r"[\u4e00-\u9fff]", c):
             return None
-        if not tok.endswith(_SUFFIXES):
+        tok, bare, pos = tok + c, bare + c, pos + 1
+        if any(w in bare for w in _NOT_IN_NAMES):
+            return None
+        if len(bare) < 2 or not bare.endswith(_SUFFIXES):
             continue
-        end = i + length
-        if text[end: end + 1] in ("（", "("):
-            close = re.match(r"[（(][^（）()]{1,20}[)）]", text[end:])
-            if close:
-                tok, end = tok + close.group(0), end + close.end()
+        name, end = tok, pos
+        close = re.match(r"[（(][^（）()]{1,20}[)）]", text[pos:])
+        if close:
+            name, end = tok + close.group(0), pos + close.end()
         nxt = text[end: end + 1]
         if not nxt or nxt in _SEPS or nxt in "省各" or text.startswith("有关", end):
-            return tok
-        if nxt in "市区县" and not tok.endswith(("市", "区", "县")):
-            return tok
-        if not need_prefix and tok.endswith(_CLOSING) and not text.startswith(_SUFFIXES[:6], end):
-            return tok
+            return name
+        if nxt in "市区县" and not bare.endswith(("市", "区", "县")):
+            return name
+        if not need_prefix and bare.endswith(_CLOSING) and not text.startswith(_SUFFIXES[:6], end):
+            return name
+        if close:
+            tok, pos = name, end
     return None
 
 
@@ -146,6 +154,10 @@ def _is_unit_line(line: str) -> bool:
                                for p in parts)
 
 
+_HEADER_CELL = re.compile(r"序\s*号|工\s*作\s*任\s*务|工\s*作\s*要\s*求|责\s*任\s*单\s*位|牵\s*头\s*单\s*位|配\s*合\s*单\s*位|"
+                          r"完\s*成\s*时\s*限|附\s*件\s*\d*|[\s|｜]+")
+
+
 def parse_annex(text: str) -> list[AnnexRow]:
     """Rows of an annex responsibility table: text lines closed by a line of units.
 
@@ -157,14 +169,13 @@ def parse_annex(text: str) -> list[AnnexRow]:
     number: int | None = None
     for raw in text.splitlines():
         line = raw.strip()
-        if not line or re.fullmatch(r"(?:序\s*号|工\s*作\s*任\s*务|责\s*任\s*单\s*位|牵\s*头\s*单\s*位|完\s*成\s*时\s*限|"
-                                    r"附\s*件\s*\d*|[\s|｜\t]+)", line):
+        cells = [c.strip() for c in line.split("\t") if c.strip()]
+        if not line or all(_HEADER_CELL.fullmatch(c) for c in cells):
             continue
         if re.fullmatch(r"\d{1,3}", line):
             number = int(line)
             continue
         if "\t" in line:
-            cells = [c.strip() for c in line.split("\t") if c.strip()]
             if cells and re.fullmatch(r"\d{1,3}", cells[0]):
                 number = int(cells.pop(0))
             if len(cells) >= 2 and _is_unit_line(cells[-1]):

@@ -171,7 +171,8 @@ class UnitParser:
                 return None
         m = Marker(0, 0)
         for clause in split_top(inner, "，,；;"):
-            if self.p.deadline.fullmatch(clause) or re.fullmatch(r"(?:\d{4}年)?\d{1,2}月(?:底|\d{1,2}日)?(?:前|完成)?|持续推进|长期坚持|年底前", clause):
+            when = re.sub(r"完成$", "", clause)  # 2020年12月底前完成
+            if self.p.deadline.fullmatch(when) or re.fullmatch(r"(?:\d{4}年)?\d{1,2}月(?:底|\d{1,2}日)?前?|持续推进|长期坚持|年底前", when):
                 m.deadline = clause
                 continue
             coop = re.search(r"(?:配合|协助|参与|协同|协办)$", clause)
@@ -192,7 +193,7 @@ class UnitParser:
         i = 0
         while i < len(text):
             c = text[i]
-            if c in "(（":
+            if c in "(（[【":  # [责任单位:…] and 【责任单位：…】 occur too
                 j = _closing(text, i)
                 if j is not None:
                     m = self.parse_fields(text[i + 1: j])

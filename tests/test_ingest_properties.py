@@ -1,0 +1,90 @@
+"""Invariants of the ingest parser over arbitrary text (hypothesis)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis.ingest.document import parser
+from analysis.ingest.metadata import normalize_doc_number
+from analysis.ingest.normalize import normalize
+from analysis.ingest.numbering import chinese_to_int
+from analysis.readers.docx import chinese_number
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+#: Pieces plans are made of: outline markers, brackets, responsibility wording, dates,
+#: furniture, traditional characters, pinyin glosses and spam — glued together at random.
+PIECES = [
+    "一、", "二、", "三、", "十一、", "（一）", "(二)", "（ 三 ）", "(十)", "1.", "2.", "3、", "10．", "(1)", "（2）", "①", "②",
+    "第一部分", "（", "）", "(", ")", "〔", "〕", "[", "]", "【", "】", "<", ">", "《", "》", "“", "”",
+    "（责任单位：", "(牵头单位:", "责任时限：", "配合单位：", "牵头", "配合", "负责落实", "牵头落实", "按职责分工负责",
+    "市财政局", "县政府办公室", "各县（市、区）人民政府", "区直各有关单位", "、", "，", "。", "；", "：", ":", ",",
+    "\n", "\n\n", " ", "  ", "\t", "|", "｜", "2020年6月8日", "6月底前", "年内完成", "2021年", "〔2022〕12号",
+    "附件", "附件：", "抄送：", "关于印发", "的通知", "政务公开工作要点", "实施方案", "工作报告", "落实情况",
+    "工作任务", "工作要求", "牵头单位", "责任单位", "序号", "当前位置：首页 > ", "浏览次数：12", "分享到：",
+    "政務公開", "關於", "國務院辦公廳", "(zhèng)", "(kāi)", "bet365体育", "澳门官网娱乐", "www.abc123.com",
+    "做好政策解读", "加强信息公开", "推进", "及时公开", "12", "3", " 4 ", "1、", "　", "\u200b", "ＡＢ１２",
+]
+texts = st.lists(st.one_of(st.sampled_from(PIECES),
+                           st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=6),
+                           st.text(max_size=4)),
+                 max_size=120).map("".join)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def warm_parser():
+    """Load the pattern file, region table and converter once, outside the per-example deadline."""
+    parser().parse_text("政務公開（一）做好公开。（责任单位：市财政局）")
+
+
+@settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+def test_parse_text_never_raises_invents_nothing_and_keeps_paths_unique(text):
+    doc = parser().parse_text(text, "random.txt")
+    allowed = set(_CJK.findall(normalize(text)[0]))
+    for task in doc.tasks:
+        for field in (task.text, task.heading, task.content, "".join(task.lead_units + task.cooperating_units)):
+            invented = set(_CJK.findall(field)) - allowed
+            assert not invented, f"{task.path}: {invented} not in the input"
+        assert task.text.strip()
+    paths = [t.path for t in doc.tasks]
+    assert len(paths) == len(set(paths)), paths
+
+
+@settings(max_examples=100, deadline=2000)
+@given(st.lists(st.sampled_from(["一、", "（一）", "(二)", "1.", "2.", "(1)", "①", "二、", "（三）", "3.", "\n", "做好公开。",
+                                 "（责任单位：市财政局）", "牵头落实）"]), max_size=60).map("".join))
+def test_outline_soup_parses_into_unique_paths_of_known_labels(text):
+    doc = parser().parse_text(text)
+    label = re.compile(r"[一二三四五六七八九十]+|\([一二三四五六七八九十]+\)|\d+|\(\d+\)|[①-⑳]|[a-z]")
+    for task in doc.tasks:
+        assert all(label.fullmatch(part) for part in task.path.split("/")), task.path
+    assert len({t.path for t in doc.tasks}) == len(doc.tasks)
+
+
+@pytest.mark.parametrize("n", range(1, 100))
+def test_chinese_numbers_round_trip(n):
+    assert chinese_to_int(chinese_number(n)) == n
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from(list("闽政办发国函字〔〕[]【】()（）［］{}0123456789号 \t　") + ["2019", "〔2022〕"]),
+                max_size=30).map("".join))
+def test_normalize_doc_number_is_idempotent(value):
+    once = normalize_doc_number(value)
+    assert normalize_doc_number(once) == once
+    assert not re.search(r"[\s\[\]【】()（）［］{}]", once)
+
+
+@pytest.mark.parametrize(("written", "normalised"), [
+    ("国办发[2019]54号", "国办发〔2019〕54号"),
+    ("国办发（2019）54号", "国办发〔2019〕54号"),
+    ("川办发【2017】40号", "川办发〔2017〕40号"),
+    ("国办发 〔2018〕 23 号", "国办发〔2018〕23号"),
+    ("闽政办〔2017〕45号", "闽政办〔2017〕45号"),
+])
+def test_normalize_doc_number_rows(written, normalised):
+    assert normalize_doc_number(written) == normalised

@@ -1,0 +1,166 @@
+"""Readers: bytes of a raw file → text, with the file type taken from the content."""
+from __future__ import annotations
+
+import codecs
+
+import pytest
+from helpers_docs import (
+    PLAN_TEXT,
+    UNREADABLE,
+    plan_docx,
+    style_numbered_docx,
+    table_docx,
+    text_pdf,
+)
+
+from analysis import readers
+from analysis.readers import ReadError, read_bytes, read_path
+from analysis.readers.docx import chinese_number
+from analysis.readers.html import has_markup, html_to_text, is_html_document, strip_tags
+
+SAMPLE = "2023年新余市政务公开工作要点\n一、加强政策解读\n（一）做好政策文件解读。（责任单位：市政府办公室）\n"
+
+
+# ---------------------------------------------------------------- plain text encodings
+@pytest.mark.parametrize(("encode", "encoding"), [
+    (lambda t: t.encode("utf-8"), "utf-8"),
+    (lambda t: t.encode("utf-8-sig"), "utf-8-sig"),
+    (lambda t: t.encode("gbk"), "gb18030"),
+    (lambda t: t.encode("gb18030"), "gb18030"),
+    (lambda t: t.encode("utf-16"), "utf-16"),  # Python writes a little-endian BOM
+    (lambda t: codecs.BOM_UTF16_BE + t.encode("utf-16-be"), "utf-16"),
+], ids=["utf-8", "utf-8-bom", "gbk", "gb18030", "utf-16-le-bom", "utf-16-be-bom"])
+def test_text_encodings_decode_to_the_same_text(encode, encoding):
+    raw = read_bytes(encode(SAMPLE), "plan.txt")
+    assert (raw.kind, raw.encoding) == ("txt", encoding)
+    assert raw.text.lstrip("\ufeff") == SAMPLE
+
+
+def test_non_utf8_encoding_is_noted_in_warnings():
+    assert read_bytes(SAMPLE.encode("gbk"), "plan.txt").warnings == ("decoded as gb18030",)
+    assert read_bytes(SAMPLE.encode("utf-8"), "plan.txt").warnings == ()
+
+
+def test_stray_tags_in_a_text_file_are_stripped_with_a_note():
+    scraped = '<legend id="h4sia"></legend><samp id="h4sia"></samp>\n<p id="x">' + SAMPLE + "</p>&nbsp;"
+    raw = read_bytes(scraped.encode(), "plan.txt")
+    assert raw.kind == "txt" and "HTML tags stripped" in raw.warnings
+    assert "<" not in raw.text and "一、加强政策解读" in raw.text
+
+
+# ---------------------------------------------------------------- HTML
+PAGE = """<!DOCTYPE html><html><head><title>标题</title><style>p {color: red}</style>
+<script>document.write("统计代码")</script></head><body>
+<nav><a href="/">首页</a><a href="/zwgk/">政务公开</a></nav>
+<div id="content"><p>一、加强政策解读</p><p>（一）做好解读。</p>
+<table><tr><td>序号</td><td>工作任务</td></tr><tr><td>1</td><td>做好解读</td></tr></table></div>
+<noscript>请启用脚本</noscript><footer>版权所有 某县人民政府</footer>
+<script>window.location = "http://example.invalid/"</script></body></html>"""
+
+
+def test_html_keeps_visible_blocks_and_drops_scripts_styles_nav_footer():
+    text = html_to_text(PAGE)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert "一、加强政策解读" in lines and "（一）做好解读。" in lines
+    assert "1\t做好解读" in [line.rstrip("\t") for line in lines]
+    for junk in ("统计代码", "color", "首页", "请启用脚本", "版权所有", "window.location"):
+        assert junk not in text
+
+
+@pytest.mark.parametrize(("text", "document", "markup"), [
+    ("<!DOCTYPE html><html><body><p>正文</p></body></html>", True, True),
+    ("<html>正文", True, False),
+    ("<p>一</p><p>二</p><br/>正文", False, True),
+    ("关于印发<2017年湖南省政务公开工作要点>的通知", False, False),  # <…> as a title mark, not a tag
+    ("纯文本，没有标签。", False, False),
+])
+def test_html_detection(text, document, markup):
+    assert is_html_document(text) is document
+    assert has_markup(text) is markup
+
+
+def test_strip_tags_unescapes_entities_and_drops_comments():
+    assert strip_tags("<p>政务&nbsp;公开&lt;要点&gt;</p><!-- 注释 -->") == "政务\xa0公开<要点>"
+
+
+def test_html_file_is_recognised_by_content_whatever_its_suffix():
+    raw = read_bytes(PAGE.encode("utf-8"), "page.txt")
+    assert raw.kind == "html" and "统计代码" not in raw.text
+
+
+# ---------------------------------------------------------------- DOCX
+@pytest.mark.parametrize(("n", "written"), [
+    (1, "一"), (9, "九"), (10, "十"), (11, "十一"), (19, "十九"), (20, "二十"), (21, "二十一"), (99, "九十九"),
+])
+def test_chinese_number(n, written):
+    assert chinese_number(n) == written
+
+
+def test_docx_renders_word_numbering_and_table_rows():
+    raw = read_bytes(plan_docx(), "plan.docx")
+    lines = raw.text.splitlines()
+    assert raw.kind == "docx"
+    assert "一、深化重点领域信息公开" in lines and "二、强化政策解读" in lines
+    assert lines[lines.index("二、强化政策解读") + 1].startswith("（一）做好政策文件解读")  # level 2 restarts
+    assert "序号\t工作任务\t责任单位" in lines and "1\t全面公开政府预决算和部门预决算，细化公开内容。\t市财政局" in lines
+
+
+def test_docx_renders_numbering_that_comes_from_the_paragraph_style():
+    lines = read_bytes(style_numbered_docx(), "plan.docx").text.splitlines()
+    assert lines[1].startswith("1.加强政策解读") and lines[2].startswith("2.推进财政信息公开")
+    assert lines[3] == "本段的编号已关闭。"
+
+
+def test_docx_table_cells_are_tab_separated():
+    lines = read_bytes(table_docx(), "table.docx").text.splitlines()
+    assert lines[1] == "序号\t工作任务\t工作要求\t牵头单位\t责任单位"
+    assert lines[2].split("\t")[::3] == ["1", "区政府办公室"]
+
+
+def test_docx_is_recognised_by_its_zip_signature_whatever_its_suffix():
+    assert read_bytes(plan_docx(), "download.txt").kind == "docx"
+
+
+# ---------------------------------------------------------------- PDF
+def test_pdf_text_layer_is_read_and_footer_page_numbers_dropped():
+    paragraphs = PLAN_TEXT.splitlines() * 3  # long enough for three pages
+    raw = read_bytes(text_pdf(paragraphs), "plan.pdf")
+    assert raw.kind == "pdf"
+    compact = raw.text.replace("\n", "")
+    assert "（一）加强财政预决算公开。全面公开政府预决算和部门预决算，细化公开内容。（责任单位：市财政局）" in compact
+    assert "- 1 -" not in raw.text and "- 2 -" not in raw.text
+
+
+def test_pdf_is_recognised_by_its_signature_whatever_its_suffix():
+    assert read_bytes(text_pdf(["2024年政务公开工作要点：加强政策解读，做好回应关切。"]), "file.bin").kind == "pdf"
+
+
+# ---------------------------------------------------------------- unreadable files
+@pytest.mark.parametrize(("name", "make", "reason"), [c[1:] for c in UNREADABLE], ids=[c[0] for c in UNREADABLE])
+def test_unreadable_files_raise_read_error_with_the_reason(name, make, reason):
+    with pytest.raises(ReadError, match=reason.replace(".", r"\.")):
+        read_bytes(make(), name)
+
+
+def test_file_too_large_is_refused_before_reading(monkeypatch, tmp_path):
+    monkeypatch.setattr(readers, "MAX_RAW_BYTES", 1024)
+    with pytest.raises(ReadError, match="too large"):
+        read_bytes(b"x" * 2048, "big.txt")
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 2048)
+    with pytest.raises(ReadError, match="too large"):
+        read_path(big)
+
+
+def test_missing_path_says_it_cannot_be_opened(tmp_path):
+    with pytest.raises(ReadError, match="cannot open"):
+        read_path(tmp_path / "absent.txt")
+
+
+def test_read_path_never_changes_the_file(tmp_path):
+    path = tmp_path / "plan.txt"
+    data = SAMPLE.encode("gbk")
+    path.write_bytes(data)
+    before = path.stat().st_mtime_ns
+    assert read_path(path).text == SAMPLE
+    assert path.read_bytes() == data and path.stat().st_mtime_ns == before
