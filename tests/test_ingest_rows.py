@@ -184,13 +184,9 @@ def test_numbering_skip_is_accepted_at_a_line_start_with_a_warning():
 
 
 # ---------------------------------------------------------------- known gaps in resources/ingest_patterns.yaml
-@pytest.mark.xfail(strict=True, reason="furniture pattern '您[现目]?[在的]?位置[:：]' misses '您现在的位置 :' (3 characters "
-                                       "between 您 and 位置, space before the colon)")
 def test_breadcrumb_you_are_here_with_spaced_colon_is_dropped():
     assert layout.drop_furniture(["您现在的位置 : 首页 > 政府信息公开 > 政府信息公开制度"], P) == []
 
 
-@pytest.mark.xfail(strict=True, reason="the spam-domain pattern ends in (?![\\w.]) and \\w matches Chinese, so a "
-                                       "domain glued to Chinese text is kept")
 def test_spam_domain_glued_to_chinese_text_is_removed():
     assert normalize("详见www.js88vip.com网站")[0] == "详见网站"

@@ -56,7 +56,7 @@ def find_citations(text: str, patterns: Patterns) -> list[dict]:
         add(m.group(1), number, m.start())
     numbers = [(m.start(), m.end(), normalize_doc_number(m.group(0))) for m in patterns.doc_number.finditer(text)]
     numbers += [(m.start(), m.end(), f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号") for m in _LOSSY.finditer(text)]
-    for start, end, number in sorted(numbers):
+    for start, _end, number in sorted(numbers):
         if any(a <= start < b for a, b in taken):
             continue
         before = text[max(0, start - 140): start].rstrip(" （(")

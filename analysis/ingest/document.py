@@ -180,10 +180,6 @@ class PlanParser:
                 later = any(_segment_heading(tidy(s)) for s, _ in segments[1:])
                 if sub and later and len(sub.group(1)) <= 30:
                     own = sub.group(1)
-            clean = text
-            if marker is not None:
-                clean = tidy(segment[: marker.start - (0 if k == 0 else 0)]) if False else tidy(
-                    segment.replace(content[marker.start: marker.end], "", 1) if False else segment)
             task = Task(path + suffix, own, text, layout="prose")
             if marker is not None:
                 task.lead_units, task.cooperating_units = marker.lead, marker.cooperating

@@ -147,7 +147,7 @@ def build_tree(markers: list[Marker], end: int) -> list[Node]:
         (parent.children if parent else roots).append(node)
         stack.append(node)
         nodes.append(node)
-    for node, nxt in zip(nodes, nodes[1:] + [None]):
+    for node, nxt in zip(nodes, nodes[1:] + [None], strict=False):
         node.content_end = nxt.marker.start if nxt else end
     return roots
 

@@ -170,12 +170,16 @@ class UnitParser:
             if not any(self.verb_tail.search(c) for c in clauses):
                 return None
         m = Marker(0, 0)
-        for clause in split_top(inner, "，,；;"):
+        clauses = split_top(inner, "，,；;")
+        # '（X牵头，Y按职责分工负责）': once a lead is named, the others cooperate (as with labelled markers)
+        named_lead = len(clauses) > 1 and any(re.search(r"牵头(?:落实|负责)?$", c) for c in clauses)
+        for clause in clauses:
             when = re.sub(r"完成$", "", clause)  # 2020年12月底前完成
             if self.p.deadline.fullmatch(when) or re.fullmatch(r"(?:\d{4}年)?\d{1,2}月(?:底|\d{1,2}日)?前?|持续推进|长期坚持|年底前", when):
                 m.deadline = clause
                 continue
-            coop = re.search(r"(?:配合|协助|参与|协同|协办)$", clause)
+            coop = re.search(r"(?:配合|协助|参与|协同|协办)$", clause) or (
+                named_lead and not re.search(r"牵头(?:落实|负责)?$", clause))
             if "会同" in clause:
                 left, right = clause.split("会同", 1)
                 m.lead += self.units(left)

@@ -43,7 +43,7 @@ class _Numbering:
         except Exception:
             return
         ns = part.element.nsmap
-        w = "{%s}" % ns["w"]
+        w = "{" + ns["w"] + "}"
         abstract = {}
         for a in part.element.findall(f"{w}abstractNum"):
             levels = {}
