@@ -24,15 +24,20 @@ TOPIC_ASSIGNMENTS = register(Table("topic_assignments", "Each task's strongest t
 )))
 
 
+def _empty(name: str) -> pd.DataFrame:
+    from .schemas import TABLES
+    from .tables import frame
+
+    return frame(name, []) if name in TABLES else pd.DataFrame()
+
+
 def topic_tables(tasks: pd.DataFrame, random_state: int = 0) -> dict[str, pd.DataFrame]:
     """Topics and assignments for the plan tasks (empty tables when there are too few tasks)."""
     from .domains import TopicModel
 
     usable = tasks[tasks["content"].fillna("").str.len() > 0]
     if len(usable) < 20:
-        empty = {name: pd.DataFrame({c: pd.Series(dtype="object") for c in t.names})
-                 for name, t in (("topics", TOPICS), ("topic_assignments", TOPIC_ASSIGNMENTS))}
-        return empty
+        return {"topics": _empty("topics"), "topic_assignments": _empty("topic_assignments")}
     model = TopicModel(random_state=random_state).fit(usable, key="task_id", text="content")
     topics = model.topics(usable)
     for col in ("top_terms", "example_task_ids", "example_headings"):
@@ -57,9 +62,10 @@ def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False
         "emphasis_groups": measure.emphasis_groups(tasks, td, docs, include_partial=include_partial),
     }
     out["emphasis_change"] = measure.emphasis_change(out["emphasis"])
-    out["distinctive_terms"] = pd.concat(
-        [measure.distinctive_terms(plan_tasks, by=by, documents=docs) for by in ("region", "plan_year")],
-        ignore_index=True)
+    parts = [measure.distinctive_terms(plan_tasks, by=by, documents=docs) for by in ("region", "plan_year")
+             if plan_tasks[by].nunique() >= 2]
+    out["distinctive_terms"] = check("distinctive_terms", pd.concat(parts, ignore_index=True)) if parts else \
+        _empty("distinctive_terms")
     out["similarity"] = measure.plan_similarity(plan_tasks, docs)
     out.update(topic_tables(plan_tasks))
     return out

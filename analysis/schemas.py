@@ -147,6 +147,17 @@ def check(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame[table.names]
 
 
+_CASTS = {"string": "string", "int": "Int64", "float": "float64", "bool": "boolean"}
+
+
+def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Cast a frame to its schema's types, sort it by the key and check it."""
+    table = TABLES[name]
+    frame = frame.astype({c.name: _CASTS[c.dtype] for c in table.columns if c.name in frame.columns})
+    frame = frame.sort_values(list(table.key), kind="mergesort").reset_index(drop=True)
+    return check(name, frame)
+
+
 def markdown() -> str:
     """The schemas as Markdown tables (for the README)."""
     out = []

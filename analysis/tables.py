@@ -8,7 +8,7 @@ import pandas as pd
 from .config import DOMAIN_WEIGHTS
 from .domains import Scored, classify_tasks
 from .ingest import Document
-from .schemas import LIST_SEP, check
+from .schemas import LIST_SEP, conform
 
 UNCLASSIFIED = "unclassified"
 
@@ -60,19 +60,11 @@ def document_tables(doc: Document, file: str, scored: list[Scored] | None = None
             "citations": citations, "annex_rows": annex}
 
 
-_TYPES = {"string": "string", "int": "Int64", "float": "float64", "bool": "boolean"}
-
-
 def frame(name: str, rows: list[dict]) -> pd.DataFrame:
     """Rows → a schema-checked DataFrame with the schema's column order and types."""
     from .schemas import TABLES
 
-    table = TABLES[name]
-    df = pd.DataFrame(rows, columns=table.names)
-    for col in table.columns:
-        df[col.name] = df[col.name].astype(_TYPES[col.dtype])
-    df = df.sort_values(list(table.key), kind="mergesort").reset_index(drop=True)
-    return check(name, df)
+    return conform(name, pd.DataFrame(rows, columns=TABLES[name].names))
 
 
 def build_tables(docs: dict[str, Document]) -> dict[str, pd.DataFrame]:

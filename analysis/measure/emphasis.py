@@ -1,0 +1,174 @@
+"""Emphasis: the share of each plan's tasks (and text) given to each domain, with bootstrap
+intervals, and how a region's shares change between the years it has plans for."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import config
+from ..domains import Codebook, load_codebook
+from ..schemas import Table, _c, conform, register
+from ..tables import UNCLASSIFIED
+from .bootstrap import plan_rng, resample, share_intervals
+from .plans import select_plans
+
+NO_GROUP = "none"
+
+_PLAN = (
+    _c("file", "string", "raw file name of the plan", False),
+    _c("region", "string", "government the plan belongs to"),
+    _c("province", "string", "province-level unit"),
+    _c("level", "string", "national | province | city | district | county"),
+    _c("plan_year", "int", "year the plan is for"),
+)
+_SHARES = (
+    _c("task_count", "float", "tasks counted for the domain, each weighted by its counting weight"),
+    _c("n_tasks", "int", "tasks with the domain among their 1-3 domains"),
+    _c("task_share", "float", "task_count / the plan's number of tasks"),
+    _c("task_share_lo", "float", "2.5th percentile of task_share over bootstrap resamples of the plan's tasks"),
+    _c("task_share_hi", "float", "97.5th percentile of the same (the interval is clipped to contain task_share)"),
+    _c("char_share", "float", "share of the plan's task characters (tasks.n_chars × weight)"),
+    _c("char_share_lo", "float", "2.5th percentile of char_share over the same resamples"),
+    _c("char_share_hi", "float", "97.5th percentile of char_share (clipped to contain char_share)"),
+)
+EMPHASIS = register(Table(
+    "emphasis", "Each plan's attention to each codebook domain (zeros included; 'unclassified' when present).",
+    ("file", "domain"), (
+        *_PLAN,
+        _c("domain", "string", "domain id, or 'unclassified'", False),
+        _c("domain_group", "string", "policy | process | none (unclassified)"),
+        *_SHARES,
+        _c("rank", "int", "1 = largest task_share within the plan (ties: codebook order, unclassified last)"),
+        _c("corpus_mean_share", "float", "mean task_share of the domain over the measured plans"),
+        _c("diff_from_mean", "float", "task_share - corpus_mean_share"),
+    )))
+EMPHASIS_GROUPS = register(Table(
+    "emphasis_groups", "Each plan's attention to policy areas vs. disclosure processes (domain groups).",
+    ("file", "domain_group"), (
+        *_PLAN,
+        _c("domain_group", "string", "policy | process | none (unclassified tasks)", False),
+        *(c if c.name != "n_tasks" else _c("n_tasks", "int", "tasks with at least one domain in the group")
+          for c in _SHARES),
+    )))
+EMPHASIS_CHANGE = register(Table(
+    "emphasis_change", "Change in a region's task_share between consecutive years it has plans for "
+    "(years without a plan are skipped, never counted as zero).", ("region", "domain", "plan_year"), (
+        _c("region", "string", "government", False),
+        _c("domain", "string", "domain id, or 'unclassified'", False),
+        _c("plan_year", "int", "year of the later plan", False),
+        _c("previous_year", "int", "year of the region's previous plan"),
+        _c("year_gap", "int", "plan_year - previous_year"),
+        _c("task_share", "float", "share in plan_year"),
+        _c("previous_share", "float", "share in previous_year"),
+        _c("change", "float", "task_share - previous_share"),
+    )))
+
+
+def _shares(tasks, task_domains, documents, codebook, include_non_plans, include_partial, n_boot, seed,
+            group_of) -> pd.DataFrame:
+    """Shares of each label (domain or group) in every measured plan, one row per (file, label)."""
+    columns = [*codebook.ids, UNCLASSIFIED]
+    plans = select_plans(documents, tasks, include_non_plans, include_partial)
+    plan_tasks = tasks[tasks["file"].isin(plans["file"])].sort_values("task_id", kind="mergesort")
+    links = task_domains[task_domains["file"].isin(plans["file"])]
+    unknown = sorted(set(links["domain"]) - set(columns))
+    if unknown:
+        raise ValueError(f"task_domains has domains not in the codebook: {unknown}")
+    weights = (links.pivot_table(index="task_id", columns="domain", values="weight", aggfunc="sum")
+               .reindex(index=plan_tasks["task_id"], columns=columns).astype(float))
+    missing = weights.index[weights.isna().all(axis=1)]
+    if len(missing):
+        raise ValueError(f"tasks without task_domains rows: {list(missing[:3])}")
+    labels = list(dict.fromkeys(group_of(d) for d in columns))
+    to_label = np.array([[group_of(d) == g for g in labels] for d in columns], dtype=float)
+    w = weights.fillna(0.0).to_numpy() @ to_label
+    chars = plan_tasks["n_chars"].astype(float).fillna(0.0).to_numpy()
+    rows = []
+    for file, idx in plan_tasks.groupby("file", sort=True).indices.items():
+        freq = resample(len(idx), n_boot, plan_rng(seed, file))
+        task = share_intervals(w[idx], np.ones(len(idx)), freq)
+        char = share_intervals(w[idx], chars[idx], freq)
+        rows.append(pd.DataFrame({
+            "file": file, "label": labels, "order": range(len(labels)), "task_count": w[idx].sum(axis=0),
+            "n_tasks": (w[idx] > 0).sum(axis=0), "task_share": task[0], "task_share_lo": task[1],
+            "task_share_hi": task[2], "char_share": char[0], "char_share_lo": char[1], "char_share_hi": char[2]}))
+    meta = plans[[c.name for c in _PLAN]]
+    if not rows:
+        return meta.merge(pd.DataFrame(columns=["file", "label", "order", *[c.name for c in _SHARES]]))
+    return meta.merge(pd.concat(rows, ignore_index=True), on="file")
+
+
+def emphasis(tasks: pd.DataFrame, task_domains: pd.DataFrame, documents: pd.DataFrame,
+             codebook: Codebook | None = None, include_non_plans: bool = False, include_partial: bool = False,
+             n_boot: int = config.BOOTSTRAP_REPLICATES, seed: int = config.SEED) -> pd.DataFrame:
+    """Each plan's share of tasks and of task text per domain, with 95% bootstrap intervals.
+
+    A task with several domains counts for each by its weight (config.DOMAIN_WEIGHTS), so a
+    plan's shares sum to 1. Intervals resample the plan's tasks with replacement, n_boot times,
+    from a generator seeded by (seed, file); each interval is clipped to contain its share.
+    Measured plans: see `select_plans` (non-plans and truncated plans only when asked; failed
+    files and plans without tasks never).
+
+    >>> t = build_tables(load_corpus(paths))
+    >>> e = emphasis(t["tasks"], t["task_domains"], t["documents"], include_partial=True)
+    >>> e.pivot(index="file", columns="domain", values="task_share")
+    """
+    codebook = codebook or load_codebook()
+    df = _shares(tasks, task_domains, documents, codebook, include_non_plans, include_partial, n_boot, seed,
+                 group_of=lambda d: d)
+    df = df[(df["label"] != UNCLASSIFIED) | (df["n_tasks"] > 0)].rename(columns={"label": "domain"})
+    df["domain_group"] = df["domain"].map(lambda d: NO_GROUP if d == UNCLASSIFIED else codebook.group_of(d))
+    df = df.sort_values(["file", "task_share", "order"], ascending=[True, False, True], kind="mergesort")
+    df["rank"] = df.groupby("file").cumcount() + 1
+    n_plans = df["file"].nunique()
+    df["corpus_mean_share"] = df.groupby("domain")["task_share"].transform("sum") / max(n_plans, 1)
+    df["diff_from_mean"] = df["task_share"] - df["corpus_mean_share"]
+    return conform("emphasis", df.drop(columns="order"))
+
+
+def emphasis_groups(tasks: pd.DataFrame, task_domains: pd.DataFrame, documents: pd.DataFrame,
+                    codebook: Codebook | None = None, include_non_plans: bool = False,
+                    include_partial: bool = False, n_boot: int = config.BOOTSTRAP_REPLICATES,
+                    seed: int = config.SEED) -> pd.DataFrame:
+    """`emphasis` summed over domain groups (policy, process; 'none' when unclassified tasks exist).
+
+    Uses the same resamples as `emphasis` for the same seed, so group intervals match its draws.
+
+    >>> g = emphasis_groups(t["tasks"], t["task_domains"], t["documents"])
+    >>> g.pivot(index="file", columns="domain_group", values="task_share")
+    """
+    codebook = codebook or load_codebook()
+    df = _shares(tasks, task_domains, documents, codebook, include_non_plans, include_partial, n_boot, seed,
+                 group_of=lambda d: NO_GROUP if d == UNCLASSIFIED else codebook.group_of(d))
+    df = df[(df["label"] != NO_GROUP) | (df["n_tasks"] > 0)].rename(columns={"label": "domain_group"})
+    return conform("emphasis_groups", df.drop(columns="order"))
+
+
+def emphasis_change(emphasis_table: pd.DataFrame) -> pd.DataFrame:
+    """Change of each region's task_share per domain between consecutive years it has plans for.
+
+    Years without a plan are skipped (year_gap says how far apart the two plans are); a region
+    with one plan has no rows. 'unclassified' counts as 0 in a plan of the region that has none.
+    Plans without a region or year are left out; two plans of one region in one year fail.
+
+    >>> emphasis_change(emphasis(t["tasks"], t["task_domains"], t["documents"]))
+    """
+    e = emphasis_table.dropna(subset=["region", "plan_year"])
+    plans = e[["region", "province", "plan_year", "file"]].drop_duplicates()
+    ambiguous = plans.groupby("region")["province"].nunique()
+    if (ambiguous > 1).any():
+        raise ValueError(f"region names in several provinces: {list(ambiguous[ambiguous > 1].index)}")
+    twice = plans[plans.duplicated(["region", "plan_year"], keep=False)]
+    if len(twice):
+        raise ValueError(f"several plans for one region and year: {sorted(twice['file'])}")
+    grid = (plans[["region", "plan_year"]].merge(e[["region", "domain"]].drop_duplicates(), on="region")
+            .merge(e[["region", "plan_year", "domain", "task_share"]], how="left", on=["region", "plan_year", "domain"])
+            .fillna({"task_share": 0.0})
+            .sort_values(["region", "domain", "plan_year"], kind="mergesort"))
+    previous = grid.groupby(["region", "domain"], sort=False)[["plan_year", "task_share"]].shift()
+    grid["previous_year"] = previous["plan_year"]
+    grid["previous_share"] = previous["task_share"]
+    grid = grid.dropna(subset=["previous_year"])
+    grid["year_gap"] = grid["plan_year"] - grid["previous_year"]
+    grid["change"] = grid["task_share"] - grid["previous_share"]
+    return conform("emphasis_change", grid)

@@ -1,0 +1,23 @@
+"""Which plans are measured: the exclusion rules shared by the emphasis measures."""
+from __future__ import annotations
+
+import pandas as pd
+
+
+def select_plans(documents: pd.DataFrame, tasks: pd.DataFrame, include_non_plans: bool = False,
+                 include_partial: bool = False) -> pd.DataFrame:
+    """The `documents` rows of the plans to measure, sorted by file.
+
+    Failed files and files with no task in `tasks` are always left out (their shares are
+    undefined); non-plans (`is_plan` False: reports, interpretations) and truncated plans
+    (`is_partial` True) are left out unless asked for.
+    """
+    def flag(column: str) -> pd.Series:
+        return documents[column].fillna(False).astype(bool)
+
+    keep = documents["file"].isin(tasks["file"]) & ~flag("failed")
+    if not include_non_plans:
+        keep &= flag("is_plan")
+    if not include_partial:
+        keep &= ~flag("is_partial")
+    return documents[keep].sort_values("file", kind="mergesort").reset_index(drop=True)

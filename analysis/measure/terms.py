@@ -1,0 +1,77 @@
+"""Distinctive terms: weighted log-odds ratios with an informative Dirichlet prior.
+
+Monroe, Colaresi & Quinn (2008), "Fightin' Words", Political Analysis 16(4), eq. 16-22: each
+group is compared with all other groups pooled; the prior is the whole corpus's term counts
+times `prior_scale` (1 = the corpus itself, as in R's tidylo), which shrinks rare terms.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..schemas import Table, _c, conform, register
+from ..text.segment import tokenize
+
+DISTINCTIVE_TERMS = register(Table(
+    "distinctive_terms", "Terms that set a group of plans apart from all the others (weighted log-odds, "
+    "informative Dirichlet prior).", ("group_by", "group", "rank"), (
+        _c("group_by", "string", "what the groups are: region | plan_year (or another tasks/documents column)", False),
+        _c("group", "string", "the group's value", False),
+        _c("term", "string", "segmented content word", False),
+        _c("count", "int", "occurrences of the term in the group's task content"),
+        _c("log_odds", "float", "log-odds ratio of the term, group vs. all other groups, with the prior"),
+        _c("z", "float", "log_odds / its estimated standard deviation"),
+        _c("rank", "int", "1 = highest z in the group", False),
+    )))
+
+
+def weighted_log_odds(counts: pd.DataFrame, prior_scale: float = 1.0) -> pd.DataFrame:
+    """Log-odds ratio and z-score of every term in every group vs. all other groups.
+
+    `counts` has columns group, term, count (long form); the result has group, term, count,
+    log_odds, z for every group × term, zero counts included. With two groups the z-scores of a
+    term are exact opposites.
+
+    >>> weighted_log_odds(pd.DataFrame({"group": ["a", "b"], "term": ["x", "y"], "count": [3, 1]}))
+    """
+    wide = counts.pivot_table(index="group", columns="term", values="count", aggfunc="sum", fill_value=0)
+    wide = wide.loc[:, wide.sum() > 0]
+    y = wide.to_numpy(dtype=float)
+    alpha = prior_scale * y.sum(axis=0)
+    a0 = alpha.sum()
+    n = y.sum(axis=1, keepdims=True)
+    y_rest, n_rest = y.sum(axis=0) - y, n.sum() - n
+    log_odds = (np.log((y + alpha) / (n + a0 - y - alpha))
+                - np.log((y_rest + alpha) / (n_rest + a0 - y_rest - alpha)))
+    z = log_odds / np.sqrt(1 / (y + alpha) + 1 / (y_rest + alpha))
+    shape = dict(index=wide.index, columns=wide.columns)
+    long = {name: pd.DataFrame(values, **shape).stack() for name, values in
+            (("count", y), ("log_odds", log_odds), ("z", z))}
+    return pd.DataFrame(long).reset_index().astype({"count": int})
+
+
+def distinctive_terms(tasks: pd.DataFrame, by: str = "region", documents: pd.DataFrame | None = None,
+                      top_n: int = 30, prior_scale: float = 1.0) -> pd.DataFrame:
+    """The `top_n` terms with the highest positive z of each group (tasks grouped by `by`).
+
+    Counts are content words of the given tasks (`tokenize(content)`): pass the tasks of the
+    plans to compare. `by` is a column of `tasks`, or of `documents` (joined on file) when given,
+    e.g. province or level. At least two groups are needed.
+
+    >>> distinctive_terms(t["tasks"], by="plan_year", top_n=10)
+    """
+    if documents is not None and by not in tasks.columns:
+        tasks = tasks.merge(documents[["file", by]], on="file", how="left")
+    groups = tasks[by].astype("string")
+    keep = groups.notna()
+    words = pd.DataFrame({"group": groups[keep], "term": tasks.loc[keep, "content"].fillna("").map(tokenize)})
+    words = words.explode("term").dropna()
+    if words["group"].nunique() < 2:
+        raise ValueError(f"distinctive terms need at least two groups of '{by}' with words")
+    counts = words.groupby(["group", "term"]).size().rename("count").reset_index()
+    scored = weighted_log_odds(counts, prior_scale)
+    scored = (scored[scored["z"] > 0].sort_values(["group", "z", "term"], ascending=[True, False, True],
+                                                  kind="mergesort"))
+    scored["rank"] = scored.groupby("group").cumcount() + 1
+    scored = scored[scored["rank"] <= top_n].assign(group_by=by)
+    return conform("distinctive_terms", scored)
