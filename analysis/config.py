@@ -40,3 +40,7 @@ LANG = "zh"
 #: Counting weights of a task's domains by how many it has, primary first: a task with
 #: two domains counts 0.6 for its primary and 0.4 for its second (see README, "Emphasis").
 DOMAIN_WEIGHTS = {1: (1.0,), 2: (0.6, 0.4), 3: (0.5, 0.3, 0.2)}
+
+#: Lineage (text reuse across all pairs of plans) is computed automatically for corpora of
+#: at most this many plans; above it, run `build --lineage` (it is the slowest measure).
+LINEAGE_AUTO_MAX_PLANS = 400

@@ -1,0 +1,184 @@
+"""Charts of the lineage tables: one function per view, each returning a plotly `go.Figure`
+(saving is the caller's job)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..domains import load_codebook
+from ..viz.fonts import PLOTLY_FONT_FAMILY
+from .lineage_common import LEVEL_DEPTH, depth, plan_documents
+
+TEXT = {
+    "zh": {
+        "reuse_title": "文本复用：复制方（行）的句子在来源（列）中出现的比例",
+        "copying": "复制方", "source": "来源", "share": "复用比例",
+        "graph_title": "引用网络：各计划落实（实线）与引用（虚线）的上级文件",
+        "implements": "落实", "cites": "引用", "corpus_plan": "语料中的计划", "upstream": "语料外的上级文件",
+        "resp_title": "责任单位 × 领域（牵头任务的领域权重合计）", "unit": "单位", "domain": "领域", "weight": "权重",
+        "levels": {"national": "国家", "province": "省级", "city": "市级", "district": "区县级", "county": "区县级"},
+    },
+    "en": {
+        "reuse_title": "Text reuse: share of the copying plan's (row) sentences found in the source (column)",
+        "copying": "copying plan", "source": "source plan", "share": "reuse share",
+        "graph_title": "Citation network: upstream documents each plan implements (solid) or cites (dashed)",
+        "implements": "implements", "cites": "cites", "corpus_plan": "plan in the corpus",
+        "upstream": "upstream document not in the corpus",
+        "resp_title": "Responsible units × domains (summed domain weight of the tasks they lead)",
+        "unit": "unit", "domain": "domain", "weight": "weight",
+        "levels": {"national": "national", "province": "province", "city": "city", "district": "county-level",
+                   "county": "county-level"},
+    },
+}
+LEVEL_COLORS = {0: "#b2182b", 1: "#ef8a62", 2: "#67a9cf", 3: "#2166ac"}
+
+
+def _text(lang: str) -> dict:
+    if lang not in TEXT:
+        raise ValueError(f"unknown language {lang!r} (use {', '.join(TEXT)})")
+    return TEXT[lang]
+
+
+def _plan_labels(plans: pd.DataFrame) -> dict[str, str]:
+    """file → 'region year', with the file name added where two plans would share a label."""
+    base = plans["region"].fillna("?").astype(str) + " " + plans["plan_year"].astype("string").fillna("?")
+    dup = base.duplicated(keep=False)
+    return dict(zip(plans["file"], np.where(dup, base + " (" + plans["file"] + ")", base), strict=True))
+
+
+def _ordered_plans(documents: pd.DataFrame) -> pd.DataFrame:
+    plans = plan_documents(documents).copy()
+    plans["_depth"] = plans["level"].map(depth)
+    return plans.sort_values(["_depth", "province", "region", "plan_year", "file"], na_position="last", kind="mergesort")
+
+
+def reuse_matrix_figure(text_reuse: pd.DataFrame, documents: pd.DataFrame, lang: str = "zh") -> go.Figure:
+    """Heatmap of reuse_share: rows are the copying plans, columns the sources, plans ordered by level,
+    province, region and year; pairs without overlap are 0, the diagonal is blank. The colour scale
+    runs to the largest share (at least 10 %), and non-zero cells are labelled."""
+    t = _text(lang)
+    plans = _ordered_plans(documents)
+    files = list(plans["file"])
+    labels = _plan_labels(plans)
+    matrix = pd.DataFrame(0.0, index=files, columns=files)
+    counts = pd.DataFrame("", index=files, columns=files)
+    for r in text_reuse[text_reuse["file_a"].isin(files) & text_reuse["file_b"].isin(files)].itertuples():
+        matrix.loc[r.file_a, r.file_b] = r.reuse_share
+        counts.loc[r.file_a, r.file_b] = f"{r.n_matched}/{r.n_sentences_a}"
+    for f in files:
+        matrix.loc[f, f] = np.nan
+    names = [labels[f] for f in files]
+    z = matrix.to_numpy()
+    cells = np.where(np.nan_to_num(z) > 0, np.char.mod("%.0f%%", np.nan_to_num(z) * 100), "")
+    fig = go.Figure(go.Heatmap(
+        z=z, x=names, y=names, customdata=counts.to_numpy(), text=cells, texttemplate="%{text}", colorscale="Reds",
+        zmin=0, zmax=max(0.1, float(np.nanmax(z, initial=0.0))),
+        colorbar={"title": t["share"]},
+        hovertemplate=f"{t['copying']}: %{{y}}<br>{t['source']}: %{{x}}<br>{t['share']}: %{{z:.1%}} (%{{customdata}})"
+                      "<extra></extra>"))
+    fig.update_layout(title=t["reuse_title"], xaxis_title=t["source"], yaxis_title=t["copying"],
+                      yaxis_autorange="reversed", font_family=PLOTLY_FONT_FAMILY)
+    return fig
+
+
+def _clip(label: str, n: int = 18) -> str:
+    return label if len(label) <= n else label[:n] + "…"
+
+
+def _graph_nodes(citation_links: pd.DataFrame, documents: pd.DataFrame, upstream_only: bool,
+                 plans_only: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Nodes (id, label, hover, depth, in_corpus, order key) and edges (citing file, target node,
+    relation) of the graph."""
+    plans = _ordered_plans(documents)
+    labels = _plan_labels(plans)
+    nodes = [{"id": f, "label": labels[f], "hover": f, "depth": d, "in_corpus": True, "key": (str(p), str(r), y)}
+             for f, d, p, r, y in zip(plans["file"], plans["_depth"], plans["province"], plans["region"],
+                                      plans["plan_year"], strict=True)]
+    level_of = dict(zip(plans["file"], plans["_depth"], strict=True))
+    links = citation_links[citation_links["file"].isin(level_of)].copy()
+    links["cited_depth"] = links["cited_level"].map(depth)
+    links.loc[links["resolved_file"].notna(), "cited_depth"] = links["resolved_file"].map(level_of)
+    resolved = links["resolved_file"].notna()
+    if upstream_only:
+        links = links[resolved | (links["cited_depth"] < links["file"].map(level_of))]
+    if plans_only:
+        links = links[links["resolved_file"].notna() | links["is_plan_citation"].fillna(False).astype(bool)]
+    links = links[links["cited_depth"].notna()]
+    outside = links[links["resolved_file"].isna()].drop_duplicates("cited_node")
+    nodes += [{"id": r.cited_node, "depth": r.cited_depth, "in_corpus": False,
+               "label": f"{r.cited_region} {r.cited_year}" if r.is_plan_citation else _clip(r.cited_label),
+               "hover": " ".join(str(v) for v in (r.cited_label, r.cited_doc_number) if pd.notna(v)),
+               "key": (str(r.cited_region), "", r.cited_year)} for r in outside.itertuples()]
+    edges = links.rename(columns={"cited_node": "target"})[["file", "target", "relation"]]
+    return pd.DataFrame(nodes, columns=["id", "label", "hover", "depth", "in_corpus", "key"]), edges
+
+
+def citation_graph_figure(citation_links: pd.DataFrame, documents: pd.DataFrame, lang: str = "zh",
+                          upstream_only: bool = True, plans_only: bool = True) -> go.Figure:
+    """Network of plans and the documents they cite, laid out by level from top (national) to
+    bottom (county-level); arrows point from a plan to what it implements (solid) or cites
+    (dashed). Cited documents outside the corpus are open diamonds. `upstream_only` keeps
+    citations of higher-level documents and of corpus plans; `plans_only` keeps cited plans
+    (not laws, opinions or notices)."""
+    t = _text(lang)
+    nodes, edges = _graph_nodes(citation_links, documents, upstream_only, plans_only)
+    pos, above = {}, {}
+    for d, group in nodes.groupby("depth"):
+        group = group.assign(_k=group["key"].map(lambda k: tuple("" if pd.isna(v) else str(v) for v in k)))
+        ordered = group.sort_values(["_k", "id"])["id"].tolist()
+        for i, node in enumerate(ordered):
+            pos[node] = ((i + 1) / (len(ordered) + 1), -d)
+            above[node] = i % 2 == 1
+    fig = go.Figure()
+    for relation, dash in (("implements", "solid"), ("cites", "dash")):
+        sub = edges[edges["relation"] == relation]
+        xs, ys = [], []
+        for e in sub.itertuples():
+            (x0, y0), (x1, y1) = pos[e.file], pos[e.target]
+            xs += [x0, x1, None]
+            ys += [y0, y1, None]
+            fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
+                               showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=1, arrowcolor="#888",
+                               standoff=8)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=t[relation], hoverinfo="skip",
+                                 line={"dash": dash, "width": 1, "color": "#888"}))
+    for in_corpus, symbol, name in ((True, "circle", t["corpus_plan"]), (False, "diamond-open", t["upstream"])):
+        sub = nodes[nodes["in_corpus"] == in_corpus]
+        fig.add_trace(go.Scatter(
+            x=[pos[n][0] for n in sub["id"]], y=[pos[n][1] for n in sub["id"]], mode="markers+text", name=name,
+            text=sub["label"], hovertext=sub["hover"], hoverinfo="text",
+            textposition=["top center" if above[n] else "bottom center" for n in sub["id"]],
+            marker={"symbol": symbol, "size": 14, "color": [LEVEL_COLORS.get(int(d), "#999") for d in sub["depth"]],
+                    "line": {"width": 2, "color": [LEVEL_COLORS.get(int(d), "#999") for d in sub["depth"]]}}))
+    shown = sorted({int(d) for d in nodes["depth"]})
+    names = {v: t["levels"][k] for k, v in LEVEL_DEPTH.items()}
+    fig.update_layout(title=t["graph_title"], font_family=PLOTLY_FONT_FAMILY, plot_bgcolor="white",
+                      xaxis={"visible": False, "range": [0, 1]},
+                      yaxis={"tickvals": [-d for d in shown], "ticktext": [names[d] for d in shown],
+                             "range": [-max(shown, default=0) - 0.6, 0.4]})
+    return fig
+
+
+def responsibility_figure(responsibility: pd.DataFrame, lang: str = "zh", top: int = 20, role: str = "lead",
+                          include_generic: bool = False) -> go.Figure:
+    """Heatmap of the `top` units by total weight (rows) × domains (columns) for one role, summed
+    over plans. Normalised units of different governments with the same name (市财政局 of two
+    cities) are one row: the chart compares departments by function."""
+    t = _text(lang)
+    data = responsibility[responsibility["role"] == role]
+    if not include_generic:
+        data = data[~data["is_generic"].fillna(False).astype(bool)]
+    table = data.pivot_table(index="unit", columns="domain", values="weight", aggfunc="sum", fill_value=0.0)
+    table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="mergesort").index[:top]]
+    codebook = load_codebook()
+    order = [d for d in [*codebook.ids, "unclassified"] if d in table.columns]
+    table = table[order]
+    names = {**codebook.labels(lang), "unclassified": "未分类" if lang == "zh" else "unclassified"}
+    fig = go.Figure(go.Heatmap(
+        z=table.to_numpy(), x=[names.get(d, d) for d in table.columns], y=list(table.index), colorscale="Blues",
+        colorbar={"title": t["weight"]},
+        hovertemplate=f"{t['unit']}: %{{y}}<br>{t['domain']}: %{{x}}<br>{t['weight']}: %{{z:.2f}}<extra></extra>"))
+    fig.update_layout(title=t["resp_title"], xaxis_title=t["domain"], yaxis_title=t["unit"],
+                      yaxis_autorange="reversed", font_family=PLOTLY_FONT_FAMILY)
+    return fig

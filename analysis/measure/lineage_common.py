@@ -1,0 +1,18 @@
+"""What the lineage measures share: which documents are plans, and how high a level sits."""
+from __future__ import annotations
+
+import pandas as pd
+
+#: Distance from the top of the hierarchy; districts and counties are both county-level.
+LEVEL_DEPTH = {"national": 0, "province": 1, "city": 2, "district": 3, "county": 3}
+
+
+def plan_documents(documents: pd.DataFrame) -> pd.DataFrame:
+    """The `documents` rows of readable plans (reports and failed files left out), sorted by file."""
+    keep = documents["is_plan"].fillna(False).astype(bool) & ~documents["failed"].fillna(False).astype(bool)
+    return documents[keep].sort_values("file", kind="mergesort").reset_index(drop=True)
+
+
+def depth(level) -> float:
+    """LEVEL_DEPTH of a level, NaN when unknown."""
+    return float(LEVEL_DEPTH.get(level, float("nan"))) if isinstance(level, str) else float("nan")
