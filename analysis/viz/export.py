@@ -1,0 +1,148 @@
+"""Writing figures: PNG/SVG/PDF for papers, standalone HTML for exploring; atomic and reproducible.
+
+Every file is written to a temporary file beside its target and moved into place with
+`os.replace`, so a reader never sees half a figure. Outputs are byte-identical across runs
+of the same figure: PNG, SVG and PDF carry no dates (SVG ids come from a fixed hash salt),
+HTML gets a fixed div id. PDF text is embedded as Type 3 glyphs: the bundled CJK font is
+CFF-flavoured OpenType, which matplotlib cannot embed as Type 42.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+import matplotlib as mpl
+import pandas as pd
+import plotly.graph_objects as go
+from matplotlib.figure import Figure
+
+from . import interactive, static
+from .palette import check_lang
+
+STATIC_FORMATS = ("png", "svg", "pdf")
+DPI = 300
+_METADATA = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}
+SVG_HASH_SALT = "analysis-viz"
+
+
+def _atomic(path: Path, write: Callable[[str], None]) -> Path:
+    """Call write(temporary path) in path's folder, then move the result onto path.
+
+    The temporary name is unique per process and call; the file gets the usual permissions.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        write(str(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def save_static(fig: Figure, name: str, folder: str | Path, formats: tuple[str, ...] = STATIC_FORMATS) -> list[Path]:
+    """Write `fig` as folder/name.png (300 dpi), .svg and .pdf; return the paths in that order.
+
+    The layout is computed once and held while the formats are written (a 20-panel figure
+    takes seconds per layout pass), then the figure's layout engine is restored.
+    """
+    unknown = [f for f in formats if f not in _METADATA]
+    if unknown:
+        raise ValueError(f"unknown static formats {unknown} (use {', '.join(STATIC_FORMATS)})")
+    folder = Path(folder)
+    engine = fig.get_layout_engine()
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+    paths = []
+    try:
+        with mpl.rc_context({"svg.hashsalt": SVG_HASH_SALT, "pdf.fonttype": 3}):
+            for fmt in formats:
+                def write(tmp: str, fmt: str = fmt) -> None:
+                    fig.savefig(tmp, format=fmt, dpi=DPI, metadata=_METADATA[fmt], facecolor="white")
+
+                paths.append(_atomic(folder / f"{name}.{fmt}", write))
+    finally:
+        fig.set_layout_engine(engine)
+    return paths
+
+
+def save_interactive(fig: go.Figure, name: str, folder: str | Path) -> Path:
+    """Write `fig` as folder/name.html, standalone and offline (plotly.js embedded, no CDN)."""
+    config = {**interactive.CONFIG, "toImageButtonOptions": {"format": "svg", "filename": name}}
+
+    def write(tmp: str) -> None:
+        fig.write_html(tmp, include_plotlyjs=True, full_html=True, div_id=f"figure-{name}", config=config,
+                       include_mathjax=False, auto_open=False)
+
+    return _atomic(Path(folder) / f"{name}.html", write)
+
+
+class _View(NamedTuple):
+    draw_static: Callable
+    draw_interactive: Callable
+    args: tuple
+    static_kwargs: dict
+    interactive_kwargs: dict
+
+
+def _views(tables: dict[str, pd.DataFrame], domain: str | None) -> dict[str, _View]:
+    """The views the tables allow, by file stem, with the arguments each library's function takes."""
+    if "emphasis" not in tables:
+        raise KeyError(f"render_all needs at least the 'emphasis' table; got {sorted(tables)}")
+    e = tables["emphasis"]
+    docs, tasks = tables.get("documents"), tables.get("tasks")
+    measured = tasks[tasks["file"].isin(e["file"])] if tasks is not None else None
+    plain, hover = {"documents": docs}, {"documents": docs, "tasks": tasks}
+    views = {
+        "domain_heatmap": _View(static.domain_heatmap, interactive.domain_heatmap, (e,), plain, hover),
+        "emphasis_over_years": _View(static.emphasis_over_years, interactive.emphasis_over_years, (e,), plain, hover),
+        "domain_composition": _View(static.domain_composition, interactive.domain_composition, (e,), plain, hover),
+    }
+    focus = domain or _most_varied(e)
+    views[f"domain_dotplot_{focus}"] = _View(static.domain_dotplot, interactive.domain_dotplot, (e, focus), plain,
+                                             hover)
+    terms = tables.get("distinctive_terms")
+    if terms is not None:
+        for group_by, part in terms.groupby("group_by", sort=True):
+            kwargs = {"documents": docs, "tasks": measured}
+            views[f"distinctive_terms_{group_by}"] = _View(static.distinctive_terms_chart,
+                                                           interactive.distinctive_terms_chart, (part,), kwargs, kwargs)
+    if tables.get("similarity") is not None and len(tables["similarity"]):
+        views["similarity_heatmap"] = _View(static.similarity_heatmap, interactive.similarity_heatmap,
+                                            (tables["similarity"],), plain, plain)
+    if tables.get("topics") is not None and len(tables["topics"]):
+        kwargs = {"documents": docs, "tasks": measured}
+        views["topic_clusters"] = _View(static.topic_clusters, interactive.topic_clusters, (tables["topics"],),
+                                        kwargs, kwargs)
+    return views
+
+
+def _most_varied(emphasis: pd.DataFrame) -> str:
+    """The codebook domain whose task_share varies most across plans (the dot plot's default)."""
+    spread = emphasis[emphasis["domain_group"] != "none"].groupby("domain")["task_share"].std().fillna(0.0)
+    return str(spread.sort_values(ascending=False, kind="mergesort").index[0])
+
+
+def render_all(tables: dict[str, pd.DataFrame], folder: str | Path, lang: str = "zh", *, domain: str | None = None,
+               formats: tuple[str, ...] = STATIC_FORMATS, html: bool = True) -> list[Path]:
+    """Draw every view the tables allow and write it under folder; return the written paths.
+
+    `tables`: 'emphasis' (required), 'documents' (source notes, exclusions), 'tasks' (sample
+    headings in hover text, plans behind terms and topics), 'distinctive_terms' (one chart per
+    group_by), 'similarity', 'topics'. Files are named <view>_<lang>.<ext>; the dot plot shows
+    `domain`, by default the domain whose share varies most between plans.
+    """
+    check_lang(lang)
+    written: list[Path] = []
+    for name, view in _views(tables, domain).items():
+        stem = f"{name}_{lang}"
+        if formats:
+            written += save_static(view.draw_static(*view.args, lang, **view.static_kwargs), stem, folder, formats)
+        if html:
+            fig = view.draw_interactive(*view.args, lang, **view.interactive_kwargs)
+            written.append(save_interactive(fig, stem, folder))
+    return written

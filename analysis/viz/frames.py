@@ -1,0 +1,231 @@
+"""Figure-ready frames shared by the static and interactive views (pure, DataFrame in → out).
+
+Both libraries draw from these, so a matplotlib figure and its plotly twin show the same
+numbers in the same order: plans by government level, region and year; domains in
+codebook order (policy, then process, then 'unclassified').
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..schemas import LIST_SEP
+from ..tables import UNCLASSIFIED
+from .labels import t
+from .palette import codebook, domain_group, domain_labels, region_style
+
+LEVELS = ("national", "province", "city", "district", "county")
+EMPHASIS_COLUMNS = ("file", "region", "plan_year", "domain")
+
+
+def require(frame: pd.DataFrame, columns, what: str) -> pd.DataFrame:
+    """Fail with the missing column names when `frame` is not the table a view draws."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what} needs columns {missing}; got {list(frame.columns)}")
+    if frame.empty:
+        raise ValueError(f"{what}: the table is empty")
+    return frame
+
+
+def plan_label(region, plan_year) -> str:
+    """'福建省 2018': the region as written (no translation table exists) and the plan year."""
+    region = "" if pd.isna(region) else str(region)
+    year = "" if pd.isna(plan_year) else str(int(plan_year))
+    return f"{region} {year}".strip() or "?"
+
+
+def plans(frame: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per plan in `frame` (file, region, plan_year, level, label), in display order.
+
+    Order: government level (province before city before district and county), region, year,
+    file. Levels come from `frame` or, when absent, `documents`. Two plans of one region and
+    year get their file name added to the label so no two rows share one.
+    """
+    cols = ["file", "region", "plan_year", "level"]
+    p = frame[[c for c in cols if c in frame.columns]].drop_duplicates("file")
+    if "level" not in p.columns:
+        levels = documents.set_index("file")["level"] if documents is not None and "level" in documents else {}
+        p = p.assign(level=p["file"].map(levels))
+    p = p.assign(level_rank=p["level"].map({lv: k for k, lv in enumerate(LEVELS)}).fillna(len(LEVELS)),
+                 region_key=p["region"].astype("string").fillna(""),
+                 year_key=pd.to_numeric(p["plan_year"], errors="coerce").fillna(0))
+    p = p.sort_values(["level_rank", "region_key", "year_key", "file"], kind="mergesort")
+    p["label"] = [plan_label(r, y) for r, y in zip(p["region"], p["plan_year"], strict=True)]
+    twice = p["label"].duplicated(keep=False)
+    p.loc[twice, "label"] = p.loc[twice, "label"] + " (" + p.loc[twice, "file"].astype(str) + ")"
+    return p[cols + ["label"]].reset_index(drop=True)
+
+
+def domain_order(domains) -> list[str]:
+    """Codebook ids present in `domains` (all of them when every plan lists zeros), then 'unclassified'."""
+    present = set(domains)
+    known = [*codebook().ids, UNCLASSIFIED]
+    unknown = sorted(present - set(known))
+    if unknown:
+        raise ValueError(f"domains not in the codebook: {unknown}")
+    return [d for d in known if d in present]
+
+
+def group_runs(domains: list[str]) -> list[tuple[str, int, int]]:
+    """(group, first index, last index) of each run of consecutive domains of one group."""
+    runs: list[tuple[str, int, int]] = []
+    for k, d in enumerate(domains):
+        g = domain_group(d)
+        if runs and runs[-1][0] == g:
+            runs[-1] = (g, runs[-1][1], k)
+        else:
+            runs.append((g, k, k))
+    return runs
+
+
+def emphasis_long(emphasis: pd.DataFrame, value: str = "task_share", lang: str = "zh",
+                  documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The emphasis rows a chart draws: plan label and order, domain label, group, value and interval."""
+    if value not in ("task_share", "char_share"):
+        raise ValueError(f"value must be 'task_share' or 'char_share', not {value!r}")
+    require(emphasis, [*EMPHASIS_COLUMNS, value, f"{value}_lo", f"{value}_hi"], "emphasis chart")
+    p = plans(emphasis, documents)
+    order = domain_order(emphasis["domain"])
+    labels = domain_labels(lang)
+    out = emphasis.merge(p[["file", "label"]].rename(columns={"label": "plan"}), on="file")
+    out = out.assign(
+        plan_order=out["file"].map({f: k for k, f in enumerate(p["file"])}),
+        domain_order=out["domain"].map({d: k for k, d in enumerate(order)}),
+        domain_label=out["domain"].map(labels),
+        group=out["domain"].map(domain_group),
+        share=out[value].astype(float), lo=out[f"{value}_lo"].astype(float), hi=out[f"{value}_hi"].astype(float),
+    )
+    return out.sort_values(["plan_order", "domain_order"], kind="mergesort").reset_index(drop=True)
+
+
+def share_matrix(emphasis: pd.DataFrame, value: str = "task_share", lang: str = "zh",
+                 documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Plans (rows, display order, labelled) × domains (columns, codebook order) of `value`.
+
+    A domain missing from a plan's rows ('unclassified' is listed only where it occurs) is 0.
+    """
+    long = emphasis_long(emphasis, value, lang, documents)
+    p = plans(emphasis, documents)
+    m = long.pivot(index="plan", columns="domain", values="share")
+    return m.reindex(index=list(p["label"]), columns=domain_order(emphasis["domain"])).fillna(0.0)
+
+
+def similarity_matrix(similarity: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Symmetric plan × plan matrix of cosine (diagonal 1), rows and columns in display order."""
+    require(similarity, ["file_a", "file_b", "region_a", "region_b", "year_a", "year_b", "cosine"],
+            "similarity chart")
+    sides = [similarity[[f"file_{s}", f"region_{s}", f"year_{s}"]].set_axis(["file", "region", "plan_year"], axis=1)
+             for s in "ab"]
+    p = plans(pd.concat(sides, ignore_index=True), documents)
+    files = list(p["file"])
+    m = pd.DataFrame(float("nan"), index=files, columns=files)
+    for a, b, c in zip(similarity["file_a"], similarity["file_b"], similarity["cosine"], strict=True):
+        m.loc[a, b] = m.loc[b, a] = float(c)
+    for f in files:
+        m.loc[f, f] = 1.0
+    m.index = m.columns = list(p["label"])
+    return m
+
+
+def as_list(value) -> list[str]:
+    """A list cell as a list: lists as fitted (TopicModel.topics), or text joined with LIST_SEP as stored."""
+    if isinstance(value, str):
+        return [x for x in value.split(LIST_SEP) if x]
+    if value is None or (not hasattr(value, "__len__") and pd.isna(value)):
+        return []
+    return [str(x) for x in value]
+
+
+def example_headings(tasks: pd.DataFrame | None, n: int = 3) -> dict[tuple[str, str], list[str]]:
+    """(file, primary domain) → up to n task headings (first 40 characters of content when no heading)."""
+    if tasks is None:
+        return {}
+    require(tasks, ["task_id", "file", "primary_domain"], "tasks for hover text")
+    ordered = tasks.sort_values("task_id", kind="mergesort")
+    heading = ordered["heading"] if "heading" in ordered else pd.Series("", index=ordered.index)
+    content = ordered["content"] if "content" in ordered else pd.Series("", index=ordered.index)
+    text = [h if isinstance(h, str) and h.strip() else (c if isinstance(c, str) else "")[:40]
+            for h, c in zip(heading, content, strict=True)]
+    out: dict[tuple[str, str], list[str]] = {}
+    for key, item in zip(zip(ordered["file"], ordered["primary_domain"], strict=True), text, strict=True):
+        if item and len(out.setdefault(key, [])) < n:
+            out[key].append(item)
+    return out
+
+
+def _flag(value, default: bool = False) -> bool:
+    return default if value is None or pd.isna(value) else bool(value)
+
+
+def _excluded(documents: pd.DataFrame, included: set[str], lang: str) -> list[str]:
+    rows = documents[~documents["file"].isin(included)].sort_values("file", kind="mergesort")
+    items = []
+    for _, d in rows.iterrows():
+        if _flag(d.get("failed")):
+            reason = "reason_failed"
+        elif not _flag(d.get("is_plan"), default=True):
+            reason = "reason_not_plan"
+        elif _flag(d.get("is_partial")):
+            reason = "reason_partial"
+        elif _flag(d.get("n_tasks") == 0):
+            reason = "reason_no_tasks"
+        else:
+            reason = "reason_other"
+        label = plan_label(d.get("region"), d.get("plan_year")) if pd.notna(d.get("region")) else str(d["file"])
+        items.append(t("note_reason", lang, label=label, reason=t(reason, lang)))
+    return items
+
+
+def source_note(frame: pd.DataFrame | None, lang: str = "zh", documents: pd.DataFrame | None = None,
+                extra: tuple[str, ...] = (), groups: tuple[str, list[str]] | None = None) -> str:
+    """'Data: N plans (years); regions (k): …; excluded: … (reason)' from the plans in `frame`.
+
+    `frame` has file, region and plan_year columns (None when the chart knows no plans, e.g.
+    distinctive terms without their tasks; `groups` = (group_by, names) then names the groups).
+    Exclusions are the `documents` rows not among the plans, with the reason recorded there.
+    """
+    sep, lsep = t("note_sep", lang), t("note_list_sep", lang)
+    parts = []
+    if frame is not None and len(frame):
+        p = plans(frame, documents)
+        years = sorted(int(y) for y in p["plan_year"].dropna().unique())
+        span = (t("note_years", lang, first=years[0], last=years[-1]) if len(years) > 1
+                else t("note_year", lang, first=years[0]) if years else "?")
+        regions = list(dict.fromkeys(p["region"].dropna().astype(str)))
+        parts.append(t("note_plans", lang, n=len(p), years=span))
+        parts.append(t("note_regions", lang, n=len(regions), names=lsep.join(regions)))
+        if documents is not None:
+            excluded = _excluded(documents, set(p["file"]), lang)
+            if excluded:
+                parts.append(t("note_excluded", lang, items=lsep.join(excluded)))
+    elif groups is not None:
+        group_by, names = groups
+        parts.append(t("note_groups", lang, group_by=group_by, n=len(names), names=lsep.join(names)))
+    parts.extend(extra)
+    return sep.join(parts) + t("note_end", lang)
+
+
+def plan_rows(tasks: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The plans (file, region, plan_year) a tasks frame covers, for source notes; None passes through."""
+    if tasks is None:
+        return None
+    require(tasks, ["file", "region", "plan_year"], "tasks")
+    return tasks[["file", "region", "plan_year"]].drop_duplicates("file")
+
+
+def term_groups(groups: pd.Series, group_by: str, tasks: pd.DataFrame | None = None,
+                documents: pd.DataFrame | None = None) -> list[str]:
+    """Panel order of distinctive-term groups: years ascending; regions in plan display order when
+    tasks are given (level, then name), else sorted."""
+    names = list(dict.fromkeys(groups.astype(str)))
+    if group_by == "region" and tasks is not None:
+        order = list(dict.fromkeys(plans(plan_rows(tasks), documents)["region"].astype(str)))
+        return sorted(names, key=lambda g: (order.index(g) if g in order else len(order), g))
+    return sorted(names)
+
+
+def region_styles(regions, documents: pd.DataFrame | None = None) -> dict[str, tuple[str, str, str]]:
+    """Region colours and markers, assigned over all regions of `documents` when given, so a region
+    keeps its colour across charts drawn from different subsets."""
+    known = set(documents["region"].dropna().astype(str)) if documents is not None else set()
+    return region_style(known | set(regions))

@@ -1,0 +1,413 @@
+"""Interactive plotly views, twins of `analysis.viz.static`: one function per chart returning a `go.Figure`.
+
+Same data, order, colours and labels as the matplotlib views. Hovering shows region, year,
+domain, share and its 95% interval, plus sample task headings when a `tasks` frame is
+passed; clicking a legend entry hides a region or domain. Saving is the caller's job.
+"""
+from __future__ import annotations
+
+import math
+from html import escape
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from . import frames
+from .fonts import PLOTLY_FONT_FAMILY
+from .labels import em_width, group_name, t, wrap
+from .palette import (
+    GROUP_LABELS,
+    GROUP_RULE,
+    NOTE_GREY,
+    PROCESS_SHADE,
+    SHARE_RAMP,
+    SIMILARITY_RAMP,
+    check_lang,
+    domain_colors,
+    domain_group,
+    domain_labels,
+    text_color,
+)
+
+FONT_PX, NOTE_PX = 12, 11
+CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def _scale(ramp) -> list[list]:
+    return [[k / (len(ramp) - 1), c] for k, c in enumerate(ramp)]
+
+
+def _br(text: str) -> str:
+    return escape(text).replace("\n", "<br>")
+
+
+def _layout(fig: go.Figure, title: str, note: str, width: int, height: int, *, left: int, below: int,
+            top: int = 70) -> go.Figure:
+    """Title, font and size, and the source note under everything.
+
+    `height` is the plot area in px; `left` and `below` are the px the y labels and the x labels
+    (tick labels and axis title) need, so the note sits under the x labels, never on them.
+    """
+    note = wrap(note, max_em=(width - 30) / NOTE_PX)
+    note_px = (note.count("\n") + 1) * int(NOTE_PX * 1.45)
+    bottom = below + note_px + 16
+    fig.update_layout(
+        title={"text": escape(title), "x": 0.5, "xanchor": "center", "font": {"size": 16}},
+        font={"family": PLOTLY_FONT_FAMILY, "size": FONT_PX}, template="plotly_white",
+        width=width, height=top + height + bottom, margin={"t": top, "b": bottom, "l": left, "r": 20},
+        hoverlabel={"font": {"family": PLOTLY_FONT_FAMILY}},
+    )
+    fig.add_annotation(text=_br(note), xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+                       xshift=-(left - 10), yshift=-below, showarrow=False, align="left",
+                       font={"size": NOTE_PX, "color": NOTE_GREY}, name="source_note")
+    return fig
+
+
+def _hover_plan(row, lang: str, headings: dict, value: str) -> str:
+    """Hover text for one plan × domain: plan, domain, share with its interval, sample headings."""
+    interval = t("interval", lang)
+    text = (f"<b>{escape(str(row.region))} {int(row.plan_year)}</b><br>{escape(row.domain_label)}<br>"
+            f"{escape(t(value, lang))}: {row.share * 100:.1f}%<br>{interval}: {row.lo * 100:.1f}–{row.hi * 100:.1f}%")
+    samples = headings.get((row.file, row.domain), [])
+    if samples:
+        text += f"<br><i>{escape(t('examples', lang))}:</i><br>" + "<br>".join(
+            "· " + escape(wrap(s, 24, max_lines=1)) for s in samples)
+    return text
+
+
+def _cell_hover(emphasis, value, lang, documents, headings, plans, domains) -> list[list[str]]:
+    """Hover text of every plan × domain cell (plans and domains in matrix order; absent rows are 0%)."""
+    long = frames.emphasis_long(emphasis, value, lang, documents)
+    rows = {(r.plan, r.domain): r for r in long.itertuples()}
+    labels = domain_labels(lang)
+    return [[_hover_plan(rows[(p, d)], lang, headings, value) if (p, d) in rows
+             else f"<b>{escape(p)}</b><br>{escape(labels[d])}<br>0%" for d in domains] for p in plans]
+
+
+def _px(em: float, size: int = FONT_PX) -> int:
+    return int(em * size) + 10
+
+
+# --- 1. heatmap -----------------------------------------------------------------------------
+
+def domain_heatmap(emphasis: pd.DataFrame, lang: str = "zh", *, value: str = "task_share",
+                   documents: pd.DataFrame | None = None, tasks: pd.DataFrame | None = None) -> go.Figure:
+    """Plans × domains heatmap of shares in percent (cells annotated), policy | process columns ruled apart."""
+    check_lang(lang)
+    m = frames.share_matrix(emphasis, value, lang, documents)
+    headings = frames.example_headings(tasks)
+    domains, plans = list(m.columns), list(m.index)
+    labels = domain_labels(lang)
+    x = [labels[d] for d in domains]
+    values = m.to_numpy(dtype=float) * 100
+    hover = _cell_hover(emphasis, value, lang, documents, headings, plans, domains)
+    cells = [["<1" if 0 < v < 0.5 else f"{v:.0f}" for v in row] for row in values]
+    vmax = max(5.0, math.ceil(np.nanmax(values) / 5) * 5)
+    fig = go.Figure(go.Heatmap(
+        z=values, x=x, y=plans, text=cells, texttemplate="%{text}", textfont={"size": 10},
+        customdata=np.array(hover, dtype=object), hovertemplate="%{customdata}<extra></extra>",
+        colorscale=_scale(SHARE_RAMP), zmin=0, zmax=vmax, xgap=1, ygap=1,
+        colorbar={"title": {"text": escape(t(value, lang)), "side": "right"}, "thickness": 14},
+    ))
+    for group, first, last in frames.group_runs(domains):
+        if first > 0:
+            fig.add_vline(x=first - 0.5, line={"color": GROUP_RULE, "width": 2})
+        if group != "none":
+            fig.add_annotation(x=(first + last) / 2, y=1.0, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+                               text=f"<b>{escape(GROUP_LABELS[lang][group])}</b>", font={"size": 13})
+    fig.update_xaxes(tickangle=-45, title_text=escape(t("domain", lang)), side="bottom")
+    fig.update_yaxes(autorange="reversed", title_text=escape(t("plan", lang)))
+    left = _px(max(em_width(p) for p in plans)) + 40
+    width = left + 46 * len(domains) + 130
+    note = frames.source_note(emphasis, lang, documents, extra=(t("note_weights", lang),))
+    return _layout(fig, t("heatmap_title", lang), note, width, 30 * len(plans), left=left,
+                   below=_px(max(em_width(s) for s in x) * 0.72) + 45, top=90)
+
+
+# --- 2. emphasis across years ---------------------------------------------------------------
+
+def _with_gaps(values: list, gaps: np.ndarray) -> list:
+    """None after each position followed by a gap of more than one year (plotly breaks the line)."""
+    out = []
+    for k, v in enumerate(values):
+        out.append(v)
+        if k < len(gaps) and gaps[k]:
+            out.append(None)
+    return out
+
+
+def emphasis_over_years(emphasis: pd.DataFrame, lang: str = "zh", *, value: str = "task_share",
+                        domains: list[str] | None = None, documents: pd.DataFrame | None = None,
+                        tasks: pd.DataFrame | None = None, ncols: int = 5) -> go.Figure:
+    """Small multiples per domain (shared axes): share by year, one series per region with 95% intervals.
+
+    Lines join only consecutive years (a missing year is a gap, never a zero); a region with one
+    plan is drawn as points. One legend entry per region toggles it in every panel.
+    """
+    check_lang(lang)
+    long = frames.emphasis_long(emphasis, value, lang, documents)
+    order = domains or frames.domain_order(long["domain"])
+    long = long[long["domain"].isin(order)]
+    headings = frames.example_headings(tasks)
+    regions = list(dict.fromkeys(long.sort_values("plan_order")["region"].dropna()))
+    style = frames.region_styles(regions, documents)
+    step = min(0.12, 0.6 / max(len(regions), 1))
+    dodge = {r: (k - (len(regions) - 1) / 2) * step for k, r in enumerate(regions)}
+    labels = domain_labels(lang)
+    n = len(order)
+    ncols = min(ncols, n)
+    nrows = math.ceil(n / ncols)
+    titles = [_br(wrap(labels[d], 14 if lang == "zh" else 24, max_lines=2)) for d in order]
+    fig = make_subplots(rows=nrows, cols=ncols, shared_xaxes="all", shared_yaxes="all", subplot_titles=titles,
+                        horizontal_spacing=0.03, vertical_spacing=0.32 / nrows + 0.02)
+    shown = set()
+    for k, domain in enumerate(order):
+        row, col = k // ncols + 1, k % ncols + 1
+        if domain_group(domain) == "process":
+            fig.add_shape(type="rect", xref=f"x{k + 1 if k else ''} domain", yref=f"y{k + 1 if k else ''} domain",
+                          x0=0, x1=1, y0=0, y1=1, fillcolor=PROCESS_SHADE, line_width=0, layer="below")
+        part = long[long["domain"] == domain]
+        for region in regions:
+            s = part[part["region"] == region].sort_values("plan_year")
+            if s.empty:
+                continue
+            colour, _, symbol = style[region]
+            years = s["plan_year"].astype(int).to_numpy()
+            gaps = np.diff(years) > 1
+            x = _with_gaps(list(years + dodge[region]), gaps)
+            y = _with_gaps(list(s["share"] * 100), gaps)
+            plus = _with_gaps(list((s["hi"] - s["share"]) * 100), gaps)
+            minus = _with_gaps(list((s["share"] - s["lo"]) * 100), gaps)
+            hover = _with_gaps([_hover_plan(r, lang, headings, value) for r in s.itertuples()], gaps)
+            fig.add_trace(go.Scatter(
+                x=x, y=y, mode="lines+markers" if len(s) > 1 else "markers", name=region, legendgroup=region,
+                showlegend=region not in shown, line={"color": colour, "width": 1.5},
+                marker={"color": colour, "symbol": symbol, "size": 7},
+                error_y={"type": "data", "array": plus, "arrayminus": minus, "thickness": 1, "width": 2,
+                         "color": colour},
+                customdata=hover, hovertemplate="%{customdata}<extra></extra>", meta=domain,
+            ), row=row, col=col)
+            shown.add(region)
+    years = long["plan_year"].astype(int)
+    fig.update_xaxes(range=[years.min() - 0.6, years.max() + 0.6], dtick=1 if years.max() - years.min() <= 4 else 2,
+                     tickformat="d", showgrid=False)
+    fig.update_yaxes(range=[0, float(long["hi"].max()) * 100 * 1.05], gridcolor="#E5E5E5")
+    for c in range(1, ncols + 1):
+        fig.update_xaxes(title_text=escape(t("year", lang)) if c == (ncols + 1) // 2 else None, row=nrows, col=c)
+    for r in range(1, nrows + 1):
+        fig.update_yaxes(title_text=escape(t(value, lang)) if r == (nrows + 1) // 2 else None, row=r, col=1)
+    for annotation in fig.layout.annotations:
+        annotation.font = {"size": 11}
+    fig.update_layout(legend={"title": {"text": escape(t("region", lang))}, "itemclick": "toggle"})
+    note = frames.source_note(emphasis, lang, documents,
+                              extra=(t("note_intervals", lang), t("note_gaps", lang), t("note_shaded", lang)))
+    return _layout(fig, t("years_title", lang), note, width=80 + 200 * ncols + 170, height=190 * nrows, left=80,
+                   below=55)
+
+
+# --- 3. stacked composition -----------------------------------------------------------------
+
+def domain_composition(emphasis: pd.DataFrame, lang: str = "zh", *, value: str = "task_share",
+                       documents: pd.DataFrame | None = None, tasks: pd.DataFrame | None = None) -> go.Figure:
+    """One 100% bar per plan stacked by domain; legend grouped policy / process (click to hide a domain).
+
+    A black tick marks where policy domains end in each bar, with the policy total beside the bar.
+    """
+    check_lang(lang)
+    m = frames.share_matrix(emphasis, value, lang, documents)
+    colors, labels = domain_colors(), domain_labels(lang)
+    plans = list(m.index)
+    hovers = _cell_hover(emphasis, value, lang, documents, frames.example_headings(tasks), plans, list(m.columns))
+    fig = go.Figure()
+    for j, d in enumerate(m.columns):
+        g = domain_group(d)
+        hover = [row[j] for row in hovers]
+        shares = m[d].to_numpy() * 100
+        fig.add_trace(go.Bar(
+            x=shares, y=plans, orientation="h", name=labels[d], marker={"color": colors[d], "line": {"width": 0.5,
+                                                                                                    "color": "white"}},
+            legendgroup=g, legendgrouptitle_text=GROUP_LABELS[lang][g] if g != "none" else None, customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>", meta=d,
+            text=[f"{v:.0f}" if v >= 6 else "" for v in shares], textposition="inside", insidetextanchor="middle",
+            textfont={"color": text_color(colors[d]), "size": 10},
+        ))
+    policy = m[[d for d in m.columns if domain_group(d) == "policy"]].sum(axis=1).to_numpy() * 100
+    fig.add_trace(go.Scatter(
+        x=policy, y=plans, mode="markers", name=t("note_rule", lang), showlegend=False,
+        marker={"symbol": "line-ns", "size": 24, "line": {"width": 2.5, "color": "black"}},
+        hovertemplate="%{y}<br>" + escape(t("policy_share", lang, value="%{x:.0f}%")) + "<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=[100] * len(plans), y=plans, mode="text", showlegend=False, hoverinfo="skip", cliponaxis=False,
+        text=[escape(t("policy_share", lang, value=f"{p:.0f}%")) for p in policy], textposition="middle right",
+        textfont={"size": 10}))
+    fig.update_layout(barmode="stack", bargap=0.25,
+                      legend={"groupclick": "toggleitem", "tracegroupgap": 12, "traceorder": "grouped"})
+    fig.update_xaxes(range=[0, 100 + 70 * 100 / 620], tickvals=list(range(0, 101, 20)), showgrid=False,
+                     title_text=escape(t(value, lang)))
+    fig.update_yaxes(autorange="reversed", title_text=escape(t("plan", lang)))
+    left = _px(max(em_width(p) for p in plans)) + 40
+    width = left + 690 + 60 + _px(max(em_width(s) for s in labels.values()))
+    height = max(34 * len(plans), 20 * (len(m.columns) + 4))
+    note = frames.source_note(emphasis, lang, documents, extra=(t("note_weights", lang), t("note_rule", lang)))
+    return _layout(fig, t("stacked_title", lang), note, width, height, left=left, below=55)
+
+
+# --- 4. dot plot for one domain -------------------------------------------------------------
+
+def domain_dotplot(emphasis: pd.DataFrame, domain: str, lang: str = "zh", *, value: str = "task_share",
+                   documents: pd.DataFrame | None = None, tasks: pd.DataFrame | None = None) -> go.Figure:
+    """Plans sorted by their share of one domain, 95% intervals, dashed all-plan mean; one legend entry per region."""
+    check_lang(lang)
+    long = frames.emphasis_long(emphasis, value, lang, documents)
+    if domain not in set(long["domain"]):
+        raise ValueError(f"domain {domain!r} is not in the emphasis table")
+    part = long[long["domain"] == domain].sort_values(["share", "plan_order"], ascending=[False, True],
+                                                      kind="mergesort").reset_index(drop=True)
+    headings = frames.example_headings(tasks)
+    style = frames.region_styles(part["region"].dropna(), documents)
+    fig = go.Figure()
+    for region in dict.fromkeys(part["region"]):
+        s = part[part["region"] == region]
+        colour, _, symbol = style[region]
+        fig.add_trace(go.Scatter(
+            x=s["share"] * 100, y=s["plan"], mode="markers", name=region, legendgroup=region,
+            marker={"color": colour, "symbol": symbol, "size": 10, "line": {"width": 0.8, "color": "black"}},
+            error_x={"type": "data", "array": (s["hi"] - s["share"]) * 100, "arrayminus": (s["share"] - s["lo"]) * 100,
+                     "color": "#555555", "thickness": 1.2, "width": 3},
+            customdata=[_hover_plan(r, lang, headings, value) for r in s.itertuples()],
+            hovertemplate="%{customdata}<extra></extra>"))
+    mean = (float(emphasis.loc[emphasis["domain"] == domain, "corpus_mean_share"].iloc[0]) * 100
+            if value == "task_share" and "corpus_mean_share" in emphasis else float(part["share"].mean() * 100))
+    fig.add_vline(x=mean, line={"dash": "dash", "color": "#777777", "width": 1.2},
+                  annotation={"text": escape(t("corpus_mean", lang, value=f"{mean:.1f}%")), "font": {"size": 11}},
+                  annotation_position="top right")
+    fig.update_xaxes(range=[0, max(5.0, math.ceil(part["hi"].max() * 100 / 5 + 0.05) * 5)], title_text=escape(t(value, lang)))
+    fig.update_yaxes(categoryorder="array", categoryarray=list(part["plan"]), autorange="reversed",
+                     title_text=escape(t("plan", lang)))
+    fig.update_layout(legend={"title": {"text": escape(t("region", lang))}})
+    note = frames.source_note(emphasis, lang, documents, extra=(t("note_intervals", lang),))
+    title = t("dotplot_title", lang, domain=domain_labels(lang)[domain])
+    left = _px(max(em_width(p) for p in part["plan"])) + 40
+    return _layout(fig, title, note, width=left + 700, height=32 * len(part) + 20, left=left, below=55)
+
+
+# --- 5. distinctive terms -------------------------------------------------------------------
+
+def distinctive_terms_chart(terms: pd.DataFrame, lang: str = "zh", *, n_terms: int = 10, ncols: int = 4,
+                            tasks: pd.DataFrame | None = None, documents: pd.DataFrame | None = None) -> go.Figure:
+    """Small multiples per group (region or year): top terms as horizontal bars of z, count beside each bar."""
+    check_lang(lang)
+    frames.require(terms, ["group_by", "group", "term", "count", "z", "rank"], "distinctive terms chart")
+    group_by = str(terms["group_by"].iloc[0])
+    top = terms[terms["rank"] <= n_terms].sort_values(["group", "rank"], kind="mergesort")
+    groups = frames.term_groups(top["group"], group_by, tasks, documents)
+    ncols = min(ncols, len(groups))
+    nrows = math.ceil(len(groups) / ncols)
+    style = frames.region_styles(groups, documents) if group_by == "region" else {}
+    term_px = _px(max(em_width(s) for s in top["term"]))
+    width = 40 + ncols * (230 + term_px)
+    fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=[escape(g) for g in groups], shared_xaxes="all",
+                        horizontal_spacing=(term_px + 30) / width, vertical_spacing=0.25 / nrows + 0.04)
+    for k, group in enumerate(groups):
+        part = top[top["group"] == group]
+        fig.add_trace(go.Bar(
+            x=part["z"], y=part["term"], orientation="h", name=group, showlegend=False,
+            marker={"color": style.get(group, ("#4477AA",))[0]}, text=part["count"].astype(int).astype(str),
+            textposition="outside", textfont={"size": 10}, cliponaxis=False,
+            customdata=np.stack([part["count"], part["log_odds"].round(3)], axis=1) if "log_odds" in part else None,
+            hovertemplate=f"<b>{escape(group)}</b><br>%{{y}}<br>z = %{{x:.2f}}<br>{escape(t('count', lang))}: "
+                          "%{customdata[0]}<br>log-odds = %{customdata[1]}<extra></extra>"),
+            row=k // ncols + 1, col=k % ncols + 1)
+        fig.update_yaxes(autorange="reversed", row=k // ncols + 1, col=k % ncols + 1)
+    gname = group_name(group_by, lang)
+    fig.update_xaxes(range=[0, float(top["z"].max()) * 1.2])
+    for c in range(1, ncols + 1):
+        fig.update_xaxes(title_text=escape(t("z", lang, group_by=gname)) if c == 1 else None, row=nrows, col=c)
+    fig.update_annotations(font={"size": 13}, selector={"xref": "x domain"})
+    note = frames.source_note(frames.plan_rows(tasks), lang, documents, groups=(gname, groups),
+                              extra=(t("note_terms", lang, n=n_terms),))
+    return _layout(fig, t("terms_title", lang, group_by=gname), note, width, nrows * (60 + 22 * n_terms),
+                   left=term_px + 20, below=55)
+
+
+# --- 6. similarity matrix -------------------------------------------------------------------
+
+def similarity_heatmap(similarity: pd.DataFrame, lang: str = "zh", *,
+                       documents: pd.DataFrame | None = None) -> go.Figure:
+    """Symmetric plan × plan heatmap of cosine similarity (diagonal 1), hover names both plans."""
+    check_lang(lang)
+    m = frames.similarity_matrix(similarity, documents)
+    labels = list(m.index)
+    values = m.to_numpy(dtype=float)
+    hover = [[f"{escape(a)} ↔ {escape(b)}<br>{escape(t('cosine', lang))}: {values[i, j]:.3f}"
+              for j, b in enumerate(labels)] for i, a in enumerate(labels)]
+    fig = go.Figure(go.Heatmap(
+        z=values, x=labels, y=labels, colorscale=_scale(SIMILARITY_RAMP), zmin=0, zmax=1, xgap=1, ygap=1,
+        text=[[f"{v:.2f}" for v in row] for row in values], texttemplate="%{text}" if len(labels) <= 30 else None,
+        textfont={"size": 10}, customdata=np.array(hover, dtype=object), hovertemplate="%{customdata}<extra></extra>",
+        colorbar={"title": {"text": escape(t("cosine", lang)), "side": "right"}, "thickness": 14}))
+    fig.update_xaxes(tickangle=-45)
+    fig.update_yaxes(autorange="reversed")
+    sides = pd.concat([similarity[[f"file_{s}", f"region_{s}", f"year_{s}"]].set_axis(["file", "region", "plan_year"],
+                                                                                      axis=1) for s in "ab"])
+    note = frames.source_note(sides, lang, documents, extra=(t("note_similarity", lang),))
+    label_px = _px(max(em_width(s) for s in labels))
+    size = 40 * len(labels)
+    return _layout(fig, t("similarity_title", lang), note, width=label_px + 20 + size + 130, height=size,
+                   left=label_px + 20, below=int(label_px * 0.72) + 20)
+
+
+# --- 7. topic clusters ----------------------------------------------------------------------
+
+def topic_clusters(topics: pd.DataFrame, lang: str = "zh", *, n_terms: int = 8, tasks: pd.DataFrame | None = None,
+                   documents: pd.DataFrame | None = None) -> go.Figure:
+    """Topic sizes as bars coloured by the closest codebook domain (one legend entry per domain);
+    top terms beside each bar; hover adds the sample task headings."""
+    check_lang(lang)
+    frames.require(topics, ["topic", "n_tasks", "top_terms", "matched_domain", "domain_similarity"], "topic chart")
+    data = topics.sort_values(["n_tasks", "topic"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+    frames.domain_order(data["matched_domain"])
+    colors, labels = domain_colors(), domain_labels(lang)
+    sep = "、" if lang == "zh" else ", "
+    data["row"] = [t("topic", lang, n=int(k) + 1) for k in data["topic"]]
+    data["terms"] = [sep.join(frames.as_list(x)[:n_terms]) for x in data["top_terms"]]
+    fig = go.Figure()
+    order = [d for d in domain_colors() if d in set(data["matched_domain"])]
+    for d in order:
+        s = data[data["matched_domain"] == d]
+        examples = [frames.as_list(x) for x in s["example_headings"]] if "example_headings" in s else [[]] * len(s)
+        hover = [f"<b>{escape(r)}</b> · {escape(labels[d])} ({sim:.2f})<br>{escape(t('top_terms', lang))}: "
+                 f"{_br(wrap(terms, 30))}" + ("<br><i>" + escape(t("examples", lang)) + ":</i><br>" + "<br>".join(
+                     "· " + escape(wrap(e, 24, max_lines=1)) for e in ex) if len(ex) else "")
+                 for r, sim, terms, ex in zip(s["row"], s["domain_similarity"], s["terms"], examples, strict=True)]
+        fig.add_trace(go.Bar(
+            x=s["n_tasks"], y=s["row"], orientation="h", name=labels[d], legendgroup=d,
+            marker={"color": colors[d], "line": {"width": 0.5, "color": "#333333"}},
+            text=[f"{labels[d]} ({sim:.2f}) — {terms}" for sim, terms in zip(s["domain_similarity"], s["terms"], strict=True)],
+            textposition="outside", cliponaxis=False, textfont={"size": 11},
+            customdata=hover, hovertemplate="%{customdata}<extra></extra>", meta=d))
+    max_n = int(data["n_tasks"].max())
+    text_em = max(em_width(f"{labels[d]} (0.00) — {x}") for d, x in zip(data["matched_domain"], data["terms"], strict=True))
+    bar_px = 260
+    fig.update_xaxes(range=[0, max_n * (1 + text_em * 11 / bar_px)], title_text=escape(t("topic_size", lang)),
+                     tickvals=list(range(0, max_n + 1, max(1, round(max_n / 5)))))
+    fig.update_yaxes(categoryorder="array", categoryarray=list(data["row"]), autorange="reversed")
+    fig.update_layout(bargap=0.3, legend={"title": {"text": escape(t("matched", lang))}})
+    note = frames.source_note(frames.plan_rows(tasks), lang, documents, extra=(t("note_topics", lang),))
+    left = _px(max(em_width(r) for r in data["row"])) + 10
+    return _layout(fig, t("topics_title", lang), note, width=int(left + bar_px + text_em * 11 + 260),
+                   height=28 * len(data), left=left, below=55)
+
+
+VIEWS = {
+    "domain_heatmap": domain_heatmap,
+    "emphasis_over_years": emphasis_over_years,
+    "domain_composition": domain_composition,
+    "domain_dotplot": domain_dotplot,
+    "distinctive_terms": distinctive_terms_chart,
+    "similarity_heatmap": similarity_heatmap,
+    "topic_clusters": topic_clusters,
+}
+

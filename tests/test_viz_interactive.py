@@ -1,0 +1,176 @@
+"""plotly views: every view builds in both languages; traces carry the table's numbers; hover and legends work."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from test_viz_frames import (
+    CB,
+    PLANS,
+    stored_topics,
+    synthetic_documents,
+    synthetic_emphasis,
+    synthetic_similarity,
+    synthetic_tasks,
+    synthetic_terms,
+    synthetic_topics,
+)
+
+from analysis.viz import domain_colors, domain_labels, frames, interactive
+from analysis.viz.fonts import PLOTLY_FONT_FAMILY
+
+E = synthetic_emphasis()
+DOCS = synthetic_documents()
+TASKS = synthetic_tasks(E)
+LANGS = ["zh", "en"]
+VIEWS = {
+    "domain_heatmap": lambda lang: interactive.domain_heatmap(E, lang, documents=DOCS, tasks=TASKS),
+    "emphasis_over_years": lambda lang: interactive.emphasis_over_years(E, lang, documents=DOCS, tasks=TASKS),
+    "domain_composition": lambda lang: interactive.domain_composition(E, lang, documents=DOCS, tasks=TASKS),
+    "domain_dotplot": lambda lang: interactive.domain_dotplot(E, "platforms", lang, documents=DOCS, tasks=TASKS),
+    "distinctive_terms": lambda lang: interactive.distinctive_terms_chart(synthetic_terms(), lang, tasks=TASKS,
+                                                                          documents=DOCS),
+    "similarity_heatmap": lambda lang: interactive.similarity_heatmap(synthetic_similarity(), lang, documents=DOCS),
+    "topic_clusters": lambda lang: interactive.topic_clusters(synthetic_topics(), lang, tasks=TASKS, documents=DOCS),
+}
+
+
+def _values(seq) -> list:
+    return [v for v in seq if v is not None]
+
+
+def _file(label: str) -> str:
+    return {frames.plan_label(r, y): f for f, r, _, _, y, _ in PLANS}[label]
+
+
+def test_the_views_match_the_static_ones():
+    from analysis.viz import static
+
+    assert set(VIEWS) == set(interactive.VIEWS) == set(static.VIEWS)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_every_view_builds_with_font_title_and_source_note(view, lang):
+    fig = VIEWS[view](lang)
+    assert isinstance(fig, go.Figure)
+    assert fig.layout.font.family == PLOTLY_FONT_FAMILY
+    assert fig.layout.title.text
+    notes = [a for a in fig.layout.annotations if a.name == "source_note"]
+    assert len(notes) == 1 and ("数据：" in notes[0].text or "Data: " in notes[0].text)
+    assert len(fig.data) > 0
+    fig.to_json()  # serialisable: no pandas objects left in the figure
+
+
+def test_heatmap_z_is_the_pivot_of_task_share():
+    fig = interactive.domain_heatmap(E, "en")
+    trace = fig.data[0]
+    pivot = E.pivot(index="file", columns="domain", values="task_share").fillna(0.0)
+    files = [_file(label) for label in trace.y]
+    assert np.allclose(np.asarray(trace.z, dtype=float), pivot.loc[files, [*CB.ids, "unclassified"]] * 100)
+    labels = domain_labels("en")
+    assert list(trace.x) == [labels[d] for d in [*CB.ids, "unclassified"]]
+    n_policy = sum(CB.group_of(d) == "policy" for d in CB.ids)
+    assert any(shape.x0 == n_policy - 0.5 for shape in fig.layout.shapes)
+
+
+def test_heatmap_hover_names_plan_domain_share_interval_and_sample_headings():
+    fig = interactive.domain_heatmap(E, "zh", tasks=TASKS)
+    trace = fig.data[0]
+    i = list(trace.y).index("福建省 2016")
+    row = E[(E["file"] == "fujian-2016.txt")].set_index("domain")
+    j = int(np.argmax([row.loc[d, "task_share"] for d in CB.ids]))
+    hover = trace.customdata[i][j]
+    d = CB.ids[j]
+    assert "福建省 2016" in hover and domain_labels("zh")[d] in hover
+    assert f"{row.loc[d, 'task_share'] * 100:.1f}%" in hover
+    assert f"{row.loc[d, 'task_share_lo'] * 100:.1f}–{row.loc[d, 'task_share_hi'] * 100:.1f}%" in hover
+    assert "示例任务" in hover and f"的{d}任务" in hover
+
+
+def test_years_traces_hold_each_regions_plans_only_and_break_at_gaps():
+    fig = interactive.emphasis_over_years(E, "en", tasks=TASKS)
+    seen_legend = {}
+    for trace in fig.data:
+        rows = E[(E["domain"] == trace.meta) & (E["region"] == trace.name)].sort_values("plan_year")
+        y = np.array(_values(trace.y), dtype=float)
+        x = np.array(_values(trace.x), dtype=float)
+        assert np.allclose(y, rows["task_share"] * 100)
+        assert np.allclose(np.round(x), rows["plan_year"])  # no zero for a year without a plan
+        assert np.allclose(_values(trace.error_y.array), (rows["task_share_hi"] - rows["task_share"]) * 100)
+        assert np.allclose(_values(trace.error_y.arrayminus), (rows["task_share"] - rows["task_share_lo"]) * 100)
+        gaps = int((np.diff(rows["plan_year"]) > 1).sum())
+        assert list(trace.y).count(None) == gaps
+        assert trace.mode == ("markers" if len(rows) == 1 else "lines+markers")
+        assert trace.legendgroup == trace.name
+        seen_legend[trace.name] = seen_legend.get(trace.name, 0) + bool(trace.showlegend)
+    assert seen_legend == {r: 1 for r in E["region"].unique()}  # one legend entry toggles a region everywhere
+
+
+def test_composition_traces_are_the_shares_grouped_policy_and_process():
+    fig = interactive.domain_composition(E, "en")
+    bars = [tr for tr in fig.data if tr.type == "bar"]
+    assert [tr.meta for tr in bars] == [*CB.ids, "unclassified"]
+    total = np.zeros(len(bars[0].y))
+    for tr in bars:
+        files = [_file(label) for label in tr.y]
+        shares = E[E["domain"] == tr.meta].set_index("file")["task_share"].reindex(files).fillna(0.0)
+        assert np.allclose(tr.x, shares * 100)
+        assert tr.marker.color == domain_colors()[tr.meta]
+        assert tr.legendgroup == ("none" if tr.meta == "unclassified" else CB.group_of(tr.meta))
+        total += np.asarray(tr.x)
+    assert np.allclose(total, 100)
+    assert fig.layout.legend.groupclick == "toggleitem"
+
+
+def test_dotplot_orders_plans_by_share_with_a_trace_per_region():
+    fig = interactive.domain_dotplot(E, "platforms", "zh", tasks=TASKS)
+    order = list(fig.layout.yaxis.categoryarray)
+    shares = E[E["domain"] == "platforms"].set_index("file")["task_share"]
+    values = [shares[_file(label)] for label in order]
+    assert values == sorted(values, reverse=True)
+    assert {tr.name for tr in fig.data} == set(E["region"])
+    for tr in fig.data:
+        assert np.allclose(tr.x, [shares[_file(label)] * 100 for label in tr.y])
+
+
+def test_terms_bars_are_z_scores_per_group():
+    terms = synthetic_terms("plan_year")
+    fig = interactive.distinctive_terms_chart(terms, "en", n_terms=5)
+    assert [tr.name for tr in fig.data] == sorted(terms["group"].unique())
+    for tr in fig.data:
+        top = terms[(terms["group"] == tr.name) & (terms["rank"] <= 5)].sort_values("rank")
+        assert list(tr.y) == list(top["term"]) and np.allclose(tr.x, top["z"])
+
+
+def test_similarity_z_is_symmetric_with_unit_diagonal():
+    s = synthetic_similarity()
+    trace = interactive.similarity_heatmap(s, "en").data[0]
+    z = np.asarray(trace.z, dtype=float)
+    assert np.allclose(z, z.T) and np.allclose(np.diag(z), 1)
+    files = [_file(label) for label in trace.y]
+    for a, b, c in zip(s["file_a"], s["file_b"], s["cosine"], strict=True):
+        assert z[files.index(a), files.index(b)] == pytest.approx(c)
+
+
+def test_topics_one_trace_per_matched_domain_with_sizes_and_examples():
+    topics = synthetic_topics()
+    fig = interactive.topic_clusters(topics, "zh")
+    assert [tr.meta for tr in fig.data] == [d for d in domain_colors() if d in set(topics["matched_domain"])]
+    for tr in fig.data:
+        part = topics[topics["matched_domain"] == tr.meta]
+        assert sorted(tr.x) == sorted(part["n_tasks"]) and tr.marker.color == domain_colors()[tr.meta]
+        assert all("示例任务" in h for h in tr.customdata)
+
+
+def test_topics_read_as_stored_by_the_pipeline_draw_the_same():
+    fitted = interactive.topic_clusters(synthetic_topics(), "en")
+    stored = interactive.topic_clusters(stored_topics(), "en")
+    for a, b in zip(fitted.data, stored.data, strict=True):
+        assert list(a.text) == list(b.text) and list(a.customdata) == list(b.customdata)
+        assert [int(x) for x in a.x] == [int(x) for x in b.x]
+
+
+def test_hover_without_tasks_has_no_sample_headings():
+    fig = interactive.domain_composition(E, "en")
+    assert not any("sample tasks" in h for tr in fig.data if tr.type == "bar" for h in tr.customdata)
