@@ -1,0 +1,277 @@
+"""The HTML report: one self-contained file (plotly.js inlined, no CDN, no external fonts)
+for co-authors who will not open a notebook. Every table can be downloaded as CSV
+(data: links, no script needed)."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import os
+from html import escape
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import config
+from .text import TEXT
+
+CSS = (Path(__file__).with_name("report.css")).read_text(encoding="utf-8")
+PACKAGES = ("analysis", "pandas", "numpy", "scikit-learn", "jieba", "plotly", "matplotlib", "pyarrow", "pdfplumber",
+            "python-docx", "opencc")
+
+
+def _t(key: str, lang: str, **values) -> str:
+    return TEXT[key][lang].format(**values)
+
+
+def _figure(fig: go.Figure, name: str) -> str:
+    html = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"fig-{name}",
+                       config={"displaylogo": False, "responsive": True})
+    return f'<figure class="chart" data-name="{escape(name)}">{html}</figure>'
+
+
+def _table(frame: pd.DataFrame, name: str, lang: str, index: bool = False, max_rows: int = 200) -> str:
+    """An HTML table with a link to download it (all rows) as CSV."""
+    csv = frame.to_csv(index=index).encode("utf-8-sig")
+    link = (f'<a class="download" download="{escape(name)}.csv" '
+            f'href="data:text/csv;charset=utf-8;base64,{base64.b64encode(csv).decode()}">'
+            f'{escape(_t("download_csv", lang))}</a>')
+    shown = frame.head(max_rows).astype(object).where(frame.head(max_rows).notna(), "")
+    shown.columns.name = None
+    more = f'<p class="note">{escape(_t("rows_shown", lang, n=len(shown), total=len(frame)))}</p>' \
+        if len(frame) > max_rows else ""
+    return (f'<div class="table" data-name="{escape(name)}">{link}'
+            f'{shown.to_html(index=index, escape=True, border=0, na_rep="", classes="data")}{more}</div>')
+
+
+def _section(anchor: str, title: str, *parts: str) -> str:
+    return f'<section id="{anchor}"><h2>{escape(title)}</h2>{"".join(parts)}</section>'
+
+
+def _p(text: str) -> str:
+    return f"<p>{escape(text)}</p>"
+
+
+def _build_date() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _versions() -> dict[str, str]:
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "-"
+    return out
+
+
+# ---------------------------------------------------------------------------- sections
+def _corpus(tables: dict, lang: str) -> str:
+    from ..explore import corpus_overview, warnings_table
+
+    docs = tables["documents"]
+    overview = corpus_overview(docs).reset_index()
+    n_plans = int(docs["is_plan"].fillna(False).sum())
+    years = sorted(int(y) for y in docs.loc[docs["is_plan"].fillna(False), "plan_year"].dropna().unique())
+    regions = docs.loc[docs["is_plan"].fillna(False), "region"].dropna().nunique()
+    summary = _t("corpus_summary", lang, docs=len(docs), plans=n_plans, regions=regions,
+                 years=f"{years[0]}–{years[-1]}" if years else "-", tasks=len(tables["tasks"]))
+    warnings = warnings_table(docs)
+    details = (f'<details><summary>{escape(_t("warnings", lang, n=len(warnings)))}</summary>'
+               f'{_table(warnings, "warnings", lang)}</details>') if len(warnings) else ""
+    return _section("corpus", _t("corpus", lang), _p(summary), _p(_t("corpus_help", lang)),
+                    _table(overview, "plans", lang), details)
+
+
+def _headline(tables: dict, lang: str, domain: str) -> str:
+    from ..explore import share_table
+    from ..viz import interactive
+
+    em, docs, tasks = tables["emphasis"], tables["documents"], tables["tasks"]
+    return _section(
+        "comparison", _t("comparison", lang), _p(_t("comparison_help", lang)),
+        _figure(interactive.domain_heatmap(em, lang, documents=docs, tasks=tasks), "heatmap"),
+        _table(share_table(em, lang).reset_index(), "task_shares", lang),
+        _p(_t("dotplot_help", lang)),
+        _figure(interactive.domain_dotplot(em, domain, lang, documents=docs, tasks=tasks), "dotplot"),
+        _figure(interactive.domain_composition(em, lang, documents=docs, tasks=tasks), "composition"),
+    )
+
+
+def _groups(tables: dict, lang: str) -> str:
+    from ..domains import load_codebook
+    from ..viz import interactive
+
+    cb = load_codebook()
+    em, docs, tasks = tables["emphasis"], tables["documents"], tables["tasks"]
+    groups = tables["emphasis_groups"]
+    parts = [_p(_t("groups_help", lang))]
+    table = groups.assign(plan=groups["region"] + " " + groups["plan_year"].astype(str)).pivot_table(
+        index="plan", columns="domain_group", values="task_share", aggfunc="sum")
+    parts.append(_table((table * 100).round(1).reset_index(), "group_shares", lang))
+    for group in ("policy", "process"):
+        domains = [d.id for d in cb.domains if d.group == group]
+        parts.append(f"<h3>{escape(_t('group_' + group, lang))}</h3>")
+        parts.append(_figure(interactive.emphasis_over_years(em, lang, domains=domains, documents=docs, tasks=tasks),
+                             f"years_{group}"))
+    change = tables.get("emphasis_change")
+    if change is not None and len(change):
+        top = change.assign(abs_change=change["change"].abs()).sort_values(
+            ["abs_change", "region", "domain"], ascending=[False, True, True]).drop(columns="abs_change")
+        parts += [_p(_t("change_help", lang)), _table(top, "emphasis_change", lang, max_rows=30)]
+    return _section("groups", _t("groups", lang), *parts)
+
+
+def _measured_tasks(tables: dict) -> pd.DataFrame:
+    """Tasks of the plans that entered the emphasis measures (the charts' source notes count these)."""
+    tasks = tables["tasks"]
+    return tasks[tasks["file"].isin(tables["emphasis"]["file"])] if "emphasis" in tables else tasks
+
+
+def _vocabulary(tables: dict, lang: str) -> str:
+    from ..viz import interactive
+
+    parts = []
+    terms = tables.get("distinctive_terms")
+    if terms is not None and len(terms[terms["group_by"] == "region"]):
+        parts += [_p(_t("terms_help", lang)),
+                  _figure(interactive.distinctive_terms_chart(terms[terms["group_by"] == "region"], lang,
+                                                              tasks=_measured_tasks(tables),
+                                                              documents=tables["documents"]),
+                          "terms")]
+    sim = tables.get("similarity")
+    if sim is not None and len(sim):
+        parts += [_p(_t("similarity_help", lang)),
+                  _figure(interactive.similarity_heatmap(sim, lang, documents=tables["documents"]), "similarity")]
+    return _section("vocabulary", _t("vocabulary", lang), *parts) if parts else ""
+
+
+def _topics(tables: dict, lang: str) -> str:
+    from ..viz import interactive
+
+    topics = tables.get("topics")
+    if topics is None or not len(topics):
+        return _section("topics", _t("topics", lang), _p(_t("topics_none", lang)))
+    shown = topics[["topic", "n_tasks", "top_terms", "matched_domain", "domain_similarity", "example_headings"]]
+    return _section("topics", _t("topics", lang), _p(_t("topics_help", lang)),
+                    _figure(interactive.topic_clusters(topics, lang, tasks=_measured_tasks(tables),
+                                                       documents=tables["documents"]), "topics"),
+                    _table(shown, "topics", lang))
+
+
+def _lineage(tables: dict, lang: str) -> str:
+    if "citation_links" not in tables:
+        return ""
+    from ..measure import lineage_charts as charts
+
+    docs = tables["documents"]
+    parts = [_p(_t("lineage_help", lang))]
+    links = tables["citation_links"]
+    if len(links):
+        parts.append(_figure(charts.citation_graph_figure(links, docs, lang), "citations"))
+    reuse = tables.get("text_reuse")
+    if reuse is not None and len(reuse):
+        parts.append(_figure(charts.reuse_matrix_figure(reuse, docs, lang), "reuse"))
+    index = tables.get("reuse_index")
+    if index is not None and len(index):
+        parts.append(_table(index, "reuse_index", lang))
+    resp = tables.get("responsibility")
+    if resp is not None and len(resp):
+        parts.append(_figure(charts.responsibility_figure(resp, lang), "responsibility"))
+    return _section("lineage", _t("lineage", lang), *parts)
+
+
+def _validation(lang: str) -> str:
+    gold = config.SHARED_DIR / "gold" / "seed_labels.jsonl"
+    if not gold.exists():
+        return ""
+    from ..domains.validate import validate
+
+    v = validate(gold)
+    per = v.per_domain
+    fig = go.Figure(go.Bar(x=per["domain"], y=per["f1"], marker_color="#0072B2",
+                           hovertemplate="%{x}<br>F1 %{y:.2f}<extra></extra>"))
+    fig.update_layout(title=_t("validation_chart", lang), yaxis={"range": [0, 1], "title": "F1"},
+                      template="plotly_white", height=380, margin={"t": 60, "b": 90})
+    return _section("validation", _t("validation", lang), _p(_t("validation_help", lang)),
+                    _table(v.summary, "validation_summary", lang), _figure(fig, "validation"),
+                    _table(per, "validation_per_domain", lang))
+
+
+def _methods(lang: str, vers: dict) -> str:
+    from ..domains import load_codebook
+
+    cb = load_codebook()
+    rows = [{"id": d.id, _t("name", lang): d.label(lang), _t("group", lang): d.group,
+             _t("definition", lang): d.definition,
+             _t("keywords", lang): "、".join(t for t, w in sorted(d.keywords.items(), key=lambda x: (-x[1], x[0])))}
+            for d in cb.domains]
+    rules = pd.DataFrame([{"rule": k, "value": v} for k, v in cb.rules.items()])
+    weights = "; ".join(f"{n}: {'/'.join(str(w) for w in ws)}" for n, ws in config.DOMAIN_WEIGHTS.items())
+    versions = pd.DataFrame([{"component": k, "version": v} for k, v in vers.items()])
+    return _section("methods", _t("methods", lang),
+                    _p(_t("methods_parse", lang)), _p(_t("methods_classify", lang, version=cb.version)),
+                    _table(pd.DataFrame(rows), "codebook", lang), _table(rules, "codebook_rules", lang),
+                    _p(_t("methods_emphasis", lang, weights=weights, n=config.BOOTSTRAP_REPLICATES)),
+                    _table(versions, "pipeline_versions", lang))
+
+
+def _provenance(tables: dict, lang: str, raw_dir: Path) -> str:
+    from ..pipeline import raw_manifest
+
+    listed = raw_manifest(raw_dir)
+    docs = tables["documents"][["file", "sha256"]].copy()
+    docs["source"] = [listed.get(f, {}).get("url") or listed.get(f, {}).get("source", "") for f in docs["file"]]
+    docs["added"] = [listed.get(f, {}).get("added", "") for f in docs["file"]]
+    packages = pd.DataFrame([{"package": k, "version": v} for k, v in _versions().items()])
+    return _section("provenance", _t("provenance", lang), _p(_t("built", lang, date=_build_date())),
+                    _table(docs, "raw_files", lang), _table(packages, "packages", lang))
+
+
+def _most_varied(emphasis: pd.DataFrame) -> str:
+    spread = emphasis[emphasis["domain_group"] != "none"].groupby("domain")["task_share"].std().fillna(0.0)
+    return str(spread.sort_values(ascending=False, kind="mergesort").index[0])
+
+
+def render(tables: dict[str, pd.DataFrame], lang: str = "zh", *, raw_dir: Path = config.RAW_DIR,
+           versions: dict | None = None) -> str:
+    """The report as one HTML string."""
+    from plotly.offline import get_plotlyjs
+
+    if lang not in TEXT["title"]:
+        raise ValueError(f"unknown language {lang!r} (use zh or en)")
+    has_emphasis = "emphasis" in tables and len(tables["emphasis"])
+    body = [_corpus(tables, lang)]
+    if has_emphasis:
+        body += [_headline(tables, lang, _most_varied(tables["emphasis"])), _groups(tables, lang),
+                 _vocabulary(tables, lang)]
+    else:
+        body.append(_p(_t("no_plans", lang)))
+    body += [_topics(tables, lang), _lineage(tables, lang), _validation(lang),
+             _methods(lang, versions or {}), _provenance(tables, lang, raw_dir)]
+    toc = "".join(f'<a href="#{a}">{escape(_t(a, lang))}</a>' for a in
+                  ("corpus", "comparison", "groups", "vocabulary", "topics", "lineage", "validation", "methods",
+                   "provenance") if f'id="{a}"' in "".join(body))
+    return (f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(_t('title', lang))}</title><style>{CSS}</style>"
+            f'<script type="text/javascript">{get_plotlyjs()}</script></head><body>'
+            f"<header><h1>{escape(_t('title', lang))}</h1><p>{escape(_t('subtitle', lang))}</p>"
+            f'<nav>{toc}</nav></header><main>{"".join(body)}</main></body></html>')
+
+
+def build_report(tables: dict[str, pd.DataFrame], reports_dir: Path, lang: str = "zh", *,
+                 raw_dir: Path = config.RAW_DIR, versions: dict | None = None) -> Path:
+    """Write reports/index.html (atomically) and return its path."""
+    from ..pipeline import atomic_write_text
+
+    path = Path(reports_dir) / "index.html"
+    atomic_write_text(path, render(tables, lang, raw_dir=raw_dir, versions=versions))
+    return path
+
+
+__all__ = ["build_report", "render"]

@@ -1,0 +1,63 @@
+"""Every notebook runs on the seed corpus without errors or warnings, is stored without
+outputs, and matches its paired py:percent script."""
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+CELL_TIMEOUT = 300
+
+
+def test_there_are_five_notebooks():
+    assert len(NOTEBOOKS) == 5
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_stored_without_outputs_and_paired(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: outputs committed"
+    script = path.with_suffix(".py")
+    assert script.exists(), f"{script.name} missing: run `jupytext --sync {path}`"
+    paired = jupytext.read(script)
+    assert [(c.cell_type, c.source.strip()) for c in nb.cells] == \
+           [(c.cell_type, c.source.strip()) for c in paired.cells], f"{path.name} and {script.name} differ"
+    assert "parameters" in nb.cells[1].metadata.get("tags", []) or "parameters" in nb.cells[0].metadata.get("tags", [])
+
+
+@pytest.fixture(scope="module")
+def built_project(tmp_path_factory):
+    project = tmp_path_factory.mktemp("project")
+    shutil.copytree(ROOT / "data" / "raw", project / "data" / "raw")
+    env = {**os.environ, "ANALYSIS_ROOT": str(project)}
+    subprocess.run([sys.executable, "-m", "analysis", "build", "--quiet", "--no-report"], env=env, check=True,
+                   cwd=project)
+    return project
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_executes_without_errors_or_warnings(path, built_project, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_ROOT", str(built_project))
+    nb = nbformat.read(path, as_version=4)
+    started = time.perf_counter()
+    NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}},
+                   ).execute()
+    print(f"{path.name}: {time.perf_counter() - started:.1f} s")
+    problems = []
+    for k, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                problems.append(f"cell {k}: {out.ename}: {out.evalue}")
+            if out.output_type == "stream" and out.name == "stderr" and out.text.strip():
+                problems.append(f"cell {k} printed to stderr: {out.text.strip()[:300]}")
+    assert problems == []

@@ -1,0 +1,99 @@
+"""The HTML report: self-contained, every chart rendered in a real browser with the network
+blocked, Chinese text present, tables downloadable; both languages."""
+import base64
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis.report import render
+from analysis.tables import build_tables, load_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def tables():
+    from analysis.corpus import corpus_tables
+
+    t = build_tables(load_corpus(sorted((ROOT / "data" / "raw").glob("*.txt"))))
+    t.update(corpus_tables(t))
+    return t
+
+
+@pytest.fixture(scope="module")
+def reports(tables, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("report")
+    out = {}
+    for lang in ("zh", "en"):
+        path = folder / f"index_{lang}.html"
+        path.write_text(render(tables, lang, raw_dir=ROOT / "data" / "raw", versions={"parser": "test"}),
+                        encoding="utf-8")
+        out[lang] = path
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_report_is_self_contained(reports, lang):
+    html = reports[lang].read_text(encoding="utf-8")
+    assert "cdn.plot.ly" not in html and "<script src=" not in html and "<link" not in html
+    assert re.search(r"https?://[^\"' ]+\.(?:js|css|woff2?)", html) is None
+    assert "Plotly" in html  # plotly.js inlined
+    assert "丽水市" in html  # Chinese region names in both languages
+    assert html.count('class="chart"') >= 6
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_tables_download_as_csv(reports, lang):
+    html = reports[lang].read_text(encoding="utf-8")
+    links = re.findall(r'download="([^"]+)\.csv" href="data:text/csv;charset=utf-8;base64,([^"]+)"', html)
+    names = {name for name, _ in links}
+    assert {"plans", "task_shares", "raw_files", "codebook"} <= names
+    plans = dict(links)["plans"]
+    text = base64.b64decode(plans).decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("file,") and "lishui-2020.txt" in text
+
+
+def test_languages_differ(reports):
+    zh, en = (reports[k].read_text(encoding="utf-8") for k in ("zh", "en"))
+    assert "跨地区比较" in zh and "Comparison across plans" in en and "跨地区比较" not in en
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package 'chromium'); "
+                                              ".ci/run installs it")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_chart_renders_in_headless_chromium_offline(reports, lang, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        errors, requests = [], []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+
+        def block(route):
+            requests.append(route.request.url)
+            if route.request.url.startswith(("file:", "data:")):
+                route.continue_()
+            else:
+                route.abort()
+
+        page.route("**/*", block)
+        page.goto(reports[lang].as_uri())
+        page.wait_for_function("document.querySelectorAll('figure.chart .main-svg').length >= "
+                               "document.querySelectorAll('figure.chart').length", timeout=60_000)
+        charts = page.locator("figure.chart")
+        assert charts.count() >= 6
+        for k in range(charts.count()):
+            assert charts.nth(k).locator(".main-svg").count() >= 1, charts.nth(k).get_attribute("data-name")
+        text = page.inner_text("body")
+        assert "丽水市" in text and ("语料" in text if lang == "zh" else "Corpus" in text)
+        page.screenshot(path=str(tmp_path / f"report_{lang}.png"), full_page=True)
+        browser.close()
+    assert errors == []
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
