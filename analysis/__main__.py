@@ -223,10 +223,9 @@ def fetch(urls: list[str] = typer.Argument(..., help="Web addresses of plans (ht
 @app.command()
 def schemas() -> None:
     """Print the processed tables' schemas as Markdown (the source of docs/tables.md)."""
-    from . import corpus  # noqa: F401  (registers the corpus-level tables)
-    from .schemas import markdown
+    from .schemas import all_schemas_markdown
 
-    typer.echo(markdown())
+    typer.echo(all_schemas_markdown(), nl=False)
 
 
 def main() -> None:

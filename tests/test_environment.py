@@ -58,3 +58,10 @@ def test_raw_manifest_matches_raw_files():
         rows = {r["file"]: r["sha256"] for r in csv.DictReader(fh)}
     for name, sha in rows.items():
         assert hashlib.sha256((raw / name).read_bytes()).hexdigest() == sha, name
+
+
+def test_docs_tables_reference_is_current():
+    from analysis.schemas import all_schemas_markdown
+
+    assert (ROOT / "docs" / "tables.md").read_text(encoding="utf-8") == all_schemas_markdown(), \
+        "regenerate with: python -m analysis schemas > docs/tables.md"
