@@ -9,7 +9,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..readers import ReadError, read_bytes
+from ..readers import ReadError, load_bytes, read_bytes
+from ..readers.limits import TimeUp, time_limit
 from . import layout
 from .citations import find_citations
 from .metadata import DATE_LINE, SIGNATURE, cited_year, extract_metadata, title_year
@@ -21,7 +22,11 @@ from .tables import link_annex, parse_annex, split_cell_row, split_flat_row
 from .units import Marker, UnitParser
 
 PARSER_VERSION = "1.0"
-_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])[ \t]+|[ \t]+(?=[^\x00-\x7f])")
+#: Seconds one document's text may take to parse (real plans take well under one): a guard against
+#: pathological text (megabytes of brackets or numbering) holding up a build.
+PARSE_SECONDS = 60
+#: Spaces after, or a whole run of spaces before, a non-ASCII character ((?<![ \t]) keeps the search linear).
+_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])[ \t]+|(?<![ \t])[ \t]+(?=[^\x00-\x7f])")
 _TERMINAL = re.compile(
     r"\n[ \t]*附\s*件\s*[0-9一二三四五六七八九]?\s*(?:[:：]|\n|$|[ \t])"
     r"|(?<=[\s。])附件\s*[0-9一二三]?\s*[:：]"
@@ -77,11 +82,18 @@ class Document:
         return asdict(self)
 
 
+_LINE_BREAK = re.compile(r"\s*\n\s*")
+_SPACE_RUN = re.compile(r"[ \t]{2,}")
+
+
 def tidy(text: str) -> str:
     """Join lines and drop spaces next to Chinese characters (extraction spacing); keep Latin spacing."""
-    text = re.sub(r"\s*\n\s*", "", text.strip())
-    text = _CJK_SPACE.sub("", text)
-    return re.sub(r"[ \t]{2,}", " ", text).strip()
+    text = text.strip()
+    if "\n" in text:
+        text = _LINE_BREAK.sub("", text)
+    if " " in text or "\t" in text:  # the two patterns below need one
+        text = _SPACE_RUN.sub(" ", _CJK_SPACE.sub("", text))
+    return text.strip()
 
 
 def _heading(content: str) -> str:
@@ -379,7 +391,14 @@ def parse_bytes(data: bytes, source: str) -> Document:
         raw = read_bytes(data, source)
     except ReadError as exc:
         return Document(source=source, sha256=sha, is_plan=False, failed=True, warnings=[f"unreadable: {exc}"])
-    doc = parser().parse_text(raw.text, source, raw.kind, raw.warnings)
+    plan_parser = parser()  # loading the resources is not the document's time
+    try:
+        with time_limit(PARSE_SECONDS):
+            doc = plan_parser.parse_text(raw.text, source, raw.kind, raw.warnings)
+    except TimeUp:
+        return Document(source=source, sha256=sha, kind=raw.kind, encoding=raw.encoding, is_plan=False, failed=True,
+                        warnings=[f"unreadable: parsing stopped after {PARSE_SECONDS} s "
+                                  f"({len(raw.text):,} characters of pathological text?)"])
     doc.sha256, doc.encoding = sha, raw.encoding
     return doc
 
@@ -388,10 +407,9 @@ def parse_file(path: str | Path) -> Document:
     """Parse one raw file from disk (read-only)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return Document(source=str(path), is_plan=False, failed=True,
-                        warnings=[f"unreadable: {exc.strerror or exc}"])
+        data = load_bytes(path)
+    except ReadError as exc:
+        return Document(source=str(path), is_plan=False, failed=True, warnings=[f"unreadable: {exc}"])
     return parse_bytes(data, str(path))
 
 

@@ -128,7 +128,7 @@ def title_candidates(lines: list[str], patterns: Patterns) -> list[tuple[int, st
     """(line index, title) of lines — or a line's first phrase, or two joined lines — that read as plan titles."""
     out = []
     for i, line in enumerate(lines):
-        t = re.sub(r"(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])", "", line.strip()).strip("《》")
+        t = re.sub(r"(?<=[\u4e00-\u9fff])\s+|(?<!\s)\s+(?=[\u4e00-\u9fff])", "", line.strip()).strip("《》")
         if _NUMBERED.match(t):
             continue
         glued = re.match(r"^([^，,。；;：:\s]{4,60}?(?:" + "|".join(patterns.plan_title_words) + r"))" + _OPENER.pattern, t)
@@ -219,7 +219,7 @@ def extract_metadata(lines: list[str], patterns: Patterns) -> Metadata:
     else:
         meta.title = next((m.group(0) for line in lines[:40] for m in [_ANY_NOTICE.fullmatch(line.strip())] if m), None)
     if meta.title:
-        meta.title = re.sub(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])", "", meta.title).strip()
+        meta.title = re.sub(r"(?<=[^\x00-\x7f])\s+|(?<!\s)\s+(?=[^\x00-\x7f])", "", meta.title).strip()
     meta.signatures = signatures(lines)
     signed_orgs = [org for _, org, _ in meta.signatures if org]
     label_issuer = meta.labels.get("issuer")

@@ -21,14 +21,18 @@ _PINYIN = re.compile(r"[(（]\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔù�
                      r"(?:\s+[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńň]+)*\s*[)）]")
 #: Characters that occur only in traditional script; their share decides conversion.
 _TRADITIONAL_ONLY = set("們國會開發與務資東這時來對為關號於應機區縣員長門問間裡實現點將從過還進報後經總動學體當產業製廣條興濟歲劃審辦級點證書農專線")
+_DROP_TRADITIONAL = {ord(c): None for c in _TRADITIONAL_ONLY}
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 
 
 def is_traditional(text: str) -> bool:
     """True when traditional-only characters are a visible share of the Chinese text."""
     sample = text[:50_000]
-    hits = sum(1 for c in sample if c in _TRADITIONAL_ONLY)
-    cjk = sum(1 for c in sample if "\u4e00" <= c <= "\u9fff")
-    return cjk > 0 and hits >= 5 and hits / cjk > 0.01
+    hits = len(sample) - len(sample.translate(_DROP_TRADITIONAL))
+    if hits < 5:
+        return False
+    cjk = len(_NOT_CJK.sub("", sample))
+    return cjk > 0 and hits / cjk > 0.01
 
 
 @lru_cache(maxsize=1)

@@ -49,7 +49,7 @@ def load_patterns(path: Path = INGEST_PATTERNS) -> Patterns:
     resp = data["responsibility"]
     by_len = lambda xs: tuple(sorted(xs, key=len, reverse=True))  # noqa: E731
     return Patterns(
-        furniture_line=re.compile(r"^\s*(?:" + "|".join(f"(?:{p})" for p in data["furniture_lines"]) + ")"),
+        furniture_line=re.compile(r"^\s*+(?:" + "|".join(f"(?:{p})" for p in data["furniture_lines"]) + ")"),
         furniture_inline=_union(data["furniture_inline"]),
         spam=_union(data["spam"], re.IGNORECASE),
         metadata_labels={k: tuple(v) for k, v in data["metadata_labels"].items()},

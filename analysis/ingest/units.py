@@ -18,6 +18,9 @@ ORG_END = ("政府", "局", "委", "办", "厅", "中心", "部门", "单位", "
            "社", "台", "区", "县", "市", "省", "镇", "乡", "企业", "团", "关")
 _LEVEL_PREFIX = ("市", "区", "县", "省", "各", "有关", "乡", "镇", "街道", "国家", "自治", "州", "旗", "全")
 _SEP = "、，,；;/／"
+_OPENER = re.compile(r"[(（\[【]")  # [责任单位:…] and 【责任单位：…】 occur too
+_SPACES = re.compile(r"\s+")
+_BY = re.compile(r"^(?:由|请|会同)")
 
 
 @dataclass
@@ -102,7 +105,7 @@ class UnitParser:
         for part in split_top(self.verb_tail.sub("", text.strip(" 。.：:"))):
             part = self.verb_tail.sub("", part).strip()
             for piece in self._split_joined(part):
-                piece = re.sub(r"^(?:由|请|会同)", "", piece).strip()
+                piece = _BY.sub("", piece).strip()
                 if piece and piece not in out:
                     out.append(piece)
         return out
@@ -114,17 +117,17 @@ class UnitParser:
             nxt = []
             for piece in pieces:
                 while True:
-                    cut = None
-                    for m in re.finditer(joiner, piece):
-                        left = _strip_brackets(piece[: m.start()])
+                    cut = piece.find(joiner)
+                    while cut >= 0:
+                        left = _strip_brackets(piece[:cut])
                         if left.endswith(ORG_END) and len(left) >= 2:
-                            cut = m
                             break
-                    if cut is None:
+                        cut = piece.find(joiner, cut + len(joiner))
+                    if cut < 0:
                         nxt.append(piece)
                         break
-                    nxt.append(piece[: cut.start()])
-                    piece = piece[cut.end():]
+                    nxt.append(piece[:cut])
+                    piece = piece[cut + len(joiner):]
                     if not piece:
                         break
             pieces = [p for p in nxt if p]
@@ -133,7 +136,7 @@ class UnitParser:
     # --- markers -----------------------------------------------------------------------------------
     def parse_fields(self, inner: str) -> Marker | None:
         """Lead, cooperating and deadline of one marker's contents; None if it is not a marker."""
-        inner = re.sub(r"\s+", "", inner)
+        inner = _SPACES.sub("", inner)
         labelled = list(self.label_rx.finditer(inner))
         if labelled and labelled[0].start() <= 2:
             return self._labelled(inner, labelled)
@@ -194,19 +197,18 @@ class UnitParser:
     def find(self, text: str) -> list[Marker]:
         """Every responsibility marker in a task's text, in order."""
         found = []
-        i = 0
-        while i < len(text):
-            c = text[i]
-            if c in "(（[【":  # [责任单位:…] and 【责任单位：…】 occur too
-                j = _closing(text, i)
-                if j is not None:
-                    m = self.parse_fields(text[i + 1: j])
-                    if m is not None:
-                        m.start, m.end = i, j + 1
-                        found.append(m)
-                        i = j + 1
-                        continue
-            i += 1
+        opener = _OPENER.search(text)
+        while opener:
+            i = opener.start()
+            j = _closing(text, i)
+            if j is not None:
+                m = self.parse_fields(text[i + 1: j])
+                if m is not None:
+                    m.start, m.end = i, j + 1
+                    found.append(m)
+                    opener = _OPENER.search(text, j + 1)
+                    continue
+            opener = _OPENER.search(text, i + 1)
         for s in self.sentence_rx.finditer(text):
             if any(f.start <= s.start() < f.end for f in found):
                 continue

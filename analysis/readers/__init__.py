@@ -5,6 +5,8 @@ the suffix as a hint, so a mislabelled file is still read correctly.
 """
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from .errors import ReadError
 from .html import has_markup, html_to_text, is_html_document, strip_tags
 from .pdf import pdf_to_text
 
-__all__ = ["RawText", "ReadError", "read_bytes", "read_path"]
+__all__ = ["RawText", "ReadError", "load_bytes", "read_bytes", "read_path"]
 
 
 @dataclass(frozen=True)
@@ -52,17 +54,27 @@ def read_bytes(data: bytes, name: str = "") -> RawText:
     return RawText(text, "txt", encoding, warnings)
 
 
-def read_path(path: str | Path) -> RawText:
-    """Read one raw file from disk (never writes to it)."""
-    path = Path(path)
+def load_bytes(path: str | Path) -> bytes:
+    """The bytes of one raw file, opened read-only; ReadError for what is not a regular file
+    (a directory, pipe or device would block or never end) or is too large."""
     try:
-        size = path.stat().st_size
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a pipe opens without waiting for a writer
     except OSError as exc:
         raise ReadError(f"cannot open: {exc.strerror or exc}") from exc
-    if size > MAX_RAW_BYTES:
-        raise ReadError(f"file too large ({size // 2**20} MiB > {MAX_RAW_BYTES // 2**20} MiB)")
     try:
-        data = path.read_bytes()
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError("not a regular file (a directory, pipe or device)")
+        if info.st_size > MAX_RAW_BYTES:
+            raise ReadError(f"file too large ({info.st_size // 2**20} MiB > {MAX_RAW_BYTES // 2**20} MiB)")
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            return fh.read(MAX_RAW_BYTES + 1)  # a file still growing is cut here and refused by read_bytes
     except OSError as exc:
         raise ReadError(f"cannot read: {exc.strerror or exc}") from exc
-    return read_bytes(data, path.name)
+    finally:
+        os.close(fd)
+
+
+def read_path(path: str | Path) -> RawText:
+    """Read one raw file from disk (never writes to it)."""
+    return read_bytes(load_bytes(path), Path(path).name)

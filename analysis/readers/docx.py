@@ -7,18 +7,37 @@ import zipfile
 from .errors import ReadError
 
 MAX_UNZIPPED = 200 * 1024 * 1024
+#: A Word file has tens of parts; a zip with more members than this is not one (and listing it is slow).
+MAX_MEMBERS = 10_000
 _CN = "零一二三四五六七八九"
 
 
 def chinese_number(n: int) -> str:
-    """1 → 一, 12 → 十二, 21 → 二十一 (up to 99)."""
+    """1 → 一, 12 → 十二, 21 → 二十一, 105 → 一百零五 (digits outside 0–999)."""
+    if not 0 <= n <= 999:
+        return str(n)
     if n < 10:
         return _CN[n]
+    if n >= 100:
+        hundreds, rest = divmod(n, 100)
+        tail = "" if rest == 0 else ("零" + _CN[rest] if rest < 10 else _CN[rest // 10] + "十" + _CN[rest % 10].strip("零"))
+        return _CN[hundreds] + "百" + tail
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else _CN[tens]) + "十" + ("" if ones == 0 else _CN[ones])
 
 
+def _int(value: str | None, default: int) -> int:
+    """An integer attribute of the XML, or the default when it is missing or not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
 def _check_zip(data: bytes) -> None:
+    members = data.count(b"PK\x01\x02")  # central-directory entries (an upper bound)
+    if members > MAX_MEMBERS:
+        raise ReadError(f"refused: .docx with {members} zip members is not a Word document (zip bomb?)")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
@@ -26,6 +45,8 @@ def _check_zip(data: bytes) -> None:
             total = sum(i.file_size for i in infos)
     except zipfile.BadZipFile as exc:
         raise ReadError("not a valid .docx (not a zip archive)") from exc
+    except Exception as exc:  # a damaged directory: NotImplementedError, ValueError, EOFError…
+        raise ReadError(f"not a valid .docx (damaged zip archive: {type(exc).__name__}: {exc})") from exc
     if "word/document.xml" not in names:
         raise ReadError("not a valid .docx (no word/document.xml)")
     if total > MAX_UNZIPPED:
@@ -54,7 +75,7 @@ class _Numbering:
                 levels[lvl.get(f"{w}ilvl")] = (
                     fmt.get(f"{w}val") if fmt is not None else "decimal",
                     text.get(f"{w}val") if text is not None else "",
-                    int(start.get(f"{w}val")) if start is not None else 1,
+                    _int(start.get(f"{w}val"), 1) if start is not None else 1,
                 )
             abstract[a.get(f"{w}abstractNumId")] = levels
         for num in part.element.findall(f"{w}num"):
@@ -68,8 +89,9 @@ class _Numbering:
         ppr = paragraph._p.pPr
         if ppr is not None and ppr.numPr is not None and ppr.numPr.numId is not None:
             return ppr.numPr
-        style = paragraph.style
-        while style is not None:
+        style, seen = paragraph.style, set()
+        while style is not None and style.style_id not in seen:  # basedOn chains can loop
+            seen.add(style.style_id)
             spr = style.element.pPr
             if spr is not None and spr.numPr is not None and spr.numPr.numId is not None:
                 return spr.numPr
@@ -77,13 +99,22 @@ class _Numbering:
         return None
 
     def label(self, paragraph) -> str:
+        """The paragraph's list number as rendered text; '' when it has none or its numbering is malformed."""
+        try:
+            return self._label(paragraph)
+        except (ValueError, TypeError, KeyError, AttributeError):  # python-docx raises these on bad attributes
+            return ""
+
+    def _label(self, paragraph) -> str:
         num_pr = self._num_pr(paragraph)
         if num_pr is None or str(num_pr.numId.val) == "0":  # numId 0 switches numbering off
             return ""
         num_id = str(num_pr.numId.val)
         ilvl = str(num_pr.ilvl.val) if num_pr.ilvl is not None else "0"
         fmt, text, start = self.formats.get((num_id, ilvl), ("decimal", "%1.", 1))
-        depth = int(ilvl)
+        depth = _int(ilvl, 0)
+        if not 0 <= depth < 9:
+            return ""
         counts = self.counters.setdefault(num_id, [start - 1] * 9)
         counts[depth] += 1
         for deeper in range(depth + 1, 9):
@@ -101,13 +132,17 @@ def docx_to_text(data: bytes) -> str:
     """Body text of a .docx: one line per paragraph, table rows with tab-separated cells."""
     _check_zip(data)
     import docx
+
+    try:
+        return _body_text(docx.Document(io.BytesIO(data)))
+    except Exception as exc:  # python-docx and lxml raise many types for malformed parts
+        raise ReadError(f"broken .docx ({type(exc).__name__}: {exc})") from exc
+
+
+def _body_text(document) -> str:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:
-        raise ReadError(f"broken .docx ({type(exc).__name__}: {exc})") from exc
     numbering = _Numbering(document)
     lines = []
     for child in document.element.body.iterchildren():

@@ -4,9 +4,17 @@ from __future__ import annotations
 import io
 import logging
 import re
+import zlib
 
 from .errors import ReadError
+from .limits import TimeUp, time_limit
 
+#: Seconds allowed for opening a PDF and for reading each page: pdfminer is pure Python and a
+#: malformed or deliberately heavy file (a tiny page whose content unpacks to megabytes) can run for hours.
+SECONDS_PER_STEP = 60
+#: Largest total size the PDF's compressed (Flate) streams may unpack to: a decompression-bomb guard.
+MAX_INFLATED = 256 * 1024 * 1024
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
 _PAGE_LINE = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3})\s*$")
 
 
@@ -26,15 +34,49 @@ def _unwrap(exc: Exception) -> Exception:
     return exc
 
 
+def inflated_size(data: bytes, limit: int) -> int:
+    """Bytes the PDF's Flate streams unpack to, counted a mebibyte at a time and only up to just past `limit`."""
+    total = 0
+    for m in _STREAM.finditer(data):
+        inflater, pending, pos = zlib.decompressobj(), b"", m.end()
+        try:
+            while not inflater.eof and total <= limit:
+                if not pending:
+                    pending = data[pos: pos + 65536]
+                    pos += len(pending)
+                    if not pending:
+                        break
+                total += len(inflater.decompress(pending, 1 << 20))
+                pending = inflater.unconsumed_tail
+        except zlib.error:  # not a Flate stream, or damaged: pdfminer will judge it
+            continue
+        if total > limit:
+            break
+    return total
+
+
 def pdf_to_text(data: bytes) -> str:
-    """Text layer of a PDF; ReadError when it is encrypted, broken or has no text (needs OCR)."""
+    """Text layer of a PDF; ReadError when it is encrypted, broken, too heavy or has no text (needs OCR)."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
+    if inflated_size(data, MAX_INFLATED) > MAX_INFLATED:
+        raise ReadError(f"refused: PDF streams unpack to more than {MAX_INFLATED // 2**20} MiB (decompression bomb?)")
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    step, pages = "opening it", []
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_strip_page_lines(page.extract_text() or "") for page in pdf.pages]
+        with time_limit(SECONDS_PER_STEP):
+            pdf = pdfplumber.open(io.BytesIO(data))
+        with pdf:
+            with time_limit(SECONDS_PER_STEP):
+                todo = pdf.pages
+            for k, page in enumerate(todo, 1):
+                step = f"reading page {k}"
+                with time_limit(SECONDS_PER_STEP):
+                    pages.append(_strip_page_lines(page.extract_text() or ""))
+    except TimeUp:
+        raise ReadError(f"PDF too slow to read: {step} took over {SECONDS_PER_STEP} s "
+                        "(malformed or unusually heavy; try re-saving it or converting it to text)") from None
     except PDFPasswordIncorrect as exc:
         raise ReadError("encrypted PDF: it needs a password") from exc
     except Exception as exc:  # pdfminer raises many types for broken files
