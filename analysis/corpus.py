@@ -31,14 +31,19 @@ def _empty(name: str) -> pd.DataFrame:
     return frame(name, []) if name in TABLES else pd.DataFrame()
 
 
-def topic_tables(tasks: pd.DataFrame, random_state: int = 0) -> dict[str, pd.DataFrame]:
-    """Topics and assignments for the plan tasks (empty tables when there are too few tasks)."""
+def topic_tables(tasks: pd.DataFrame, random_state: int = 0, counts=None, memory=None,
+                 codebook=None) -> dict[str, pd.DataFrame]:
+    """Topics and assignments for the plan tasks (empty tables when there are too few tasks).
+
+    `counts` and `memory` are passed to `TopicModel` (term counts by task_id; a folder that
+    keeps fitted models)."""
     from .domains import TopicModel
 
     usable = tasks[tasks["content"].fillna("").str.len() > 0]
     if len(usable) < 20:
         return {"topics": _empty("topics"), "topic_assignments": _empty("topic_assignments")}
-    model = TopicModel(random_state=random_state).fit(usable, key="task_id", text="content")
+    model = TopicModel(random_state=random_state, memory=memory).fit(usable, key="task_id", text="content",
+                                                                     codebook=codebook, counts=counts)
     topics = model.topics(usable)
     for col in ("top_terms", "example_task_ids", "example_headings"):
         topics[col] = topics[col].map(lambda xs: LIST_SEP.join(map(str, xs)))
@@ -48,24 +53,38 @@ def topic_tables(tasks: pd.DataFrame, random_state: int = 0) -> dict[str, pd.Dat
     return {"topics": check("topics", topics), "topic_assignments": check("topic_assignments", assign)}
 
 
-def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False) -> dict[str, pd.DataFrame]:
-    """All corpus-level tables from documents, tasks and task_domains."""
+def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False, counts=None, shares=None,
+                  memory=None) -> dict[str, pd.DataFrame]:
+    """All corpus-level tables from documents, tasks and task_domains.
+
+    What the pipeline's per-document stage prepared makes this fast on large corpora without
+    changing any result: `counts` (`analysis.text.counts.TermCounts` of every task, built
+    from the cached token lists), `shares` ({file: `measure.emphasis.plan_bootstrap`}, cached per
+    document) and `memory` (a folder where the topic model keeps its fitted sample model).
+    """
     from . import measure
+    from .domains import default_classifier
+    from .text.counts import TermCounts
+
+    codebook = default_classifier().codebook_  # parsed once per version of the file
 
     docs, tasks, td = tables["documents"], tables["tasks"], tables["task_domains"]
     plans = docs[docs["is_plan"].fillna(False) & ~docs["failed"].fillna(False)]
     if not include_partial:
         plans = plans[~plans["is_partial"].fillna(False)]
     plan_tasks = tasks[tasks["file"].isin(plans["file"])]
+    if counts is None:
+        counts = TermCounts.from_texts(plan_tasks["task_id"].to_numpy(), plan_tasks["content"].to_numpy())
     out = {
-        "emphasis": measure.emphasis(tasks, td, docs, include_partial=include_partial),
-        "emphasis_groups": measure.emphasis_groups(tasks, td, docs, include_partial=include_partial),
+        "emphasis": measure.emphasis(tasks, td, docs, codebook, include_partial=include_partial, shares=shares),
+        "emphasis_groups": measure.emphasis_groups(tasks, td, docs, codebook, include_partial=include_partial,
+                                                   shares=shares),
     }
     out["emphasis_change"] = measure.emphasis_change(out["emphasis"])
-    parts = [measure.distinctive_terms(plan_tasks, by=by, documents=docs) for by in ("region", "plan_year")
-             if plan_tasks[by].nunique() >= 2]
+    parts = [measure.distinctive_terms(plan_tasks, by=by, documents=docs, counts=counts)
+             for by in ("region", "plan_year") if plan_tasks[by].nunique() >= 2]
     out["distinctive_terms"] = check("distinctive_terms", pd.concat(parts, ignore_index=True)) if parts else \
         _empty("distinctive_terms")
-    out["similarity"] = measure.plan_similarity(plan_tasks, docs)
-    out.update(topic_tables(plan_tasks))
+    out["similarity"] = measure.plan_similarity(plan_tasks, docs, counts=counts)
+    out.update(topic_tables(plan_tasks, counts=counts, memory=memory, codebook=codebook))
     return out

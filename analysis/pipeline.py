@@ -6,6 +6,14 @@ the segmenter; only new or changed files are re-parsed, a codebook change re-cla
 every task, and removed files drop out. Corpus-level measures are recomputed each time
 from the cached per-document results. Outputs are written atomically (temporary file,
 then rename), tables are schema-checked first, and a lock keeps two builds apart.
+
+Scale: everything that depends on one document only — parsing, classifying, segmenting
+and the plan's bootstrap resamples — runs once, in worker processes, and is cached. The
+main process streams the results in file order: it writes each cache file, turns the
+document into table rows and its token lists into a compact term-count matrix, and keeps
+nothing else, so memory grows with the tables, not with the raw text. The corpus stage
+starts from those counts and the cached resamples; the topic model's fit is cached by
+its input (see `analysis.domains.topics`).
 """
 from __future__ import annotations
 
@@ -13,15 +21,19 @@ import csv
 import hashlib
 import json
 import os
+import re
+import shutil
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import config
+from . import corpus as _corpus  # noqa: F401 — registers its tables before the measures' (order of docs/tables.md)
 from .schemas import TABLES, check
 
 MANIFEST = "manifest.json"
@@ -38,14 +50,14 @@ def _file_digest(*paths: Path) -> str:
 
 def versions() -> dict[str, str]:
     """Versions of everything that changes the outputs for an unchanged raw file."""
-    from .domains import load_codebook
+    from .domains import default_classifier
     from .ingest import PARSER_VERSION
     from .text.segment import resources_digest
 
     return {
         "parser": PARSER_VERSION,
         "ingest_resources": _file_digest(config.INGEST_PATTERNS, config.REGIONS),
-        "codebook": load_codebook().digest[:16],
+        "codebook": default_classifier().codebook_.digest[:16],
         "segmenter": resources_digest(),
     }
 
@@ -58,10 +70,29 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def _raw_files(raw_dir: Path) -> list[Path]:
+    return [p for p in sorted(raw_dir.iterdir())
+            if p.is_file() and p.suffix.lower() in config.RAW_SUFFIXES and not p.name.startswith(".")]
+
+
+def _utf8(name: str) -> bool:
+    """False for a name holding bytes the file system could not decode (a GBK name from an unzip)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def scan_raw(raw_dir: Path) -> dict[str, str]:
-    """{file name: sha256} of every supported raw file (sorted)."""
-    return {p.name: sha256_file(p) for p in sorted(raw_dir.iterdir())
-            if p.is_file() and p.suffix.lower() in config.RAW_SUFFIXES and not p.name.startswith(".")}
+    """{file name: sha256} of every supported raw file (sorted); names that are not UTF-8 are left out."""
+    return {p.name: sha256_file(p) for p in _raw_files(raw_dir) if _utf8(p.name)}
+
+
+def undecodable_names(raw_dir: Path) -> list[str]:
+    """Raw files left out because their names are not UTF-8, shown with \\xNN for the odd bytes."""
+    return [os.fsencode(p.name).decode("utf-8", "backslashreplace") for p in _raw_files(raw_dir)
+            if not _utf8(p.name)]
 
 
 def raw_manifest(raw_dir: Path) -> dict[str, dict]:
@@ -84,17 +115,44 @@ def overrides(raw_dir: Path) -> dict[str, dict]:
 
 
 # ---------------------------------------------------------------------------- per-document stage
-def _process(args: tuple[str, str, str]) -> dict:
-    """Parse, classify and segment one raw file (runs in a worker process)."""
-    from .domains import classify_tasks
-    from .ingest import parse_file
+def _process(args: tuple[str, str, str, Path | None]) -> dict:
+    """Parse, classify and segment one raw file and resample its tasks (runs in a worker process);
+    the result is written to its cache file (when given and the file could be read) and returned."""
+    from .domains import classify_tasks, default_classifier
+    from .ingest import parse_bytes, parse_file
+    from .measure.emphasis import plan_bootstrap, weight_matrix
+    from .readers import ReadError, load_bytes
     from .text.segment import tokenize
 
-    path, file, sha = args
-    doc = parse_file(path)
+    path, file, sha, cache_path = args
+    clock, cpu = time.perf_counter(), time.process_time()
+    try:
+        data = load_bytes(path)  # refuses pipes, devices and files over MAX_RAW_BYTES without reading them
+    except ReadError:
+        data = None  # parse_file says why
+    read = time.perf_counter()
+    doc = parse_file(path) if data is None else parse_bytes(data, str(path))
+    parsed = time.perf_counter()
     scored = classify_tasks(doc.tasks)
-    return {"file": file, "sha256": sha, "document": doc.to_dict(),
-            "scored": [asdict(s) for s in scored], "tokens": [tokenize(t.content) for t in doc.tasks]}
+    classified = time.perf_counter()
+    tokens = [tokenize(t.content) for t in doc.tasks]
+    segmented = time.perf_counter()
+    shares = None
+    if doc.tasks:
+        chars = [float(len(t.content)) for t in doc.tasks]
+        codebook = default_classifier().codebook_
+        shares = plan_bootstrap(file, weight_matrix([s.domains for s in scored], codebook), np.array(chars), codebook)
+    result = {"file": file, "sha256": sha, "document": doc.to_dict(), "scored": [asdict(s) for s in scored],
+              "tokens": tokens, "shares": shares}
+    resampled = time.perf_counter()
+    if cache_path is not None and not doc.failed:
+        atomic_write_text(cache_path, json.dumps(result, ensure_ascii=False))
+    done = time.perf_counter()
+    result["seconds"] = {"start": _STARTED.pop() if _STARTED else 0.0, "read": read - clock, "parse": parsed - read,
+                         "classify": classified - parsed, "segment": segmented - classified,
+                         "bootstrap": resampled - segmented, "cache": done - resampled,
+                         "cpu": time.process_time() - cpu}
+    return result
 
 
 def _restore(cached: dict):
@@ -104,6 +162,20 @@ def _restore(cached: dict):
     d = dict(cached["document"])
     d["tasks"] = [Task(**t) for t in d["tasks"]]
     return Document(**d), [Scored(**s) for s in cached["scored"]]
+
+
+def _compact_shares(shares: dict | None) -> dict | None:
+    """A plan's cached bootstrap shares with numpy arrays (a fraction of the memory of lists)."""
+    if not shares:
+        return None
+    out = dict(shares)
+    for kind in ("domain", "group"):
+        part = dict(shares[kind])
+        for key, values in part.items():
+            if key != "labels":
+                part[key] = np.asarray(values, dtype=np.int64 if key == "n_tasks" else np.float64)
+        out[kind] = part
+    return out
 
 
 class Cache:
@@ -116,6 +188,9 @@ class Cache:
     def path(self, sha: str) -> Path:
         return self.folder / f"{sha}-{self.key}.json"
 
+    def has(self, sha: str) -> bool:
+        return self.path(sha).exists()
+
     def get(self, sha: str) -> dict | None:
         p = self.path(sha)
         if not p.exists():
@@ -125,14 +200,25 @@ class Cache:
         except (OSError, json.JSONDecodeError):
             return None
 
-    def put(self, sha: str, result: dict) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(self.path(sha), json.dumps(result, ensure_ascii=False))
 
 
 # ---------------------------------------------------------------------------- writing
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+#: Temporary files of atomic_write_bytes ('.<name>.<8 random characters>') that a killed build left behind.
+_TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}$")
+
+
+def remove_temporaries(folder: Path) -> None:
+    """Delete what killed builds left half-written in folder (run under the build lock)."""
+    if folder.is_dir():
+        for p in folder.iterdir():
+            if _TEMPORARY.match(p.name) and p.is_file():
+                p.unlink(missing_ok=True)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -142,30 +228,86 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())  # the new bytes are on disk before the name points at them
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files: co-authors could not read the tables
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def _parquet_bytes(frame: pd.DataFrame) -> bytes:
-    import io
+def _write_parquet(frame: pd.DataFrame, path: str) -> None:
+    frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
 
-    buf = io.BytesIO()
-    frame.to_parquet(buf, index=False, engine="pyarrow", compression="zstd")
-    return buf.getvalue()
+
+def _write_csv(frame: pd.DataFrame, path: str) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel reads the Chinese
+        frame.to_csv(fh, index=False, lineterminator="\n")
 
 
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
-    """Schema-check every table, stage all files, then rename them into place."""
-    staged = {}
-    for name, frame in tables.items():
-        frame = check(name, frame)
-        staged[out_dir / f"{name}.parquet"] = _parquet_bytes(frame)
-        staged[out_dir / f"{name}.csv"] = frame.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
-    for path, data in staged.items():
-        atomic_write_bytes(path, data)
+    """Schema-check every table, stage all files, then rename them into place.
+
+    Files are staged as temporary files beside their targets, written in chunks, so a large
+    table never exists twice in memory as text.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged: dict[Path, str] = {}
+    try:
+        for name, frame in tables.items():
+            frame = check(name, frame)
+            for suffix, write in ((".parquet", _write_parquet), (".csv", _write_csv)):
+                path = out_dir / f"{name}{suffix}"
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=out_dir)
+                os.close(fd)
+                staged[path] = tmp
+                write(frame, tmp)
+        for path, tmp in staged.items():
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp in staged.values():
+            Path(tmp).unlink(missing_ok=True)
+        raise
     return list(staged)
+
+
+def _staging(out_dir: Path) -> Path:
+    return out_dir.with_name(f".{out_dir.name}.staging")
+
+
+def _previous(out_dir: Path) -> Path:
+    return out_dir.with_name(f".{out_dir.name}.previous")
+
+
+def publish(tables: dict[str, pd.DataFrame], manifest: str, out_dir: Path) -> list[Path]:
+    """Write every table and the manifest into a staging folder, then put it in place of out_dir with
+    two renames: a build killed at any point leaves either the old outputs or the new ones, never a mix."""
+    staging, previous = _staging(out_dir), _previous(out_dir)
+    shutil.rmtree(staging, ignore_errors=True)
+    written = write_tables(tables, staging)
+    atomic_write_text(staging / MANIFEST, manifest)
+    for keep in out_dir.glob(".gitkeep"):
+        shutil.copy2(keep, staging / keep.name)
+    shutil.rmtree(previous, ignore_errors=True)
+    if out_dir.exists():
+        os.rename(out_dir, previous)
+    os.rename(staging, out_dir)
+    shutil.rmtree(previous, ignore_errors=True)
+    return [out_dir / p.name for p in written]
+
+
+def recover(out_dir: Path) -> None:
+    """Undo what a build killed inside publish() left: a half-written staging folder, or the old outputs
+    moved aside but the new ones not yet in place (run under the build lock)."""
+    shutil.rmtree(_staging(out_dir), ignore_errors=True)
+    previous = _previous(out_dir)
+    if previous.exists():
+        if out_dir.exists():
+            shutil.rmtree(previous, ignore_errors=True)
+        else:
+            os.rename(previous, out_dir)
+    remove_temporaries(out_dir)
 
 
 # ---------------------------------------------------------------------------- lock
@@ -174,46 +316,41 @@ class BuildLocked(RuntimeError):
 
 
 class Lock:
-    """An exclusive lock file with the holder's pid; a stale lock (dead pid) is taken over."""
+    """An exclusive lock (fcntl.flock) on a lock file; the kernel releases it when the holder exits,
+    however it exits, so a killed build never leaves a stale lock. The file holds the holder's pid for
+    the message and is never deleted: a build waiting on a deleted file would lock a different one.
+    Forked workers close their copy of the descriptor (`_start_worker`): workers orphaned by a killed
+    build must not keep its lock."""
+
+    held: set[int] = set()  # descriptors of the locks this process holds
 
     def __init__(self, path: Path):
         self.path = path
+        self.fd: int | None = None
 
     def __enter__(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        for _ in range(2):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            except FileExistsError:
-                pid = self._holder()
-                if pid and _alive(pid):
-                    raise BuildLocked(f"another build (pid {pid}) is running on {self.path.parent}; "
-                                      f"wait for it to finish (or delete {self.path} if it is not running)") from None
-                self.path.unlink(missing_ok=True)
-                continue
-            with os.fdopen(fd, "w") as fh:
-                fh.write(str(os.getpid()))
-            return self
-        raise BuildLocked(f"could not take the build lock {self.path}")
+        import fcntl
 
-    def _holder(self) -> int | None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            return int(self.path.read_text().strip() or 0)
-        except (OSError, ValueError):
-            return None
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode(errors="replace").strip() or "?"
+            os.close(fd)
+            raise BuildLocked(f"another build (pid {holder}) is running (it holds {self.path}); "
+                              "wait for it to finish") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self.fd = fd
+        Lock.held.add(fd)
+        return self
 
     def __exit__(self, *exc):
-        self.path.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        Lock.held.discard(self.fd)
+        os.ftruncate(self.fd, 0)
+        os.close(self.fd)  # releases the lock
+        self.fd = None
 
 
 # ---------------------------------------------------------------------------- status
@@ -283,20 +420,75 @@ def _apply_overrides(doc, fields: dict) -> None:
         doc.warnings.append("metadata corrected from overrides.csv: " + ", ".join(sorted(fields)))
 
 
+class _Tables:
+    """Per-document table rows, collected document by document and turned into frames in chunks."""
+
+    NAMES = ("documents", "tasks", "task_domains", "citations", "annex_rows")
+    CHUNK = 500  # documents per intermediate frame
+
+    def __init__(self, corrections: dict, listed: dict, current: dict[str, str]):
+        self.corrections, self.listed, self.current = corrections, listed, current
+        self.rows: dict[str, list[dict]] = {name: [] for name in self.NAMES}
+        self.chunks: dict[str, list[pd.DataFrame]] = {name: [] for name in self.NAMES}
+        self.pending = 0
+        self.failed: list[str] = []
+
+    def add(self, file: str, result: dict) -> list[str]:
+        """Rows of one document (overrides and manifest warnings applied); returns its task ids."""
+        from .tables import document_tables
+
+        doc, scored = _restore(result)
+        _apply_overrides(doc, self.corrections.get(file, {}))
+        if file not in self.listed:
+            doc.warnings.append("not listed in data/raw/manifest.csv (add plans with `python -m analysis add`)")
+        elif self.listed[file].get("sha256") and self.listed[file]["sha256"] != self.current[file]:
+            doc.warnings.append("raw file differs from the sha256 recorded in data/raw/manifest.csv")
+        if doc.failed:
+            self.failed.append(file)
+        parts = document_tables(doc, file, scored)
+        for name, part in parts.items():
+            self.rows[name].extend(part)
+        self.pending += 1
+        if self.pending >= self.CHUNK:
+            self._flush()
+        return [row["task_id"] for row in parts["tasks"]]
+
+    def _flush(self) -> None:
+        from .tables import frame
+
+        for name, rows in self.rows.items():
+            if rows:
+                self.chunks[name].append(frame(name, rows))
+            self.rows[name] = []
+        self.pending = 0
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        from .schemas import conform
+        from .tables import frame
+
+        self._flush()
+        return {name: conform(name, pd.concat(chunks, ignore_index=True)) if len(chunks) > 1 else
+                (chunks[0] if chunks else frame(name, [])) for name, chunks in self.chunks.items()}
+
+
 def build(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR,
           reports_dir: Path = config.REPORTS_DIR, cache_dir: Path = config.CACHE_DIR, *, force: bool = False,
           workers: int | None = None, figures: bool = True, report: bool = True, lang: str = config.LANG,
           include_partial: bool = False, progress=None) -> BuildSummary:
     """Run the whole build and return what happened (see module docstring)."""
-    with Lock(out_dir / LOCK):
+    out_dir = Path(out_dir)
+    with Lock(out_dir.parent / f".{out_dir.name}{LOCK}"):  # beside the folder: publish() swaps the folder
+        recover(out_dir)
+        remove_temporaries(Path(cache_dir) / "documents")
         return _build(Path(raw_dir), Path(out_dir), Path(reports_dir), Path(cache_dir), force, workers, figures,
                       report, lang, include_partial, progress)
 
 
 def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, report, lang, include_partial,
            progress) -> BuildSummary:
-    from .tables import document_tables, frame
-    from .text.segment import prime
+    from threadpoolctl import threadpool_limits
+
+    from .text.counts import CountsBuilder
 
     summary = BuildSummary()
     clock = time.perf_counter()
@@ -309,58 +501,53 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     summary.removed = sorted(set(built) - set(current))
     summary.unchanged = [f for f in current if f in built and built[f] == current[f]]
     cache = Cache(cache_dir / "documents", vers)
-    results, todo = {}, []
-    for file, sha in current.items():
-        hit = None if force else cache.get(sha)
-        if hit is None:
-            todo.append((str(raw_dir / file), file, sha))
-        else:
-            results[file] = hit
+    cache.folder.mkdir(parents=True, exist_ok=True)
+    todo = [(str(raw_dir / file), file, sha, cache.path(sha)) for file, sha in current.items()
+            if force or not cache.has(sha)]
     summary.seconds["scan"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    for result in _run(todo, workers, progress):
-        results[result["file"]] = result
-        if not result["document"]["failed"]:
-            cache.put(result["sha256"], result)
-        summary.processed.append(result["file"])
-    summary.seconds["parse+classify"] = time.perf_counter() - clock
+    tables = _Tables(overrides(raw_dir), raw_manifest(raw_dir), current)
+    counts, shares = CountsBuilder(), {}
+    fresh = _run(todo, workers, progress)
+    pending = {item[1] for item in todo}
+    for file, sha in current.items():  # file order; fresh results arrive in the same order
+        result = next(fresh) if file in pending else cache.get(sha)
+        if result is None:  # an unreadable cache file
+            result = _process((str(raw_dir / file), file, sha, cache.path(sha)))
+            pending.add(file)
+        if file in pending:
+            for stage, seconds in result.pop("seconds").items():
+                summary.seconds[stage] = summary.seconds.get(stage, 0.0) + seconds
+            summary.processed.append(file)
+        task_ids = tables.add(file, result)
+        for task_id, tokens in zip(task_ids, result["tokens"]):
+            counts.add(task_id, tokens)
+        if result.get("shares"):
+            shares[file] = _compact_shares(result["shares"])
+    next(fresh, None)  # let the worker pool shut down
+    summary.failed = tables.failed + [f"{name} (file name is not UTF-8: rename it)"
+                                      for name in undecodable_names(raw_dir)]
+    summary.seconds["documents"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    corrections = overrides(raw_dir)
-    listed = raw_manifest(raw_dir)
-    rows: dict[str, list[dict]] = {name: [] for name in ("documents", "tasks", "task_domains", "citations",
-                                                         "annex_rows")}
-    for file in sorted(results):
-        doc, scored = _restore(results[file])
-        prime({t.content: tok for t, tok in zip(doc.tasks, results[file]["tokens"])})
-        _apply_overrides(doc, corrections.get(file, {}))
-        if file not in listed:
-            doc.warnings.append("not listed in data/raw/manifest.csv (add plans with `python -m analysis add`)")
-        elif listed[file].get("sha256") and listed[file]["sha256"] != current[file]:
-            doc.warnings.append("raw file differs from the sha256 recorded in data/raw/manifest.csv")
-        if doc.failed:
-            summary.failed.append(file)
-        for name, part in document_tables(doc, file, scored).items():
-            rows[name].extend(part)
-    tables = {name: frame(name, part) for name, part in rows.items()}
+    tables = tables.frames()
     docs = tables["documents"]
     summary.n_documents, summary.n_tasks = len(docs), len(tables["tasks"])
     summary.n_plans = int((docs["is_plan"].fillna(False) & ~docs["failed"].fillna(False)).sum()) if len(docs) else 0
     summary.n_warnings = int(sum(len([w for w in str(x).split("；") if w]) for x in docs["warnings"].fillna("")))
+    counts = counts.build()
     summary.seconds["tables"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    tables.update(corpus_measures(tables, include_partial=include_partial))
+    with threadpool_limits(1):  # see `_run`; the corpus stage's products are small too
+        tables.update(corpus_measures(tables, include_partial=include_partial, counts=counts, shares=shares,
+                                      memory=cache_dir / "corpus"))
     summary.seconds["measures"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    written = write_tables(tables, out_dir)
-    for stale in sorted(out_dir.glob("*.parquet")) + sorted(out_dir.glob("*.csv")):
-        if stale not in written:
-            stale.unlink()
     manifest = {"files": current, "versions": vers, "tables": sorted(tables)}
-    atomic_write_text(out_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
+    written = publish(tables, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), out_dir)
     summary.outputs = [str(p) for p in written]
     summary.seconds["write"] = time.perf_counter() - clock
 
@@ -372,19 +559,29 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     return summary
 
 
-def _run(todo: list[tuple[str, str, str]], workers: int | None, progress):
-    """Per-document stage, in worker processes when there is enough work; results in input order."""
+def _run(todo: list[tuple], workers: int | None, progress):
+    """Per-document stage, in worker processes when there is enough work; results in input order.
+
+    Each process uses one BLAS thread: the work is already spread over the processes, and
+    idle BLAS threads spinning beside them cost more than the tiny products they speed up.
+    """
+    from threadpoolctl import threadpool_limits
+
     workers = workers or os.cpu_count() or 1
     if progress:
         progress.start(len(todo))
-    if workers <= 1 or len(todo) < 4:
-        for item in todo:
-            yield _process(item)
-            if progress:
-                progress.advance()
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(_process, todo, chunksize=max(1, len(todo) // (workers * 8))):
+    if todo and (workers <= 1 or len(todo) < 4):
+        with threadpool_limits(1):
+            started = _start()
+            for item in todo:
+                result = _process(item)
+                result["seconds"]["start"], started = started, 0.0
+                yield result
+                if progress:
+                    progress.advance()
+    elif todo:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
+            for result in pool.map(_process, todo, chunksize=max(1, min(16, len(todo) // (workers * 8)))):
                 yield result
                 if progress:
                     progress.advance()
@@ -392,11 +589,40 @@ def _run(todo: list[tuple[str, str, str]], workers: int | None, progress):
         progress.stop()
 
 
-def corpus_measures(tables: dict[str, pd.DataFrame], include_partial: bool = False) -> dict[str, pd.DataFrame]:
-    """Corpus-level tables (emphasis, comparisons, vocabulary, similarity, topics) from the per-document ones."""
+_STARTED: list[float] = []
+
+
+def _start() -> float:
+    """Load the parser, classifier and segmenter (so the stage timings of the first document do
+    not include them); returns the seconds it took."""
+    from .domains import default_classifier
+    from .ingest.document import parser
+    from .text.segment import tokenize
+
+    clock = time.perf_counter()
+    parser()
+    default_classifier()
+    tokenize("政务公开")
+    return time.perf_counter() - clock
+
+
+def _start_worker() -> None:
+    from threadpoolctl import threadpool_limits
+
+    for fd in Lock.held:  # the parent's build lock, inherited by fork
+        os.close(fd)
+    Lock.held.clear()
+
+    threadpool_limits(1)
+    _STARTED.append(_start())
+
+
+def corpus_measures(tables: dict[str, pd.DataFrame], include_partial: bool = False, **inputs) -> dict[str, pd.DataFrame]:
+    """Corpus-level tables (emphasis, comparisons, vocabulary, similarity, topics) from the per-document ones;
+    `inputs` are what the per-document stage prepared (see `analysis.corpus.corpus_tables`)."""
     from .corpus import corpus_tables
 
-    return corpus_tables(tables, include_partial=include_partial)
+    return corpus_tables(tables, include_partial=include_partial, **inputs)
 
 
 def render_outputs(tables, reports_dir: Path, lang: str, figures: bool, report: bool, **context) -> list[Path]:

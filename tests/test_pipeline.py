@@ -110,15 +110,17 @@ def test_add_copies_records_and_refuses_duplicates(project, tmp_path):
 
 
 def test_a_second_build_is_refused_while_one_holds_the_lock(project):
-    lock = project / "data" / "processed" / ".build.lock"
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    lock = project / "data" / ".processed.build.lock"
+    hold = ("import fcntl, os, sys, time; fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT); "
+            "fcntl.flock(fd, fcntl.LOCK_EX); os.write(fd, str(os.getpid()).encode()); print('locked', flush=True); "
+            "time.sleep(60)")
+    holder = subprocess.Popen([sys.executable, "-c", hold, str(lock)], stdout=subprocess.PIPE, text=True)
     try:
-        lock.write_text(str(holder.pid))
+        assert holder.stdout.readline().strip() == "locked"
         out = run(project, "build", "--no-figures", "--no-report", check=False)
-        assert out.returncode == 2 and "another build" in out.stderr
+        assert out.returncode == 2 and f"another build (pid {holder.pid}) is running" in out.stderr
     finally:
         holder.kill()
         holder.wait()
-    summary, code = build(project)  # stale lock (dead pid) is taken over
+    summary, code = build(project)  # the kernel released the killed holder's lock
     assert code == 0 and summary["n_documents"] == 3

@@ -25,6 +25,30 @@ _ENUMERATION = re.compile(r"(?:[^、，,。；;：:\s]{1,12}、){2,}[^、，,。
 _SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 
 
+def _longest_first(terms) -> str:
+    """A regex matching any of `terms`, the longest one where several start at the same place.
+
+    It is the alternation of the terms sorted longest first, written as a prefix tree: a
+    character picks the branch, and each branch tries to go on before it stops, so the
+    longest term wins. The engine then tests one branch per position instead of every term.
+    """
+    trie: dict = {}
+    for term in terms:
+        node = trie
+        for c in term:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(c) + pattern(node[c]) for c in sorted(node) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return pattern(trie)
+
+
 @dataclass
 class Scored:
     """Classification of one task."""
@@ -71,8 +95,9 @@ class CodebookClassifier(BaseEstimator, ClassifierMixin):
         self.codebook_ = cb
         self.classes_ = np.array(cb.ids)
         self.terms_ = cb.term_table()
-        ordered = sorted(self.terms_, key=lambda t: (-len(t), t))
-        self.pattern_ = re.compile("|".join(map(re.escape, ordered)))
+        self.pattern_ = re.compile(_longest_first(self.terms_))
+        self.order_ = {d: k for k, d in enumerate(cb.ids)}
+        self.group_ = {d.id: d.group for d in cb.domains}
         self.refiner_ = None
         if y is not None and self.refine:
             self._fit_refiner(_as_frame(X), y)
@@ -142,13 +167,13 @@ class CodebookClassifier(BaseEstimator, ClassifierMixin):
 
     def _choose(self, scores: dict[str, float], hits) -> list[str]:
         rules = self.codebook_.rules
-        order = {d: k for k, d in enumerate(self.codebook_.ids)}
+        order, group = self.order_, self.group_
         ranked = sorted((d for d in scores if scores[d] > 0), key=lambda d: (-scores[d], order[d]))
         if not ranked or scores[ranked[0]] < rules["min_score"]:
             return []
         primary = ranked[0]
-        if self.codebook_.group_of(primary) == "process":
-            policy = [d for d in ranked if self.codebook_.group_of(d) == "policy"]
+        if group[primary] == "process":
+            policy = [d for d in ranked if group[d] == "policy"]
             if policy and scores[policy[0]] >= rules["policy_over_process"] * scores[primary]:
                 primary = policy[0]
         chosen = [primary]
@@ -177,12 +202,13 @@ class CodebookClassifier(BaseEstimator, ClassifierMixin):
         frame = _as_frame(X)
         out = []
         refined = self._refined_primary(frame)
-        for k, (heading, content) in enumerate(zip(frame["heading"], frame["content"])):
+        ids = self.codebook_.ids
+        for k, (heading, content) in enumerate(zip(frame["heading"].tolist(), frame["content"].tolist())):
             scores, hits = self.score_one(heading, content)
             chosen = self._choose(scores, hits)
             if refined is not None and refined[k] not in chosen[:1]:
                 chosen = [refined[k]] + [d for d in chosen if d != refined[k]][:2]
-            rounded = {d: round(scores.get(d, 0.0), 3) for d in self.codebook_.ids}
+            rounded = {d: round(scores.get(d, 0.0), 3) for d in ids}
             out.append(Scored(chosen, rounded, self._evidence(heading, content, chosen, hits)))
         return out
 

@@ -4,33 +4,49 @@ Each topic gets its top terms, size, representative tasks and the codebook domai
 matches best (cosine between the topic's term weights and the domain's keywords), so a
 researcher sees themes the codebook does not name. Results do not depend on the order
 of the input: tasks are sorted by a stable key before fitting.
+
+Large corpora: the model is fitted on at most `max_fit_tasks` tasks — whole plans (the
+`sample_by` column), taken in the order of a hash of their name, so the sample does not
+depend on row order and adding a plan rarely changes it — with `large_k_range` candidate
+numbers of topics, and then every task is given its topic weights by `NMF.transform`.
+With `memory` (a folder) the fitted sample model is kept on disk by a hash of its input,
+so a rebuild whose sample is unchanged does not fit again.
 """
 from __future__ import annotations
 
+import hashlib
 import math
+import pickle
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
+from ..text.counts import TermCounts
 from ..text.segment import tokenize
 from .codebook import Codebook, load_codebook
 
 
-def _coherence(top_terms: list[list[str]], docs: list[set[str]]) -> float:
-    """Mean NPMI of top-term pairs over task co-occurrence (higher = more interpretable topics)."""
-    n = len(docs)
-    df: dict[str, int] = {}
-    for d in docs:
-        for t in d:
-            df[t] = df.get(t, 0) + 1
+def _coherence(top_terms: list[list[str]], present: sparse.csc_matrix, columns: dict[str, int]) -> float:
+    """Mean NPMI of top-term pairs over task co-occurrence (higher = more interpretable topics).
+
+    `present` is a task × term matrix of 0/1 (the task has the term), `columns` the terms' columns.
+    """
+    n = present.shape[0]
     values = []
     for terms in top_terms:
+        cols = present[:, [columns[t] for t in terms]]
+        joints = (cols.T @ cols).toarray()
+        df = {t: int(v) for t, v in zip(terms, joints.diagonal())}
+        where = {t: i for i, t in enumerate(terms)}
         pairs = []
         for a, b in combinations(terms, 2):
-            joint = sum(1 for d in docs if a in d and b in d)
+            joint = int(joints[where[a], where[b]])
             if joint == 0:
                 pairs.append(-1.0)
                 continue
@@ -40,52 +56,159 @@ def _coherence(top_terms: list[list[str]], docs: list[set[str]]) -> float:
     return float(np.mean(values)) if values else 0.0
 
 
-def _domain_matrix(codebook: Codebook, vocabulary: dict[str, int]) -> np.ndarray:
+def _keyword_tokens(codebook: Codebook, memory: str | Path | None) -> dict[str, list[str]]:
+    """Each codebook keyword segmented like the tasks (kept in `memory` by codebook and segmenter
+    version, so a process that has no task to segment need not load the segmenter)."""
+    from ..text.segment import resources_digest
+
+    terms = [t for d in codebook.domains for t in d.keywords]
+    if memory is None:
+        return {t: tokenize(t) for t in terms}
+    path = Path(memory) / f"keywords-{codebook.digest[:16]}-{resources_digest()}.pkl"
+    try:
+        return pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        pass
+    tokens = {t: tokenize(t) for t in terms}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(pickle.dumps(tokens))
+    tmp.replace(path)
+    return tokens
+
+
+def _domain_matrix(codebook: Codebook, vocabulary: dict[str, int], memory=None) -> np.ndarray:
     """Domain × term weights from the codebook keywords, segmented like the tasks."""
     m = np.zeros((len(codebook.domains), len(vocabulary)))
+    segmented = _keyword_tokens(codebook, memory)
     for i, d in enumerate(codebook.domains):
         for term, w in d.keywords.items():
-            for tok in tokenize(term) or [term]:
+            for tok in segmented[term] or [term]:
                 j = vocabulary.get(tok)
                 if j is not None:
                     m[i, j] += w
     return m
 
 
+def _words(tokens: list[str]) -> list[str]:
+    """The analyzer of the vectorizer: tasks arrive already segmented."""
+    return tokens
+
+
+def _bag(counts: TermCounts, rows: np.ndarray) -> list[list[str]]:
+    return [counts.tokens(r) for r in rows]
+
+
+def _tfidf(vectorizer: TfidfVectorizer, counts: TermCounts, rows: np.ndarray) -> sparse.csr_matrix:
+    """What `vectorizer.transform` gives for these rows' words, straight from the counts."""
+    vocab = vectorizer.get_feature_names_out()
+    cols = np.searchsorted(counts.vocabulary.astype(str), vocab.astype(str))
+    x = counts.matrix[rows][:, cols].astype(np.float64).tocsr()
+    x.sort_indices()
+    np.log(x.data, out=x.data)
+    x.data += 1.0
+    x.data *= vectorizer.idf_[x.indices]
+    return normalize(x, norm="l2", copy=False)
+
+
 class TopicModel:
     """NMF topics over tasks (scikit-learn style: fit, then read the fitted attributes)."""
 
     def __init__(self, k: int | None = None, k_range: tuple[int, ...] = tuple(range(6, 25, 2)), n_top: int = 10,
-                 random_state: int = 0):
+                 random_state: int = 0, max_fit_tasks: int = 5000, large_k_range: tuple[int, ...] = (8, 12, 16, 20),
+                 sample_by: str | None = "file", memory: str | Path | None = None):
         self.k = k
         self.k_range = k_range
         self.n_top = n_top
         self.random_state = random_state
+        self.max_fit_tasks = max_fit_tasks
+        self.large_k_range = large_k_range
+        self.sample_by = sample_by
+        self.memory = memory
 
-    def fit(self, tasks: pd.DataFrame, key: str = "task_id", text: str = "content", codebook: Codebook | None = None):
-        """Fit on a task table with a stable key column and a text column."""
-        data = tasks.sort_values(key, kind="mergesort").reset_index(drop=True)
-        tokens = [tokenize(t) for t in data[text]]
-        self.vectorizer_ = TfidfVectorizer(analyzer=lambda toks: toks, min_df=2, max_df=0.5, sublinear_tf=True)
-        x = self.vectorizer_.fit_transform(tokens)
-        vocab = self.vectorizer_.get_feature_names_out()
-        docs = [set(t) for t in tokens]
-        upper = max(2, min(max(self.k_range), x.shape[0] // 4, x.shape[1] // 3))
-        candidates = [self.k] if self.k else [k for k in self.k_range if k <= upper] or [min(self.k_range[0], upper)]
-        self.coherence_ = {}
-        best = None
+    def _sample(self, data: pd.DataFrame, key: str) -> np.ndarray:
+        """Rows to fit on: all, or whole groups in hash order up to max_fit_tasks (at least one group)."""
+        if len(data) <= self.max_fit_tasks:
+            return np.arange(len(data))
+        by = self.sample_by if self.sample_by in data else key
+        sizes = data.groupby(by, sort=True).size()
+        rank = sorted(sizes.index, key=lambda g: hashlib.sha256(str(g).encode()).hexdigest())
+        chosen, total = [], 0
+        for g in rank:
+            if chosen and total + sizes[g] > self.max_fit_tasks:
+                continue
+            chosen.append(g)
+            total += sizes[g]
+        return np.flatnonzero(data[by].isin(chosen).to_numpy())
+
+    def _fit_sample(self, tokens: list[list[str]], large: bool):
+        """Vectorizer, chosen k, coherence per k, the NMF and its weights of the sample tasks."""
+        vectorizer = TfidfVectorizer(analyzer=_words, min_df=2, max_df=0.5, sublinear_tf=True)
+        x = vectorizer.fit_transform(tokens)
+        vocab = vectorizer.get_feature_names_out()
+        docs = TermCounts.from_tokens(range(len(tokens)), tokens)
+        present = (docs.matrix > 0).astype(np.int64).tocsc()
+        columns = {t: j for j, t in enumerate(docs.vocabulary)}
+        k_range = self.large_k_range if large else self.k_range
+        upper = max(2, min(max(k_range), x.shape[0] // 4, x.shape[1] // 3))
+        candidates = [self.k] if self.k else [k for k in k_range if k <= upper] or [min(k_range[0], upper)]
+        coherence, best = {}, None
         for k in candidates:
             nmf = NMF(n_components=k, init="nndsvda", random_state=self.random_state, max_iter=800)
             w = nmf.fit_transform(x)
             tops = [[vocab[j] for j in np.argsort(-row, kind="stable")[: self.n_top]] for row in nmf.components_]
-            score = _coherence(tops, docs)
-            self.coherence_[k] = round(score, 4)
+            score = _coherence(tops, present, columns)
+            coherence[k] = round(score, 4)
             if best is None or score > best[0] + 1e-9:
                 best = (score, k, nmf, w)
-        _, self.k_, self.nmf_, weights = best
+        _, k, nmf, w = best
+        return vectorizer, k, coherence, nmf, w
+
+    def _cached_fit(self, tokens: list[list[str]], large: bool):
+        if self.memory is None:
+            return self._fit_sample(tokens, large)
+        import sklearn
+
+        h = hashlib.sha256(repr((sklearn.__version__, self.k, self.k_range, self.large_k_range, self.n_top,
+                                 self.random_state, large)).encode())
+        for toks in tokens:
+            h.update("\x1f".join(sorted(toks)).encode())
+            h.update(b"\x1e")
+        path = Path(self.memory) / f"topics-{h.hexdigest()[:24]}.pkl"
+        try:
+            return pickle.loads(path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            pass
+        fitted = self._fit_sample(tokens, large)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob("topics-*.pkl"):
+            stale.unlink()
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(fitted))
+        tmp.replace(path)
+        return fitted
+
+    def fit(self, tasks: pd.DataFrame, key: str = "task_id", text: str = "content", codebook: Codebook | None = None,
+            counts: TermCounts | None = None):
+        """Fit on a task table with a stable key column and a text column.
+
+        `counts` (term counts by key, as the pipeline builds them from its cache) replaces
+        segmenting the text column again.
+        """
+        data = tasks.sort_values(key, kind="mergesort").reset_index(drop=True)
+        if counts is None:
+            counts = TermCounts.from_texts(data[key].to_numpy(), data[text].to_numpy())
+        rows = counts.positions(data[key].to_numpy())
+        sample = self._sample(data, key)
+        large = len(sample) < len(data)
+        self.vectorizer_, self.k_, self.coherence_, self.nmf_, weights = self._cached_fit(
+            _bag(counts, rows[sample]), large)
+        if large:
+            weights = np.vstack([self.nmf_.transform(_tfidf(self.vectorizer_, counts, rows[s: s + 50_000]))
+                                 for s in range(0, len(rows), 50_000)])
         self.keys_ = data[key].to_numpy()
         self.weights_ = weights
-        self.vocabulary_ = vocab
+        self.vocabulary_ = self.vectorizer_.get_feature_names_out()
         self.codebook_ = codebook or load_codebook()
         return self
 
@@ -98,7 +221,7 @@ class TopicModel:
         """One row per topic: size, top terms, representative tasks, best-matching domain and its similarity."""
         assign = self.assignments()
         vocab_index = {t: i for i, t in enumerate(self.vocabulary_)}
-        dm = _domain_matrix(self.codebook_, vocab_index)
+        dm = _domain_matrix(self.codebook_, vocab_index, self.memory)
         norms = np.linalg.norm(dm, axis=1) * np.linalg.norm(self.nmf_.components_, axis=1)[:, None]
         sims = (self.nmf_.components_ @ dm.T) / np.where(norms > 0, norms, 1)
         headings = tasks.set_index(key)["heading"].to_dict() if "heading" in tasks else {}

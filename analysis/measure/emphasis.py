@@ -8,7 +8,7 @@ import pandas as pd
 from .. import config
 from ..domains import Codebook, load_codebook
 from ..schemas import Table, _c, conform, register
-from ..tables import UNCLASSIFIED
+from ..tables import UNCLASSIFIED, domain_weights
 from .bootstrap import plan_rng, resample, share_intervals
 from .plans import select_plans
 
@@ -64,8 +64,55 @@ EMPHASIS_CHANGE = register(Table(
     )))
 
 
+def label_matrix(codebook: Codebook, group_of) -> tuple[list[str], np.ndarray]:
+    """Labels (domains or groups, in codebook order) and the domain-column → label matrix."""
+    columns = [*codebook.ids, UNCLASSIFIED]
+    labels = list(dict.fromkeys(group_of(d) for d in columns))
+    return labels, np.array([[group_of(d) == g for g in labels] for d in columns], dtype=float)
+
+
+def weight_matrix(task_domains: list[list[str]], codebook: Codebook | None = None) -> np.ndarray:
+    """Tasks × (codebook domains + unclassified) counting weights, from each task's 1-3 domains
+    (primary first; none = unclassified), as task_domains holds them."""
+    codebook = codebook or load_codebook()
+    column = {d: j for j, d in enumerate([*codebook.ids, UNCLASSIFIED])}
+    w = np.zeros((len(task_domains), len(column)))
+    for i, domains in enumerate(task_domains):
+        for d, weight in zip(domains or [UNCLASSIFIED], domain_weights(domains)):
+            w[i, column[d]] += weight
+    return w
+
+
+def _by_group(codebook: Codebook):
+    return lambda d: NO_GROUP if d == UNCLASSIFIED else codebook.group_of(d)
+
+
+def plan_bootstrap(file: str, weights: np.ndarray, chars: np.ndarray, codebook: Codebook | None = None,
+                   n_boot: int = config.BOOTSTRAP_REPLICATES, seed: int = config.SEED) -> dict[str, dict]:
+    """Shares and bootstrap intervals of one plan, by domain and by domain group, from one resample.
+
+    `weights` is tasks × (codebook domains + unclassified) counting weights in task order,
+    `chars` the tasks' n_chars. The result is what `emphasis` and `emphasis_groups` report for
+    the plan, as plain lists ({"domain": {...}, "group": {...}} plus the parameters), so the
+    pipeline can compute it per document in its workers and keep it in the document cache.
+    """
+    codebook = codebook or load_codebook()
+    freq = resample(len(weights), n_boot, plan_rng(seed, file))
+    out: dict[str, dict] = {"file": file, "n_boot": n_boot, "seed": seed, "columns": [*codebook.ids, UNCLASSIFIED]}
+    for name, group_of in (("domain", lambda d: d), ("group", _by_group(codebook))):
+        labels, to_label = label_matrix(codebook, group_of)
+        w = weights @ to_label
+        task = share_intervals(w, np.ones(len(w)), freq)
+        char = share_intervals(w, chars, freq)
+        out[name] = {"labels": labels, "task_count": w.sum(axis=0).tolist(), "n_tasks": (w > 0).sum(axis=0).tolist(),
+                     "task_share": task[0].tolist(), "task_share_lo": task[1].tolist(),
+                     "task_share_hi": task[2].tolist(), "char_share": char[0].tolist(),
+                     "char_share_lo": char[1].tolist(), "char_share_hi": char[2].tolist()}
+    return out
+
+
 def _shares(tasks, task_domains, documents, codebook, include_non_plans, include_partial, n_boot, seed,
-            group_of) -> pd.DataFrame:
+            kind, precomputed) -> pd.DataFrame:
     """Shares of each label (domain or group) in every measured plan, one row per (file, label)."""
     columns = [*codebook.ids, UNCLASSIFIED]
     plans = select_plans(documents, tasks, include_non_plans, include_partial)
@@ -74,40 +121,54 @@ def _shares(tasks, task_domains, documents, codebook, include_non_plans, include
     unknown = sorted(set(links["domain"]) - set(columns))
     if unknown:
         raise ValueError(f"task_domains has domains not in the codebook: {unknown}")
-    weights = (links.pivot_table(index="task_id", columns="domain", values="weight", aggfunc="sum")
-               .reindex(index=plan_tasks["task_id"], columns=columns).astype(float))
+    precomputed = precomputed or {}
+
+    def usable(file: str) -> bool:
+        done = precomputed.get(file)
+        return bool(done) and done["file"] == file and done["n_boot"] == n_boot and done["seed"] == seed \
+            and list(done["columns"]) == columns
+
+    files = plan_tasks["file"].to_numpy(dtype=object)
+    ready = {f: usable(f) for f in set(files)}
+    todo = plan_tasks[~np.array([ready[f] for f in files], dtype=bool)]
+    weights = (links[links["file"].isin(todo["file"])]
+               .pivot_table(index="task_id", columns="domain", values="weight", aggfunc="sum")
+               .reindex(index=todo["task_id"], columns=columns).astype(float))
     missing = weights.index[weights.isna().all(axis=1)]
     if len(missing):
         raise ValueError(f"tasks without task_domains rows: {list(missing[:3])}")
-    labels = list(dict.fromkeys(group_of(d) for d in columns))
-    to_label = np.array([[group_of(d) == g for g in labels] for d in columns], dtype=float)
-    w = weights.fillna(0.0).to_numpy() @ to_label
-    chars = plan_tasks["n_chars"].astype(float).fillna(0.0).to_numpy()
-    rows = []
-    for file, idx in plan_tasks.groupby("file", sort=True).indices.items():
-        freq = resample(len(idx), n_boot, plan_rng(seed, file))
-        task = share_intervals(w[idx], np.ones(len(idx)), freq)
-        char = share_intervals(w[idx], chars[idx], freq)
-        rows.append(pd.DataFrame({
-            "file": file, "label": labels, "order": range(len(labels)), "task_count": w[idx].sum(axis=0),
-            "n_tasks": (w[idx] > 0).sum(axis=0), "task_share": task[0], "task_share_lo": task[1],
-            "task_share_hi": task[2], "char_share": char[0], "char_share_lo": char[1], "char_share_hi": char[2]}))
+    w = weights.fillna(0.0).to_numpy()
+    chars = todo["n_chars"].astype(float).fillna(0.0).to_numpy()
+    computed = {file: plan_bootstrap(file, w[idx], chars[idx], codebook, n_boot, seed)
+                for file, idx in todo.groupby("file", sort=True).indices.items()}
+    fields = [c.name for c in _SHARES]
+    rows: dict[str, list] = {"file": [], "label": [], "order": [], **{f: [] for f in fields}}
+    for file in sorted(set(files)):
+        part = (computed.get(file) or precomputed[file])[kind]
+        size = len(part["labels"])
+        rows["file"].append(np.full(size, file, dtype=object))
+        rows["label"].append(np.asarray(part["labels"], dtype=object))
+        rows["order"].append(np.arange(size))
+        for f in fields:
+            rows[f].append(np.asarray(part[f]))
     meta = plans[[c.name for c in _PLAN]]
-    if not rows:
-        return meta.merge(pd.DataFrame(columns=["file", "label", "order", *[c.name for c in _SHARES]]))
-    return meta.merge(pd.concat(rows, ignore_index=True), on="file")
+    if not rows["file"]:
+        return meta.merge(pd.DataFrame(columns=["file", "label", "order", *fields]))
+    return meta.merge(pd.DataFrame({k: np.concatenate(v) for k, v in rows.items()}), on="file")
 
 
 def emphasis(tasks: pd.DataFrame, task_domains: pd.DataFrame, documents: pd.DataFrame,
              codebook: Codebook | None = None, include_non_plans: bool = False, include_partial: bool = False,
-             n_boot: int = config.BOOTSTRAP_REPLICATES, seed: int = config.SEED) -> pd.DataFrame:
+             n_boot: int = config.BOOTSTRAP_REPLICATES, seed: int = config.SEED,
+             shares: dict[str, dict] | None = None) -> pd.DataFrame:
     """Each plan's share of tasks and of task text per domain, with 95% bootstrap intervals.
 
     A task with several domains counts for each by its weight (config.DOMAIN_WEIGHTS), so a
     plan's shares sum to 1. Intervals resample the plan's tasks with replacement, n_boot times,
     from a generator seeded by (seed, file); each interval is clipped to contain its share.
     Measured plans: see `select_plans` (non-plans and truncated plans only when asked; failed
-    files and plans without tasks never).
+    files and plans without tasks never). `shares` ({file: plan_bootstrap(...)}, as the pipeline
+    caches them per document) are used where they match; the rest are computed.
 
     >>> t = build_tables(load_corpus(paths))
     >>> e = emphasis(t["tasks"], t["task_domains"], t["documents"], include_partial=True)
@@ -115,7 +176,7 @@ def emphasis(tasks: pd.DataFrame, task_domains: pd.DataFrame, documents: pd.Data
     """
     codebook = codebook or load_codebook()
     df = _shares(tasks, task_domains, documents, codebook, include_non_plans, include_partial, n_boot, seed,
-                 group_of=lambda d: d)
+                 "domain", shares)
     df = df[(df["label"] != UNCLASSIFIED) | (df["n_tasks"] > 0)].rename(columns={"label": "domain"})
     df["domain_group"] = df["domain"].map(lambda d: NO_GROUP if d == UNCLASSIFIED else codebook.group_of(d))
     df = df.sort_values(["file", "task_share", "order"], ascending=[True, False, True], kind="mergesort")
@@ -129,7 +190,7 @@ def emphasis(tasks: pd.DataFrame, task_domains: pd.DataFrame, documents: pd.Data
 def emphasis_groups(tasks: pd.DataFrame, task_domains: pd.DataFrame, documents: pd.DataFrame,
                     codebook: Codebook | None = None, include_non_plans: bool = False,
                     include_partial: bool = False, n_boot: int = config.BOOTSTRAP_REPLICATES,
-                    seed: int = config.SEED) -> pd.DataFrame:
+                    seed: int = config.SEED, shares: dict[str, dict] | None = None) -> pd.DataFrame:
     """`emphasis` summed over domain groups (policy, process; 'none' when unclassified tasks exist).
 
     Uses the same resamples as `emphasis` for the same seed, so group intervals match its draws.
@@ -139,7 +200,7 @@ def emphasis_groups(tasks: pd.DataFrame, task_domains: pd.DataFrame, documents: 
     """
     codebook = codebook or load_codebook()
     df = _shares(tasks, task_domains, documents, codebook, include_non_plans, include_partial, n_boot, seed,
-                 group_of=lambda d: NO_GROUP if d == UNCLASSIFIED else codebook.group_of(d))
+                 "group", shares)
     df = df[(df["label"] != NO_GROUP) | (df["n_tasks"] > 0)].rename(columns={"label": "domain_group"})
     return conform("emphasis_groups", df.drop(columns="order"))
 

@@ -1,15 +1,30 @@
-"""How alike two plans are in wording: cosine similarity of TF-IDF over their task content."""
+"""How alike two plans are in wording: cosine similarity of TF-IDF over their task content.
+
+Up to `all_pairs_max` plans every pair is listed. Above that the table would grow with the
+square of the corpus (200 million rows for 20,000 plans) and so would the work, so each plan
+keeps only its `top_k` most similar plans. They are found in two steps: candidates (3 × top_k
+per plan) by cosine in a 128-dimensional truncated SVD of the TF-IDF vectors, compared block
+by block, then every candidate pair re-scored with the exact cosine and the top_k kept. The
+table is the union of every plan's top k (each pair once); its cosines are exact, and the
+neighbours are the exact top k unless a true neighbour was not among the candidates.
+"""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfTransformer
 
 from ..schemas import Table, _c, conform, register
-from ..text.segment import tokenize
+from ..text.counts import TermCounts
+
+#: Largest corpus for which every pair of plans is listed; above it each plan's TOP_K nearest.
+ALL_PAIRS_MAX = 1000
+TOP_K = 20
 
 SIMILARITY = register(Table(
-    "similarity", "Cosine similarity of every pair of plans (TF-IDF of segmented task content).",
+    "similarity", f"Cosine similarity of every pair of plans (TF-IDF of segmented task content); in corpora "
+    f"of more than {ALL_PAIRS_MAX:,} plans only each plan's {TOP_K} most similar plans.",
     ("file_a", "file_b"), (
         _c("file_a", "string", "first plan (file_a < file_b)", False),
         _c("file_b", "string", "second plan", False),
@@ -21,27 +36,81 @@ SIMILARITY = register(Table(
     )))
 
 
-def plan_similarity(tasks: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """Cosine similarity of each pair of plans in `tasks`, each plan its tasks' content joined.
+def plan_vectors(tasks: pd.DataFrame, counts: TermCounts | None = None) -> tuple[np.ndarray, sparse.csr_matrix]:
+    """(plan files, sorted; their TF-IDF rows): each plan's term counts summed over its tasks,
+    weighted by scikit-learn's TF-IDF defaults (smoothed idf, L2-normalised rows)."""
+    files, codes = np.unique(tasks["file"].to_numpy(dtype=object).astype(str), return_inverse=True)
+    if counts is None:
+        counts = TermCounts.from_texts(np.arange(len(tasks)), tasks["content"].to_numpy())
+        rows = counts.matrix
+    else:
+        rows = counts.rows(tasks["task_id"].to_numpy())
+    member = sparse.csr_matrix((np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))),
+                               shape=(len(files), len(codes)))
+    plan_counts = (member @ rows.astype(np.int64)).tocsr()
+    plan_counts = plan_counts[:, np.flatnonzero(np.asarray(plan_counts.sum(axis=0)).ravel() > 0)].sorted_indices()
+    return files, TfidfTransformer().fit_transform(plan_counts).tocsr()
+
+
+def pair_cosines(matrix: sparse.csr_matrix, a: np.ndarray, b: np.ndarray, chunk: int = 4096) -> np.ndarray:
+    """Exact dot products of rows a[i] and b[i] of an L2-normalised matrix."""
+    out = np.empty(len(a))
+    for s in range(0, len(a), chunk):
+        part = matrix[a[s: s + chunk]].multiply(matrix[b[s: s + chunk]])
+        out[s: s + chunk] = np.asarray(part.sum(axis=1)).ravel()
+    return out
+
+
+def nearest(matrix: sparse.csr_matrix, top_k: int, candidates: int | None = None, dims: int = 128,
+            block: int = 1024, random_state: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(a, b) with a < b: the union of every row's `top_k` most similar rows (see module docstring)."""
+    from sklearn.decomposition import TruncatedSVD
+
+    n = matrix.shape[0]
+    k = min(top_k, n - 1)
+    c = min(candidates or 3 * top_k, n - 1)
+    dims = max(1, min(dims, n - 1, matrix.shape[1] - 1))
+    reduced = TruncatedSVD(dims, random_state=random_state).fit_transform(matrix)
+    reduced /= np.maximum(np.linalg.norm(reduced, axis=1, keepdims=True), 1e-12)
+    found = []
+    for start in range(0, n, block):
+        rows = np.arange(start, min(start + block, n))
+        approx = reduced[rows] @ reduced.T
+        approx[rows - start, rows] = -np.inf
+        cand = np.sort(np.argpartition(-approx, c - 1, axis=1)[:, :c], axis=1)
+        a, b = np.repeat(rows, c), cand.ravel()
+        exact = pair_cosines(matrix, a, b).reshape(len(rows), c)
+        keep = np.argsort(-exact, axis=1, kind="stable")[:, :k]
+        found.append(np.column_stack([np.repeat(rows, k), np.take_along_axis(cand, keep, axis=1).ravel()]))
+    pairs = np.unique(np.sort(np.concatenate(found), axis=1), axis=0)
+    return pairs[:, 0], pairs[:, 1]
+
+
+def plan_similarity(tasks: pd.DataFrame, documents: pd.DataFrame, counts: TermCounts | None = None,
+                    all_pairs_max: int = ALL_PAIRS_MAX, top_k: int = TOP_K) -> pd.DataFrame:
+    """Cosine similarity of pairs of plans in `tasks`, each plan its tasks' content together.
 
     Terms are `tokenize` content words weighted by scikit-learn's TF-IDF defaults (smoothed idf,
     L2-normalised rows), fitted on these plans only; pass the tasks of the plans to compare.
-    Region and year come from `documents`.
+    Every pair when there are at most `all_pairs_max` plans, else each plan's `top_k` most
+    similar (see module docstring). Region and year come from `documents`. `counts` (term
+    counts by task_id, as the pipeline builds them from its cache) saves segmenting again.
 
     >>> plan_similarity(t["tasks"], t["documents"]).sort_values("cosine").tail()
     """
-    ordered = tasks.sort_values("task_id", kind="mergesort")
-    texts = ordered["content"].fillna("").groupby(ordered["file"], sort=True).agg("\n".join)
-    meta = documents.set_index("file").reindex(texts.index)
-    if len(texts) < 2:
+    if tasks["file"].nunique() < 2:
         return conform("similarity", pd.DataFrame(columns=SIMILARITY.names))
-    matrix = TfidfVectorizer(analyzer=tokenize).fit_transform(texts.tolist())
-    cosine = (matrix @ matrix.T).toarray()
-    a, b = np.triu_indices(len(texts), k=1)
-    files = texts.index.to_numpy()
+    files, matrix = plan_vectors(tasks, counts)
+    meta = documents.drop_duplicates("file").set_index("file").reindex(files)
+    if len(files) <= all_pairs_max:
+        a, b = np.triu_indices(len(files), k=1)
+        cosine = (matrix @ matrix.T).toarray()[a, b]
+    else:
+        a, b = nearest(matrix, top_k)
+        cosine = pair_cosines(matrix, a, b)
     return conform("similarity", pd.DataFrame({
         "file_a": files[a], "file_b": files[b],
         "region_a": meta["region"].to_numpy()[a], "region_b": meta["region"].to_numpy()[b],
         "year_a": meta["plan_year"].to_numpy()[a], "year_b": meta["plan_year"].to_numpy()[b],
-        "cosine": np.clip(cosine[a, b], 0.0, 1.0).round(6),
+        "cosine": np.clip(cosine, 0.0, 1.0).round(6),
     }))

@@ -28,9 +28,9 @@ def _read_list(path: Path) -> list[str]:
 @lru_cache(maxsize=1)
 def user_terms() -> tuple[str, ...]:
     """Government terms plus the codebook's keywords, in a fixed order."""
-    from ..domains.codebook import load_codebook
+    from ..domains import default_classifier
 
-    terms = _read_list(GOV_TERMS) + sorted(load_codebook().term_table())
+    terms = _read_list(GOV_TERMS) + sorted(default_classifier().codebook_.term_table())
     return tuple(dict.fromkeys(terms))
 
 
@@ -83,7 +83,9 @@ def segment(text: str) -> list[str]:
 
 
 _MEMO: dict[str, tuple[str, ...]] = {}
-_MEMO_LIMIT = 500_000
+#: Texts memoised per process (about 1.5 kB each): repeated tasks — plans copying their
+#: upper level's wording — are segmented once, while a worker's memory stays bounded.
+_MEMO_LIMIT = 50_000
 
 
 def tokenize(text: str) -> list[str]:

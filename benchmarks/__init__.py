@@ -1,0 +1,1 @@
+"""Speed and scale measurements on synthetic corpora (see run.py and synthetic.py)."""

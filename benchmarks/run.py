@@ -1,0 +1,356 @@
+"""Benchmarks of the real build on synthetic corpora (what `make bench` runs).
+
+For each corpus size N (synthetic plans from benchmarks/synthetic.py) it runs, each build in a
+fresh process and into its own temporary folders (never data/processed/):
+
+1. a full build with --workers W (default 2): wall time and peak memory per stage, throughput;
+2. a full build with one worker: ratio (b), and the check that both give identical bytes;
+   after it, in the same process with jieba warmed up, bare `jieba.lcut` over the same task
+   text: ratio (a), the segment + classify stage against the floor of this design;
+3. an incremental rebuild of (1) after one new plan is added: ratio (c).
+
+Results go to benchmarks/results.md (tables, machine, targets) and benchmarks/results.json.
+
+    python benchmarks/run.py                         # sizes 200 2000 20000, 2 workers
+    python benchmarks/run.py --quick                 # 200 plans only
+    python benchmarks/run.py --sizes 200 2000 --workers 2 --single-max 2000
+"""
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+#: Targets of the issue "Benchmarks and scale" (and "Pipeline" for the 200-plan rebuild).
+TARGETS = {
+    "segment_classify_vs_jieba": ("segment + classify ≤ 1.5 × bare jieba.lcut", lambda v: v <= 1.5),
+    "per_document_speedup": ("2 workers ≥ 1.7 × faster than 1 (per-document stage)", lambda v: v >= 1.7),
+    "build_20000_minutes": ("20,000 plans build in < 15 min", lambda v: v < 15),
+    "peak_gb_20000": ("20,000 plans: peak memory < 4 GB", lambda v: v < 4),
+    "rebuild_share_2000": ("rebuild after one new plan < 5 % of the full build (2,000 plans)", lambda v: v < 0.05),
+    "rebuild_share_200": ("rebuild after one new plan < 10 % of the full build (200 plans)", lambda v: v < 0.10),
+}
+STAGES = ("scan", "documents", "tables", "measures", "write")
+
+
+# ---------------------------------------------------------------------------- memory sampling
+class Sampler(threading.Thread):
+    """Resident memory of this process and its children (the workers), sampled every `interval` s."""
+
+    def __init__(self, interval: float = 0.05):
+        super().__init__(daemon=True)
+        self.interval, self.samples, self._halt = interval, [], threading.Event()
+        try:
+            import psutil
+
+            self._proc = psutil.Process()
+        except ImportError:  # no psutil: this process only, from /proc
+            self._proc = None
+
+    def rss(self) -> tuple[int, int]:
+        if self._proc is None:
+            with open("/proc/self/statm") as fh:
+                return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE"), 0
+        own = self._proc.memory_info().rss
+        children = 0
+        for child in self._proc.children(recursive=True):
+            try:
+                children += child.memory_info().rss
+            except Exception:  # noqa: BLE001 — a worker that just exited
+                pass
+        return own, children
+
+    def run(self):
+        while not self._halt.is_set():
+            self.samples.append((time.perf_counter(), *self.rss()))
+            self._halt.wait(self.interval)
+
+    def stop(self):
+        self._halt.set()
+        self.join()
+        self.samples.append((time.perf_counter(), *self.rss()))
+
+    def peak(self, start: float, end: float) -> dict[str, float]:
+        window = [s for s in self.samples if start <= s[0] <= end] or self.samples[-1:]
+        return {"main_mb": max(s[1] for s in window) / 2**20, "workers_mb": max(s[2] for s in window) / 2**20,
+                "total_mb": max(s[1] + s[2] for s in window) / 2**20}
+
+
+# ---------------------------------------------------------------------------- one build (child process)
+def one_build(raw: Path, work: Path, workers: int, floor: bool) -> dict:
+    """Run analysis.pipeline.build once in this process and describe it (called in a fresh process)."""
+    from analysis.pipeline import build
+
+    sampler = Sampler()
+    sampler.start()
+    start = time.perf_counter()
+    summary = build(raw, work / "processed", work / "reports", work / "cache", workers=workers, figures=False,
+                    report=False)
+    wall = time.perf_counter() - start
+    sampler.stop()
+    seconds = dict(summary.seconds)
+    if "parse+classify" in seconds:  # the stage's name before the streaming build
+        seconds["documents"] = seconds.pop("parse+classify")
+    peaks, clock = {}, start
+    for stage in STAGES:
+        peaks[stage] = sampler.peak(clock, clock + seconds.get(stage, 0.0))
+        clock += seconds.get(stage, 0.0)
+    peaks["build"] = sampler.peak(start, start + wall)
+    out = {"workers": workers, "wall": wall, "seconds": seconds, "peak": peaks,
+           "maxrss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+           "maxrss_workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+           "n_documents": summary.n_documents, "n_tasks": summary.n_tasks, "processed": len(summary.processed),
+           "failed": len(summary.failed)}
+    if floor:
+        out["floor"] = jieba_floor(work / "processed")
+    return out
+
+
+def jieba_floor(processed: Path) -> dict:
+    """Bare jieba.lcut over the task text the build segmented (warm, in this process)."""
+    import logging
+    import warnings
+
+    import pandas as pd
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import jieba
+    jieba.setLogLevel(logging.WARNING)
+    texts = pd.read_parquet(processed / "tasks.parquet", columns=["content"])["content"].fillna("").tolist()
+    jieba.initialize()
+    jieba.lcut("政务公开工作要点")
+    clock = time.perf_counter()
+    for text in texts:
+        jieba.lcut(text)
+    seconds = time.perf_counter() - clock
+    unique = list(dict.fromkeys(texts))  # what jieba would segment with the build's memo of repeated tasks
+    clock = time.perf_counter()
+    for text in unique:
+        jieba.lcut(text)
+    return {"jieba_seconds": seconds, "jieba_unique_seconds": time.perf_counter() - clock,
+            "chars": sum(map(len, texts)), "tasks": len(texts), "unique_tasks": len(unique)}
+
+
+def run_build(raw: Path, work: Path, workers: int, floor: bool = False) -> dict:
+    """`one_build` in a fresh interpreter (clean memory figures, no warm caches)."""
+    cmd = [sys.executable, str(Path(__file__)), "--one-build", str(raw), str(work), str(workers)]
+    if floor:
+        cmd.append("--floor")
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"build failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------------- one size
+def same_bytes(a: Path, b: Path) -> bool:
+    names = sorted(p.name for p in a.iterdir() if p.is_file())
+    if names != sorted(p.name for p in b.iterdir() if p.is_file()):
+        return False
+    return all(filecmp.cmp(a / n, b / n, shallow=False) for n in names)
+
+
+def bench_size(n: int, workers: int, single: bool, tmp: Path, log) -> dict:
+    from benchmarks.synthetic import extra_plan, generate
+
+    clock = time.perf_counter()
+    corpus = generate(n)
+    log(f"N={n}: corpus {corpus} ({time.perf_counter() - clock:.0f}s to generate)")
+    files = sorted(corpus.glob("*.txt"))
+    chars = sum(len(p.read_text(encoding="utf-8")) for p in files)
+    raw = tmp / f"raw-{n}"
+    shutil.rmtree(raw, ignore_errors=True)
+    raw.mkdir(parents=True)
+    for p in [*files, corpus / "manifest.csv"]:
+        shutil.copyfile(p, raw / p.name)
+    result = {"n_plans": n, "raw_chars": chars, "raw_bytes": sum(p.stat().st_size for p in files),
+              "load_before": os.getloadavg()}
+
+    log(f"N={n}: full build, {workers} workers")
+    full = run_build(raw, tmp / f"w{workers}-{n}", workers, floor=not single)
+    result["full"] = full
+    log(f"N={n}: {full['wall']:.1f}s, peak {full['peak']['build']['total_mb']:.0f} MB")
+
+    if single:
+        log(f"N={n}: full build, 1 worker (+ bare jieba floor)")
+        one = run_build(raw, tmp / f"w1-{n}", 1, floor=True)
+        result["single"] = one
+        result["identical_across_workers"] = same_bytes(tmp / f"w{workers}-{n}" / "processed",
+                                                        tmp / f"w1-{n}" / "processed")
+        log(f"N={n}: {one['wall']:.1f}s; identical bytes: {result['identical_across_workers']}")
+
+    extra = extra_plan(raw)
+    log(f"N={n}: rebuild after adding {extra.name}")
+    result["rebuild"] = run_build(raw, tmp / f"w{workers}-{n}", workers)
+    extra.unlink()
+    result["load_after"] = os.getloadavg()
+    result["ratios"] = ratios(result)
+    log(f"N={n}: rebuild {result['rebuild']['wall']:.1f}s; ratios {result['ratios']}")
+    return result
+
+
+def ratios(r: dict) -> dict:
+    full = r["full"]
+    one = r.get("single")
+    out = {"rebuild_share": r["rebuild"]["wall"] / full["wall"]}
+    base = one or full
+    floor = base.get("floor")
+    if floor:
+        s = base["seconds"]
+        out["segment_classify_vs_jieba"] = (s["segment"] + s["classify"]) / floor["jieba_seconds"]
+        out["segment_vs_jieba"] = s["segment"] / floor["jieba_seconds"]
+        if "jieba_unique_seconds" in floor:
+            out["segment_classify_vs_jieba_unique"] = (s["segment"] + s["classify"]) / floor["jieba_unique_seconds"]
+    if one:
+        out["per_document_speedup"] = one["seconds"]["documents"] / full["seconds"]["documents"]
+        out["build_speedup"] = one["wall"] / full["wall"]
+    return out
+
+
+# ---------------------------------------------------------------------------- reporting
+def machine() -> dict:
+    mem = {k: v for k, v in (line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines())}
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gb": round(int(mem["MemTotal"].split()[0]) / 2**20, 1),
+            "python": platform.python_version(), "platform": platform.platform()}
+
+
+def targets(results: list[dict]) -> dict[str, dict]:
+    by_n = {r["n_plans"]: r for r in results}
+    values = {}
+    for r in results:
+        for key in ("segment_classify_vs_jieba", "per_document_speedup"):
+            if key in r["ratios"]:
+                values.setdefault(key, r["ratios"][key])  # smallest size that measured it
+    if 20000 in by_n:
+        values["build_20000_minutes"] = by_n[20000]["full"]["wall"] / 60
+        values["peak_gb_20000"] = by_n[20000]["full"]["peak"]["build"]["total_mb"] / 1024
+    for n in (2000, 200):
+        if n in by_n:
+            values[f"rebuild_share_{n}"] = by_n[n]["ratios"]["rebuild_share"]
+    return {k: {"target": TARGETS[k][0], "value": v, "pass": bool(TARGETS[k][1](v))} for k, v in values.items()}
+
+
+def markdown(results: list[dict], info: dict, met: dict) -> str:
+    lines = ["# Benchmark results", "",
+             f"Machine: {info['nproc']} cores ({info['cpu']}), {info['ram_gb']} GB RAM, Python {info['python']}, "
+             f"{info['platform']}. Run {info['date']} with `{info['command']}`.", "",
+             "Synthetic corpora (benchmarks/synthetic.py: invented regions, real task text recombined). Each build "
+             "runs in a fresh process into temporary folders, figures and report off. Seconds marked · are "
+             "summed over documents (wall time inside the workers; 'start' is loading parser, classifier and "
+             "segmenter, once per process); a CPU/wall share well below 1 means the workers were waiting for "
+             "a core (other load on the machine). The other stages are wall time of the build. Peak memory is "
+             "the resident set of the build process plus its worker processes (sampled every 50 ms with "
+             "psutil).", ""]
+    for r in results:
+        full = r["full"]
+        s = full["seconds"]
+        lines += [f"## {r['n_plans']:,} plans", "",
+                  f"{full['n_documents']:,} documents, {full['n_tasks']:,} tasks, {r['raw_chars']:,} characters "
+                  f"({r['raw_bytes'] / 2**20:.1f} MiB); load average before/after "
+                  f"{r['load_before'][0]:.2f} / {r['load_after'][0]:.2f}.", "",
+                  f"| stage ({full['workers']} workers) | seconds | peak memory MB (main + workers) |",
+                  "|---|---:|---:|"]
+        for stage in ("start", "read", "parse", "classify", "segment", "bootstrap", "cache"):
+            if stage in s:
+                lines.append(f"| · {stage} (summed over {'processes' if stage == 'start' else 'documents'}) "
+                             f"| {s[stage]:.1f} | |")
+        busy = sum(s.get(k, 0) for k in ("read", "parse", "classify", "segment", "bootstrap", "cache"))
+        if s.get("cpu") and busy:
+            lines.append(f"| · CPU time of those / their wall time | {s['cpu'] / busy:.2f} | |")
+        for stage in STAGES:
+            p = full["peak"][stage]
+            lines.append(f"| {stage} | {s.get(stage, 0):.1f} | {p['total_mb']:.0f} "
+                         f"({p['main_mb']:.0f} + {p['workers_mb']:.0f}) |")
+        p = full["peak"]["build"]
+        lines += [f"| **whole build** | **{full['wall']:.1f}** | **{p['total_mb']:.0f}** "
+                  f"({p['main_mb']:.0f} + {p['workers_mb']:.0f}) |", "",
+                  f"Throughput: {r['raw_chars'] / full['wall']:,.0f} characters/s for the whole build, "
+                  f"{r['raw_chars'] / max(s['documents'], 1e-9):,.0f} characters/s in the per-document stage. "
+                  f"Rebuild after one new plan: {r['rebuild']['wall']:.1f} s "
+                  f"(measures {r['rebuild']['seconds'].get('measures', 0):.1f} s).", ""]
+        q = r["ratios"]
+        lines += ["| ratio | value |", "|---|---:|"]
+        if "segment_classify_vs_jieba" in q:
+            lines.append(f"| (a) segment + classify / bare jieba.lcut, same text (1 worker) | "
+                         f"{q['segment_classify_vs_jieba']:.2f} (segment alone {q['segment_vs_jieba']:.2f}) |")
+        if "segment_classify_vs_jieba_unique" in q:
+            floor = (r.get("single") or full)["floor"]
+            lines.append(f"| (a') the same against jieba over the distinct task texts only "
+                         f"({floor['unique_tasks']:,} of {floor['tasks']:,}; the build segments a repeated text once) | "
+                         f"{q['segment_classify_vs_jieba_unique']:.2f} |")
+        if "per_document_speedup" in q:
+            lines.append(f"| (b) 1 worker / {full['workers']} workers, per-document stage | "
+                         f"{q['per_document_speedup']:.2f} |")
+            lines.append(f"| (b) 1 worker / {full['workers']} workers, whole build | {q['build_speedup']:.2f} |")
+            lines.append(f"| outputs identical with 1 and {full['workers']} workers | "
+                         f"{'yes' if r['identical_across_workers'] else '**no**'} |")
+        lines += [f"| (c) rebuild after one new plan / full build | {q['rebuild_share']:.3f} |", ""]
+    lines += ["## Targets", "", "| target | measured | |", "|---|---:|---|"]
+    for t in met.values():
+        lines.append(f"| {t['target']} | {t['value']:.3g} | {'pass' if t['pass'] else '**fail**'} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[200, 2000, 20000])
+    ap.add_argument("--workers", type=int, default=2, help="workers of the main builds (compared with 1)")
+    ap.add_argument("--quick", action="store_true", help="200 plans only")
+    ap.add_argument("--single-max", type=int, default=2000,
+                    help="largest size also built with one worker (ratios a and b); default 2000")
+    ap.add_argument("--results", type=Path, default=HERE, help="folder for results.md and results.json")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary build folders")
+    ap.add_argument("--one-build", nargs=3, metavar=("RAW", "WORK", "WORKERS"), help=argparse.SUPPRESS)
+    ap.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.one_build:
+        raw, work, workers = args.one_build
+        print(json.dumps(one_build(Path(raw), Path(work), int(workers), args.floor)))
+        return 0
+    sizes = [200] if args.quick else args.sizes
+
+    def log(msg: str) -> None:
+        print(time.strftime("%H:%M:%S"), msg, flush=True)
+
+    info = machine() | {"date": time.strftime("%Y-%m-%d %H:%M"),
+                        "command": "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])}
+    tmp = Path(tempfile.mkdtemp(prefix="bench-"))
+    results = []
+    try:
+        for n in sizes:
+            results.append(bench_size(n, args.workers, n <= args.single_max, tmp, log))
+            met = targets(results)
+            args.results.mkdir(parents=True, exist_ok=True)
+            (args.results / "results.json").write_text(
+                json.dumps({"machine": info, "results": results, "targets": met}, indent=1), encoding="utf-8")
+            (args.results / "results.md").write_text(markdown(results, info, met), encoding="utf-8")
+    finally:
+        if args.keep:
+            log(f"build folders kept in {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    for t in targets(results).values():
+        log(f"{'pass' if t['pass'] else 'FAIL'}  {t['target']}: {t['value']:.3g}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Benchmarks' synthetic corpora, and the scale paths of the build: results do not depend on the
+number of workers or on the build history, and the large-corpus measures agree with the exact ones."""
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import pipeline
+from benchmarks.synthetic import MARK, extra_plan, generate
+
+N = 12
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return generate(N, tmp_path_factory.mktemp("corpus"))
+
+
+def processed(folder) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def build(raw, work, workers):
+    return pipeline.build(raw, work / "processed", work / "reports", work / "cache", workers=workers, figures=False,
+                          report=False)
+
+
+def test_the_generator_is_deterministic_and_marks_every_file_synthetic(corpus, tmp_path):
+    again = generate(N, tmp_path / "again")
+    assert processed(again) == processed(corpus)
+    plans = sorted(corpus.glob("*.txt"))
+    assert len(plans) == N
+    assert all(p.read_text(encoding="utf-8").startswith(MARK + "\n") for p in plans)
+    assert generate(N, tmp_path / "other", seed=7).joinpath("manifest.csv").read_bytes() != \
+        (corpus / "manifest.csv").read_bytes()
+
+
+def test_synthetic_plans_parse_with_invented_regions_flagged(corpus):
+    from analysis.ingest import parse_file
+
+    for path in sorted(corpus.glob("*.txt"))[:4]:
+        doc = parse_file(path)
+        assert doc.region and not doc.region_in_table
+        assert doc.plan_year in range(2016, 2025) and doc.is_plan and not doc.is_partial
+        assert 15 <= len(doc.tasks) <= 60
+        assert any("not in the region table" in w for w in doc.warnings)
+
+
+def test_synthetic_plans_never_go_to_data_raw():
+    from analysis import config
+
+    with pytest.raises(ValueError, match="data/raw"):
+        generate(2, config.RAW_DIR)
+
+
+def test_one_and_two_workers_give_identical_bytes(corpus, tmp_path):
+    one = build(corpus, tmp_path / "one", 1)
+    two = build(corpus, tmp_path / "two", 2)
+    assert one.n_documents == two.n_documents == N and not one.failed
+    assert processed(tmp_path / "one" / "processed") == processed(tmp_path / "two" / "processed")
+
+
+def test_a_rebuild_after_one_new_plan_equals_a_full_build(corpus, tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(corpus, raw)
+    build(raw, tmp_path / "incremental", 2)
+    new = extra_plan(raw)
+    summary = build(raw, tmp_path / "incremental", 2)
+    assert summary.processed == [new.name]
+    build(raw, tmp_path / "full", 2)
+    assert processed(tmp_path / "incremental" / "processed") == processed(tmp_path / "full" / "processed")
+
+
+def test_top_k_similarity_keeps_each_plans_nearest_with_exact_cosines(corpus_tables):
+    from analysis.measure import plan_similarity
+
+    tasks, docs = corpus_tables["tasks"], corpus_tables["documents"]
+    every = plan_similarity(tasks, docs).set_index(["file_a", "file_b"])["cosine"]
+    near = plan_similarity(tasks, docs, all_pairs_max=3, top_k=2).set_index(["file_a", "file_b"])["cosine"]
+    assert (near == every.loc[near.index]).all()
+    both = pd.concat([every.rename_axis(["x", "y"]).reset_index(),
+                      every.rename_axis(["y", "x"]).reset_index()])
+    for file, group in both.groupby("x"):
+        best = set(group.sort_values("cosine", ascending=False, kind="mergesort")["y"].head(2))
+        kept = {b for a, b in near.index if a == file} | {a for a, b in near.index if b == file}
+        assert best <= kept, file
+
+
+def test_a_sampled_topic_model_assigns_every_task_whatever_the_row_order(corpus_tables, tmp_path):
+    from analysis.domains import TopicModel
+
+    tasks = corpus_tables["tasks"]
+    tasks = tasks[tasks["content"].str.len() > 0]
+    a = TopicModel(max_fit_tasks=150, memory=tmp_path).fit(tasks)
+    b = TopicModel(max_fit_tasks=150, memory=tmp_path).fit(tasks.sample(frac=1, random_state=2))
+    assert a.k_ in a.large_k_range
+    assert len(a.assignments()) == len(tasks)
+    pd.testing.assert_frame_equal(a.assignments(), b.assignments())
+    assert len(list(tmp_path.glob("topics-*.pkl"))) == 1  # the second fit read the first one's model
+    np.testing.assert_array_equal(a.nmf_.components_, b.nmf_.components_)
