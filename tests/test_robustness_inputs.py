@@ -431,3 +431,21 @@ def test_the_parse_command_does_not_block_on_a_pipe(tmp_path):
     os.mkfifo(fifo)
     out = cli(tmp_path, "parse", str(fifo), timeout=60)
     assert out.returncode == 1 and b"not a regular file" in out.stdout
+
+
+def test_a_time_limit_whose_first_alarm_is_swallowed_still_stops_the_block():
+    from analysis.readers.limits import TimeUp, time_limit
+
+    class SlowToDelete:
+        def __del__(self):  # an exception raised in here is swallowed by Python
+            time.sleep(0.2)
+
+    deadline, stopped = time.monotonic() + 5, False
+    try:
+        with time_limit(0.05):
+            SlowToDelete()  # the alarm goes off while it is being deleted
+            while time.monotonic() < deadline:
+                pass
+    except TimeUp:
+        stopped = True
+    assert stopped and time.monotonic() < deadline

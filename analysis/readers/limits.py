@@ -28,6 +28,9 @@ def time_limit(seconds: float):
         return
 
     def alarm(signum, frame):
+        # Re-arm first: a TimeUp raised inside a garbage-collector callback or a __del__ is
+        # swallowed by Python, so the alarm repeats until one lands in the block (or it ends).
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
         raise TimeUp
 
     previous = signal.signal(signal.SIGALRM, alarm)
