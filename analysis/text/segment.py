@@ -1,8 +1,11 @@
 """Segment Chinese with jieba, the government-term dictionary and stopwords.
 
 A private jieba Tokenizer is used (never jieba's global one) and user words are added
-in a fixed order, so every process segments identically. Results are memoised by
-text; the pipeline also caches token lists on disk by content hash.
+in a fixed order, so every process segments identically. Place names of the region table
+are user words too, and are dropped from the content words: which region wrote a plan is
+metadata, not vocabulary (otherwise 承德市 is 承德市's most distinctive term and plans of one
+city look alike because they name it). Results are memoised by text; the pipeline also
+caches token lists on disk by content hash.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
-from ..config import BOILERPLATE_STOPWORDS, GOV_TERMS
+from ..config import BOILERPLATE_STOPWORDS, GOV_TERMS, REGIONS
 
 SEGMENTER_VERSION = "1"
 _KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z]")
@@ -26,11 +29,23 @@ def _read_list(path: Path) -> list[str]:
 
 
 @lru_cache(maxsize=1)
+def place_names() -> tuple[str, ...]:
+    """Sub-national region names and short forms of the region table (sorted). Two-character
+    names ending in 区 (城区, 郊区, 矿区) are left out: they are common words too."""
+    import csv
+
+    with REGIONS.open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["level"] != "national"]
+    names = {n for r in rows for n in [r["name"], *(r["aliases"] or "").split(";")] if len(n) >= 2}
+    return tuple(sorted(n for n in names if not (len(n) == 2 and n.endswith("区"))))
+
+
+@lru_cache(maxsize=1)
 def user_terms() -> tuple[str, ...]:
-    """Government terms plus the codebook's keywords, in a fixed order."""
+    """Government terms, the codebook's keywords and the place names, in a fixed order."""
     from ..domains import default_classifier
 
-    terms = _read_list(GOV_TERMS) + sorted(default_classifier().codebook_.term_table())
+    terms = _read_list(GOV_TERMS) + sorted(default_classifier().codebook_.term_table()) + list(place_names())
     return tuple(dict.fromkeys(terms))
 
 
@@ -42,10 +57,10 @@ def boilerplate() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    """A maintained Chinese stopword list (stopwordsiso) plus the plan boilerplate."""
+    """A maintained Chinese stopword list (stopwordsiso), the plan boilerplate and the place names."""
     import stopwordsiso
 
-    return frozenset(stopwordsiso.stopwords("zh")) | boilerplate()
+    return frozenset(stopwordsiso.stopwords("zh")) | boilerplate() | frozenset(place_names())
 
 
 @lru_cache(maxsize=1)
@@ -88,12 +103,27 @@ _MEMO: dict[str, tuple[str, ...]] = {}
 _MEMO_LIMIT = 50_000
 
 
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    return frozenset(place_names())
+
+
+def _unplace(token: str) -> str:
+    """A token without a leading place name (jieba's HMM joins 承德市 and 政府 into 承德市政府)."""
+    places = _places()
+    for k in range(len(token) - 1, 1, -1):
+        if token[:k] in places:
+            return token[k:]
+    return token
+
+
 def tokenize(text: str) -> list[str]:
-    """Content words of a text: jieba tokens without stopwords, punctuation, numbers or single characters."""
+    """Content words of a text: jieba tokens without a leading place name, stopwords, punctuation,
+    numbers or single characters."""
     hit = _MEMO.get(text)
     if hit is None:
         stop = stopwords()
-        hit = tuple(t for t in segment(text) if len(t) > 1 and _KEEP.search(t) and t not in stop)
+        hit = tuple(t for t in map(_unplace, segment(text)) if len(t) > 1 and _KEEP.search(t) and t not in stop)
         if len(_MEMO) >= _MEMO_LIMIT:
             _MEMO.clear()
         _MEMO[text] = hit

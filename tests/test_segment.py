@@ -1,0 +1,68 @@
+"""Segmentation: the government-term dictionary, stopwords, place names and determinism."""
+import csv
+import subprocess
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import config
+from analysis.text.segment import boilerplate, normalize, place_names, segment, stopwords, tokenize
+
+SENTENCE = "{}人民政府办公室牵头，加强政府网站集约化和营商环境建设，2020年底前完成。"
+
+
+def _gov_terms() -> list[str]:
+    lines = config.GOV_TERMS.read_text(encoding="utf-8").splitlines()
+    return [line.split()[0] for line in lines if line.strip() and not line.startswith("#")]
+
+
+def test_government_terms_are_kept_whole():
+    terms = [t for t in _gov_terms() if t not in stopwords()]
+    assert len(terms) >= 50
+    split = [t for t in terms if segment(f"要{t}。") != ["要", t, "。"]]
+    assert split == []
+
+
+def test_place_names_of_the_region_table_never_reach_the_content_words():
+    with config.REGIONS.open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["level"] != "national"]
+    sample = rows[:: max(1, len(rows) // 300)]  # every level, every province
+    for row in (r for r in sample if r["name"] in place_names()):
+        tokens = tokenize(SENTENCE.format(row["name"]))
+        assert not [t for t in tokens if row["name"] in t or t in place_names()], (row["name"], tokens)
+        assert "政府网站集约化" in tokens and "营商环境" in tokens, (row["name"], tokens)
+
+
+def test_common_words_that_are_also_district_names_are_kept():
+    assert {"城区", "郊区"} <= set(tokenize("城区和郊区的公共服务"))
+    assert not any(len(n) == 2 and n.endswith("区") for n in place_names())
+
+
+def test_stopwords_boilerplate_numbers_and_single_characters_are_dropped():
+    tokens = tokenize("进一步加强和改进2020年政务公开工作，至少做到两个及时、一个全面。")
+    assert tokens and not set(tokens) & stopwords()
+    assert all(len(t) > 1 and not t.isdigit() for t in tokens)
+    assert {"至少", "做到", "政务", "工作"} <= boilerplate() | stopwords()
+
+
+def test_full_width_digits_and_letters_segment_like_half_width():
+    assert segment("２０２０年ＡＰＰ建设") == segment("2020年APP建设")
+    assert normalize("（一）") == "(一)"
+
+
+def test_segmentation_is_identical_in_a_fresh_process():
+    text = "丽水市生态环境局负责公开饮用水水源地水质监测信息，接受社会监督。"
+    code = f"from analysis.text.segment import tokenize; print('|'.join(tokenize({text!r})))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().split("|") == tokenize(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("政务公开加强推进财政预算环境保护丽水市隆阳区城区12３，。、 a")),
+               max_size=60))
+def test_content_words_come_from_the_text_and_pass_the_filters(text):
+    norm = normalize(text)
+    for token in tokenize(text):
+        assert token in norm
+        assert len(token) > 1 and token not in stopwords()
