@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from . import config
+
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Compare Chinese local governments' 政务公开 work plans across regions and years.")
 
@@ -104,12 +106,15 @@ def build(force: bool = typer.Option(False, "--force", help="Rebuild everything,
           report: bool = typer.Option(True, "--report/--no-report", help="Write reports/index.html"),
           include_partial: bool = typer.Option(False, "--include-partial",
                                                help="Count truncated plans in emphasis shares"),
+          lineage: bool = typer.Option(None, "--lineage/--no-lineage",
+                                       help=f"Compute the lineage tables (default: for up to {config.LINEAGE_AUTO_MAX_PLANS:,} plans)"),
           quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors"),
           json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON")) -> None:
     """Build data/processed/ and reports/ from data/raw/ (incremental). Exit 1 when some files failed."""
     from dataclasses import asdict
 
-    from .pipeline import BuildLocked, build as run
+    from .pipeline import BuildLocked
+    from .pipeline import build as run
 
     if lang not in ("zh", "en"):
         typer.echo("error: --lang must be zh or en", err=True)
@@ -117,7 +122,7 @@ def build(force: bool = typer.Option(False, "--force", help="Rebuild everything,
     progress = None if quiet or json_out or not sys.stderr.isatty() else _Progress("parse + classify")
     try:
         s = run(force=force, workers=workers or None, figures=figures, report=report, lang=lang,
-                include_partial=include_partial, progress=progress)
+                include_partial=include_partial, lineage=lineage, progress=progress)
     except BuildLocked as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -176,7 +181,8 @@ def add(paths: list[Path] = typer.Argument(..., help="Plan files to copy into da
         title: str = typer.Option(None, "--title"), issuer: str = typer.Option(None, "--issuer"),
         source: str = typer.Option(None, "--source", help="Where the file came from (URL, e-mail…)")) -> None:
     """Copy new plans into data/raw/ (byte for byte) and record them; refuses files already there."""
-    from .raw_store import AddError, add as run
+    from .raw_store import AddError
+    from .raw_store import add as run
 
     if level and level not in ("national", "province", "city", "district", "county"):
         typer.echo(f"error: unknown level {level!r}", err=True)

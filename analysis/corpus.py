@@ -1,9 +1,10 @@
 """Corpus-level tables computed from the per-document ones: emphasis and its comparisons,
-distinctive vocabulary, plan similarity and topic clusters."""
+distinctive vocabulary, plan similarity, topic clusters and lineage."""
 from __future__ import annotations
 
 import pandas as pd
 
+from . import config
 from .schemas import LIST_SEP, Table, _c, check, register
 
 TOPICS = register(Table("topics", "Topic clusters discovered in the tasks (NMF on TF-IDF of segmented text).",
@@ -54,8 +55,11 @@ def topic_tables(tasks: pd.DataFrame, random_state: int = 0, counts=None, memory
 
 
 def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False, counts=None, shares=None,
-                  memory=None) -> dict[str, pd.DataFrame]:
-    """All corpus-level tables from documents, tasks and task_domains.
+                  memory=None, lineage: bool | None = None) -> dict[str, pd.DataFrame]:
+    """All corpus-level tables from documents, tasks, task_domains and citations.
+
+    The lineage tables (`measure.lineage.lineage_tables`) are added when `lineage` is True, or
+    when it is None and the corpus has at most `config.LINEAGE_AUTO_MAX_PLANS` plans.
 
     What the pipeline's per-document stage prepared makes this fast on large corpora without
     changing any result: `counts` (`analysis.text.counts.TermCounts` of every task, built
@@ -87,4 +91,8 @@ def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False
         _empty("distinctive_terms")
     out["similarity"] = measure.plan_similarity(plan_tasks, docs, counts=counts)
     out.update(topic_tables(plan_tasks, counts=counts, memory=memory, codebook=codebook))
+    if lineage or (lineage is None and len(plans) <= config.LINEAGE_AUTO_MAX_PLANS):
+        from .measure.lineage import lineage_tables
+
+        out.update(lineage_tables(tables))
     return out

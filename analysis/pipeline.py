@@ -474,18 +474,19 @@ class _Tables:
 def build(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR,
           reports_dir: Path = config.REPORTS_DIR, cache_dir: Path = config.CACHE_DIR, *, force: bool = False,
           workers: int | None = None, figures: bool = True, report: bool = True, lang: str = config.LANG,
-          include_partial: bool = False, progress=None) -> BuildSummary:
-    """Run the whole build and return what happened (see module docstring)."""
+          include_partial: bool = False, lineage: bool | None = None, progress=None) -> BuildSummary:
+    """Run the whole build and return what happened (see module docstring). `lineage`: compute the
+    lineage tables (None: only for corpora of at most config.LINEAGE_AUTO_MAX_PLANS plans)."""
     out_dir = Path(out_dir)
     with Lock(out_dir.parent / f".{out_dir.name}{LOCK}"):  # beside the folder: publish() swaps the folder
         recover(out_dir)
         remove_temporaries(Path(cache_dir) / "documents")
         return _build(Path(raw_dir), Path(out_dir), Path(reports_dir), Path(cache_dir), force, workers, figures,
-                      report, lang, include_partial, progress)
+                      report, lang, include_partial, progress, lineage=lineage)
 
 
 def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, report, lang, include_partial,
-           progress) -> BuildSummary:
+           progress, lineage=None) -> BuildSummary:
     from threadpoolctl import threadpool_limits
 
     from .text.counts import CountsBuilder
@@ -542,7 +543,7 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     clock = time.perf_counter()
     with threadpool_limits(1):  # see `_run`; the corpus stage's products are small too
         tables.update(corpus_measures(tables, include_partial=include_partial, counts=counts, shares=shares,
-                                      memory=cache_dir / "corpus"))
+                                      memory=cache_dir / "corpus", lineage=lineage))
     summary.seconds["measures"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -629,19 +630,13 @@ def render_outputs(tables, reports_dir: Path, lang: str, figures: bool, report: 
     """Figures (reports/figures/) and the HTML report (reports/index.html)."""
     written: list[Path] = []
     if figures:
-        try:
-            from .viz.export import render_all
-        except ImportError:
-            render_all = None
-        if render_all:
-            written += render_all(tables, reports_dir / "figures", lang)
+        from .viz.export import render_all
+
+        written += render_all(tables, reports_dir / "figures", lang)
     if report:
-        try:
-            from .report import build_report
-        except ImportError:
-            build_report = None
-        if build_report:
-            written.append(build_report(tables, reports_dir, lang=lang, **context))
+        from .report import build_report
+
+        written.append(build_report(tables, reports_dir, lang=lang, **context))
     return written
 
 

@@ -124,3 +124,15 @@ def test_a_second_build_is_refused_while_one_holds_the_lock(project):
         holder.wait()
     summary, code = build(project)  # the kernel released the killed holder's lock
     assert code == 0 and summary["n_documents"] == 3
+
+
+def test_lineage_tables_are_built_for_small_corpora_and_can_be_switched_off(project):
+    lineage = {"citation_links", "text_reuse", "reuse_index", "responsibility"}
+    build(project)
+    manifest = json.loads((project / "data" / "processed" / "manifest.json").read_text(encoding="utf-8"))
+    assert lineage <= set(manifest["tables"])
+    links = pd.read_parquet(project / "data" / "processed" / "citation_links.parquet")
+    assert len(links) and set(links["file"]) <= {f.name for f in SEEDS[:3]}
+    build(project, "--no-lineage")
+    names = {p.stem for p in (project / "data" / "processed").glob("*.parquet")}
+    assert not lineage & names and "emphasis" in names  # the swap drops the previous build's lineage files

@@ -7,7 +7,6 @@ from functools import lru_cache
 import pandas as pd
 
 from .. import config
-
 from .classifier import CodebookClassifier, Scored
 from .codebook import Codebook, CodebookError, load_codebook
 from .topics import TopicModel

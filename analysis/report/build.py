@@ -166,22 +166,18 @@ def _topics(tables: dict, lang: str) -> str:
 def _lineage(tables: dict, lang: str) -> str:
     if "citation_links" not in tables:
         return ""
-    from ..measure import lineage_charts as charts
+    from ..viz.export import lineage_figures
 
-    docs = tables["documents"]
+    figures = lineage_figures(tables, lang)
     parts = [_p(_t("lineage_help", lang))]
-    links = tables["citation_links"]
-    if len(links):
-        parts.append(_figure(charts.citation_graph_figure(links, docs, lang), "citations"))
-    reuse = tables.get("text_reuse")
-    if reuse is not None and len(reuse):
-        parts.append(_figure(charts.reuse_matrix_figure(reuse, docs, lang), "reuse"))
+    for key, name in (("lineage_citations", "citations"), ("lineage_text_reuse", "reuse")):
+        if key in figures:
+            parts.append(_figure(figures[key], name))
     index = tables.get("reuse_index")
     if index is not None and len(index):
         parts.append(_table(index, "reuse_index", lang))
-    resp = tables.get("responsibility")
-    if resp is not None and len(resp):
-        parts.append(_figure(charts.responsibility_figure(resp, lang), "responsibility"))
+    if "lineage_responsibility" in figures:
+        parts.append(_figure(figures["lineage_responsibility"], "responsibility"))
     return _section("lineage", _t("lineage", lang), *parts)
 
 

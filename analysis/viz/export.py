@@ -133,7 +133,8 @@ def render_all(tables: dict[str, pd.DataFrame], folder: str | Path, lang: str = 
 
     `tables`: 'emphasis' (required), 'documents' (source notes, exclusions), 'tasks' (sample
     headings in hover text, plans behind terms and topics), 'distinctive_terms' (one chart per
-    group_by), 'similarity', 'topics'. Files are named <view>_<lang>.<ext>; the dot plot shows
+    group_by), 'similarity', 'topics', and the lineage tables (interactive only). Files are named
+    <view>_<lang>.<ext>; the dot plot shows
     `domain`, by default the domain whose share varies most between plans.
     """
     check_lang(lang)
@@ -145,4 +146,25 @@ def render_all(tables: dict[str, pd.DataFrame], folder: str | Path, lang: str = 
         if html:
             fig = view.draw_interactive(*view.args, lang, **view.interactive_kwargs)
             written.append(save_interactive(fig, stem, folder))
+    if html:
+        for name, fig in lineage_figures(tables, lang).items():
+            written.append(save_interactive(fig, f"{name}_{lang}", folder))
     return written
+
+
+def lineage_figures(tables: dict[str, pd.DataFrame], lang: str = "zh") -> dict[str, go.Figure]:
+    """Interactive lineage charts (citation graph, text reuse matrix, responsibility network) for the
+    lineage tables present and not empty."""
+    from ..measure import lineage_charts as charts
+
+    docs, out = tables.get("documents"), {}
+    if docs is None:
+        return out
+    links, reuse, resp = (tables.get(n) for n in ("citation_links", "text_reuse", "responsibility"))
+    if links is not None and len(links):
+        out["lineage_citations"] = charts.citation_graph_figure(links, docs, lang)
+    if reuse is not None and len(reuse):
+        out["lineage_text_reuse"] = charts.reuse_matrix_figure(reuse, docs, lang)
+    if resp is not None and len(resp):
+        out["lineage_responsibility"] = charts.responsibility_figure(resp, lang)
+    return out
