@@ -182,6 +182,15 @@ def test_issuer(title, number, expected):
     assert issuer(title, number, citing) == expected
 
 
+@pytest.mark.parametrize("title", ["湘潭市2017年政务公开工作要点", "关于进一步规范市政府文件信息公开审查工作的通知",
+                                   "区政府关于印发实施方案的通知", "省政府办公厅关于做好政务公开工作的通知"])
+def test_issuer_of_a_plan_whose_region_is_not_in_the_table(title):
+    # a plan from a region the table does not know: region given, province, level and parent missing
+    citing = pd.Series({"region": "某某县", "level": pd.NA, "parent": pd.NA, "province": pd.NA}, dtype=object)
+    name, level = issuer(title, None, citing)
+    assert level in ("city", "unknown") and (name is None or name == "湘潭市")
+
+
 # --- text reuse ---------------------------------------------------------------------------------
 
 N_SYNTHETIC = 40

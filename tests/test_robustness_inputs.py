@@ -433,6 +433,7 @@ def test_the_parse_command_does_not_block_on_a_pipe(tmp_path):
     assert out.returncode == 1 and b"not a regular file" in out.stdout
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the swallowed TimeUp
 def test_a_time_limit_whose_first_alarm_is_swallowed_still_stops_the_block():
     from analysis.readers.limits import TimeUp, time_limit
 

@@ -105,7 +105,7 @@ def _abbreviations() -> list[tuple[str, dict]]:
 
 def _pick(rows: list[dict], citing: pd.Series) -> dict:
     """Of the region rows sharing a name, the one in the citing plan's province, else the first."""
-    same = [r for r in rows if r["province"] == citing.get("province")]
+    same = [r for r in rows if r["province"] == _text(citing.get("province"))]
     return (same or rows)[0]
 
 
@@ -116,7 +116,7 @@ def issuer(title: str | None, number: str | None, citing: pd.Series) -> tuple[st
         t = _LEADING_YEAR.sub("", re.sub(r"^中共", "", title))
         if title.startswith(_NATIONAL_TITLE):
             return "国务院", "national"
-        if t.startswith(str(citing.get("region"))):
+        if _text(citing.get("region")) and t.startswith(citing["region"]):
             return citing["region"], citing["level"]
         m = region_table().rx.match(t)
         if m and len(m.group(0)) >= 2:
@@ -137,11 +137,11 @@ def _own_level_issuer(prefix: str, citing: pd.Series) -> tuple[str | None, str]:
     """省…/市…/区… at the start of a title: the citing plan's own government at that level."""
     if prefix == "省" and _text(citing.get("province")):
         return citing["province"], "province"
-    if prefix == "市" and citing.get("level") == "city":
+    if prefix == "市" and _text(citing.get("level")) == "city":
         return citing["region"], "city"
     if prefix == "市" and _text(citing.get("parent")):
         return citing["parent"], "city"
-    if prefix in ("区", "县") and citing.get("level") in ("district", "county"):
+    if prefix in ("区", "县") and _text(citing.get("level")) in ("district", "county"):
         return citing["region"], citing["level"]
     return None, "unknown"
 
