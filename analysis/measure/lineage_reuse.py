@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from ..ingest.regions import region_table
@@ -92,6 +94,7 @@ SEED = 1
 N_EXAMPLES = 3
 
 
+@lru_cache(maxsize=200_000)  # plans repeat their upper level's sentences: most are seen many times
 def normalize_sentence(sentence: str) -> str:
     """What is compared: the sentence without punctuation, spaces and brackets, with place names
     and level words replaced by '#', so that localising a copy (福建省 → 平潭综合实验区, 全省 → 全区,
@@ -195,7 +198,7 @@ def text_reuse(tasks: pd.DataFrame, documents: pd.DataFrame, method: str = "minh
     where: dict[int, dict[str, str]] = defaultdict(dict)
     for s in sents.itertuples(index=False):
         where[s.uid].setdefault(s.file, s.sentence)
-    n_sentences = sents.groupby("file").size()
+    n_sentences = sents.groupby("file").size().to_dict()
     pairs: dict[tuple[str, str], dict] = {}
     for s in sents.itertuples(index=False):
         best: dict[str, tuple[float, str]] = {}
@@ -228,20 +231,28 @@ def reuse_index(text_reuse: pd.DataFrame, documents: pd.DataFrame, tasks: pd.Dat
     the earlier plans of `text_reuse`'s matched sentences) and the earlier plan it reuses most.
     Sentence counts come from `tasks` when given, else from `text_reuse` (a plan without any
     overlap then has n_sentences empty and shares 0)."""
-    plans = plan_documents(documents).set_index("file")
+    plans = plan_documents(documents).reset_index(drop=True)
     counts = (plan_sentences(tasks, documents).groupby("file").size() if tasks is not None
               else text_reuse.groupby("file_a")["n_sentences_a"].first())
+    year = pd.to_numeric(plans["plan_year"], errors="coerce").to_numpy(dtype=float)
+    level = plans["level"].map(depth).to_numpy(dtype=float)
+    # earlier[b, a]: plan b is earlier than plan a (is_earlier, for every pair at once; NaN compares False)
+    earlier = (year[:, None] < year[None, :]) | ((year[:, None] == year[None, :]) & (level[:, None] < level[None, :]))
+    np.fill_diagonal(earlier, False)
+    files = plans["file"].to_numpy(dtype=object)
+    by_a = dict(tuple(text_reuse.groupby("file_a", sort=False))) if len(text_reuse) else {}
     rows = []
-    for file, a in plans.iterrows():
-        earlier = [f for f, b in plans.iterrows() if f != file and is_earlier(b, a)]
-        mine = text_reuse[(text_reuse["file_a"] == file) & text_reuse["file_b"].isin(earlier)]
-        mine = mine.sort_values(["reuse_share", "file_b"], ascending=[False, True], kind="mergesort")
-        matched = {int(i) for v in mine["matched_sentences"] for i in str(v).split(LIST_SEP) if i}
-        n = counts.get(file)
+    for i, a in enumerate(plans.itertuples(index=False)):
+        before = set(files[earlier[:, i]])
+        mine = by_a.get(a.file, text_reuse.iloc[:0])
+        mine = mine[mine["file_b"].isin(before)].sort_values(["reuse_share", "file_b"], ascending=[False, True],
+                                                            kind="mergesort")
+        matched = {int(k) for v in mine["matched_sentences"] for k in str(v).split(LIST_SEP) if k}
+        n = counts.get(a.file)
         n = None if n is None or pd.isna(n) else int(n)
         rows.append({
-            "file": file, "region": a["region"], "level": a["level"], "plan_year": a["plan_year"], "n_sentences": n,
-            "n_earlier_plans": len(earlier),
+            "file": a.file, "region": a.region, "level": a.level, "plan_year": a.plan_year, "n_sentences": n,
+            "n_earlier_plans": len(before),
             "reuse_share_any": (len(matched) / n if n else (None if n == 0 else 0.0)),
             "main_source_file": mine["file_b"].iloc[0] if len(mine) else None,
             "main_source_share": float(mine["reuse_share"].iloc[0]) if len(mine) else 0.0,

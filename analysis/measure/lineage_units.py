@@ -189,24 +189,29 @@ def responsibility_edges(tasks: pd.DataFrame, task_domains: pd.DataFrame, docume
     """
     docs = plan_documents(documents).set_index("file")
     weights = task_domains.groupby("task_id", sort=True)[["domain", "weight"]].apply(
-        lambda g: list(zip(g["domain"], g["weight"], strict=True)))
+        lambda g: list(zip(g["domain"], g["weight"], strict=True))).to_dict()
     acc: dict[tuple, dict] = {}
-    region_rows = docs[["region", "level", "parent"]].to_dict("index")
+    region_rows = docs[["region", "level", "parent", "plan_year"]].to_dict("index")
+    normalized: dict[tuple[str, str], str] = {}  # (raw name, file): units repeat from task to task
     for task in tasks[tasks["file"].isin(docs.index)].sort_values("task_id").itertuples(index=False):
         region_row = region_rows[task.file]
         for role, column in ROLES.items():
             raw_by_unit: dict[str, list[str]] = {}
             for raw in _split(getattr(task, column)):
-                raw_by_unit.setdefault(normalize_unit(raw, region_row), []).append(raw)
+                unit = normalized.get((raw, task.file))
+                if unit is None:
+                    unit = normalized[(raw, task.file)] = normalize_unit(raw, region_row)
+                raw_by_unit.setdefault(unit, []).append(raw)
             for unit, raws in raw_by_unit.items():
                 for domain, weight in weights.get(task.task_id, []):
                     entry = acc.setdefault((task.file, unit, role, domain), {"weight": 0.0, "n_tasks": 0, "raw": []})
                     entry["weight"] += float(weight)
                     entry["n_tasks"] += 1
                     entry["raw"] += [r for r in raws if r not in entry["raw"]]
-    rows = [{"file": file, "region": docs.loc[file, "region"], "level": docs.loc[file, "level"],
-             "plan_year": docs.loc[file, "plan_year"], "unit": unit, "unit_raw": LIST_SEP.join(sorted(e["raw"])),
+    generic = {unit: is_generic_unit(unit) for (_, unit, _, _) in acc}
+    rows = [{"file": file, "region": region_rows[file]["region"], "level": region_rows[file]["level"],
+             "plan_year": region_rows[file]["plan_year"], "unit": unit, "unit_raw": LIST_SEP.join(sorted(e["raw"])),
              "role": role, "domain": domain, "weight": e["weight"], "n_tasks": e["n_tasks"],
-             "is_generic": is_generic_unit(unit)}
+             "is_generic": generic[unit]}
             for (file, unit, role, domain), e in acc.items()]
     return frame("responsibility", rows)
