@@ -57,6 +57,8 @@ def test_tables_download_as_csv(reports, lang):
     plans = dict(links)["plans"]
     text = base64.b64decode(plans).decode("utf-8-sig")
     assert text.splitlines()[0].startswith("file,") and "lishui-2020.txt" in text
+    cells = re.findall(r"<td>([^<]*)</td>", html)
+    assert cells and not [c for c in cells if re.fullmatch(r"-?\d+\.\d{4,}", c)]  # shown rounded, CSV in full
 
 
 def test_languages_differ(reports):

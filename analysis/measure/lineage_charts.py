@@ -78,7 +78,9 @@ def reuse_matrix_figure(text_reuse: pd.DataFrame, documents: pd.DataFrame, lang:
         hovertemplate=f"{t['copying']}: %{{y}}<br>{t['source']}: %{{x}}<br>{t['share']}: %{{z:.1%}} (%{{customdata}})"
                       "<extra></extra>"))
     fig.update_layout(title=t["reuse_title"], xaxis_title=t["source"], yaxis_title=t["copying"],
-                      yaxis_autorange="reversed", font_family=PLOTLY_FONT_FAMILY)
+                      yaxis_autorange="reversed", font_family=PLOTLY_FONT_FAMILY, plot_bgcolor="white")
+    fig.update_xaxes(showgrid=False)  # the blank diagonal shows the background: no grid lines across it
+    fig.update_yaxes(showgrid=False)
     return fig
 
 

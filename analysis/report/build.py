@@ -37,7 +37,10 @@ def _table(frame: pd.DataFrame, name: str, lang: str, index: bool = False, max_r
     link = (f'<a class="download" download="{escape(name)}.csv" '
             f'href="data:text/csv;charset=utf-8;base64,{base64.b64encode(csv).decode()}">'
             f'{escape(_t("download_csv", lang))}</a>')
-    shown = frame.head(max_rows).astype(object).where(frame.head(max_rows).notna(), "")
+    head = frame.head(max_rows)
+    shown = head.astype(object).where(head.notna(), "")
+    for col in head.columns[[pd.api.types.is_float_dtype(t) for t in head.dtypes]]:  # the CSV keeps every digit
+        shown[col] = [f"{v:.3f}" if isinstance(v, float) else v for v in shown[col]]
     shown.columns.name = None
     more = f'<p class="note">{escape(_t("rows_shown", lang, n=len(shown), total=len(frame)))}</p>' \
         if len(frame) > max_rows else ""
