@@ -17,7 +17,7 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
-from ..config import BOILERPLATE_STOPWORDS, GOV_TERMS, REGIONS
+from ..config import BOILERPLATE_STOPWORDS, GOV_TERMS
 
 SEGMENTER_VERSION = "1"
 _KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z]")
@@ -32,11 +32,10 @@ def _read_list(path: Path) -> list[str]:
 def place_names() -> tuple[str, ...]:
     """Sub-national region names and short forms of the region table (sorted). Two-character
     names ending in 区 (城区, 郊区, 矿区) are left out: they are common words too."""
-    import csv
+    from ..ingest.regions import region_table
 
-    with REGIONS.open(encoding="utf-8", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["level"] != "national"]
-    names = {n for r in rows for n in [r["name"], *(r["aliases"] or "").split(";")] if len(n) >= 2}
+    names = {n for n, rows in region_table().by_name.items()
+             if len(n) >= 2 and any(r["level"] != "national" for r in rows)}
     return tuple(sorted(n for n in names if not (len(n) == 2 and n.endswith("区"))))
 
 
