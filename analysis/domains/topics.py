@@ -65,16 +65,27 @@ def _keyword_tokens(codebook: Codebook, memory: str | Path | None) -> dict[str, 
     if memory is None:
         return {t: tokenize(t) for t in terms}
     path = Path(memory) / f"keywords-{codebook.digest[:16]}-{resources_digest()}.pkl"
+    tokens = _load(path)
+    if tokens is None:
+        tokens = {t: tokenize(t) for t in terms}
+        _keep(path, tokens)
+    return tokens
+
+
+def _load(path: Path):
+    """What `_keep` stored at path, None when it is missing or unreadable."""
     try:
         return pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-        pass
-    tokens = {t: tokenize(t) for t in terms}
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        return None
+
+
+def _keep(path: Path, value) -> None:
+    """Store value at path (pickled; written beside it, then renamed into place)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(pickle.dumps(tokens))
+    tmp.write_bytes(pickle.dumps(value))
     tmp.replace(path)
-    return tokens
 
 
 def _domain_matrix(codebook: Codebook, vocabulary: dict[str, int], memory=None) -> np.ndarray:
@@ -175,17 +186,12 @@ class TopicModel:
             h.update("\x1f".join(sorted(toks)).encode())
             h.update(b"\x1e")
         path = Path(self.memory) / f"topics-{h.hexdigest()[:24]}.pkl"
-        try:
-            return pickle.loads(path.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-            pass
-        fitted = self._fit_sample(tokens, large)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in path.parent.glob("topics-*.pkl"):
-            stale.unlink()
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps(fitted))
-        tmp.replace(path)
+        fitted = _load(path)
+        if fitted is None:
+            fitted = self._fit_sample(tokens, large)
+            for stale in path.parent.glob("topics-*.pkl"):
+                stale.unlink()
+            _keep(path, fitted)
         return fitted
 
     def fit(self, tasks: pd.DataFrame, key: str = "task_id", text: str = "content", codebook: Codebook | None = None,
