@@ -159,3 +159,16 @@ def test_parse_command_exits_0_when_every_file_parses(tmp_path):
                          ids=["no-paths", "only-option", "unknown-option", "missing-required-option"])
 def test_usage_errors_exit_2(args):
     assert CliRunner().invoke(app, args).exit_code == 2
+
+
+def test_to_dict_is_asdict_on_real_plans(seed_docs):
+    """The shallow to_dict methods give what dataclasses.asdict gives (the cache format), copies included."""
+    from dataclasses import asdict
+
+    from analysis.domains import classify_tasks
+
+    for doc in seed_docs.values():
+        plain = doc.to_dict()
+        assert plain == asdict(doc)
+        assert plain["tasks"][0]["lead_units"] is not doc.tasks[0].lead_units
+        assert [s.to_dict() for s in classify_tasks(doc.tasks)] == [asdict(s) for s in classify_tasks(doc.tasks)]

@@ -57,6 +57,10 @@ class Scored:
     scores: dict[str, float]
     evidence: list[str] = field(default_factory=list)
 
+    def to_dict(self) -> dict:
+        """dataclasses.asdict without its deep copies (a fifth of a document's processing time)."""
+        return {"domains": list(self.domains), "scores": dict(self.scores), "evidence": list(self.evidence)}
+
 
 def _as_frame(X) -> pd.DataFrame:
     """Accept a DataFrame with heading/content (or text) columns, or a sequence of strings."""

@@ -48,6 +48,9 @@ class Task:
     content: str = ""
     layout: str = "prose"  # prose | table
 
+    def to_dict(self) -> dict:
+        return {k: list(v) if isinstance(v, list) else v for k, v in vars(self).items()}
+
 
 @dataclass
 class Document:
@@ -79,7 +82,12 @@ class Document:
     failed: bool = False
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """What dataclasses.asdict gives (fields hold only plain values), without its deep copies."""
+        out = {k: list(v) if isinstance(v, list) else v for k, v in vars(self).items()}
+        out["tasks"] = [t.to_dict() for t in self.tasks]
+        out["citations"] = [dict(c) for c in self.citations]
+        out["annex"] = [dict(r) for r in self.annex]
+        return out
 
 
 _LINE_BREAK = re.compile(r"\s*\n\s*")
