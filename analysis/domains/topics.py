@@ -230,13 +230,16 @@ class TopicModel:
         dm = _domain_matrix(self.codebook_, vocab_index, self.memory)
         norms = np.linalg.norm(dm, axis=1) * np.linalg.norm(self.nmf_.components_, axis=1)[:, None]
         sims = (self.nmf_.components_ @ dm.T) / np.where(norms > 0, norms, 1)
-        headings = tasks.set_index(key)["heading"].to_dict() if "heading" in tasks else {}
-        texts = tasks.set_index(key)["content"].to_dict() if "content" in tasks else {}
-        rows = []
-        for t, comp in enumerate(self.nmf_.components_):
-            members = assign[assign.topic == t]
+        examples_of = []
+        for t in range(len(self.nmf_.components_)):
             order = np.argsort(-self.weights_[:, t], kind="stable")
-            examples = [self.keys_[i] for i in order[:n_examples] if self.weights_[i, t] > 0]
+            examples_of.append([self.keys_[i] for i in order[:n_examples] if self.weights_[i, t] > 0])
+        shown = tasks[tasks[key].isin({e for examples in examples_of for e in examples})].set_index(key)
+        headings = shown["heading"].to_dict() if "heading" in shown else {}
+        texts = shown["content"].to_dict() if "content" in shown else {}
+        rows = []
+        for t, (comp, examples) in enumerate(zip(self.nmf_.components_, examples_of)):
+            members = assign[assign.topic == t]
             best = int(np.argmax(sims[t]))
             rows.append({
                 "topic": t,

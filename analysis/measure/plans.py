@@ -15,7 +15,8 @@ def select_plans(documents: pd.DataFrame, tasks: pd.DataFrame, include_non_plans
     def flag(column: str) -> pd.Series:
         return documents[column].fillna(False).astype(bool)
 
-    keep = documents["file"].isin(tasks["file"]) & ~flag("failed")
+    with_tasks = set(tasks["file"].dropna().unique())  # a set: isin over the arrow column of every task is slow
+    keep = documents["file"].isin(with_tasks) & ~flag("failed")
     if not include_non_plans:
         keep &= flag("is_plan")
     if not include_partial:
