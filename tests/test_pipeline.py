@@ -136,3 +136,33 @@ def test_lineage_tables_are_built_for_small_corpora_and_can_be_switched_off(proj
     build(project, "--no-lineage")
     names = {p.stem for p in (project / "data" / "processed").glob("*.parquet")}
     assert not lineage & names and "emphasis" in names  # the swap drops the previous build's lineage files
+
+
+def test_a_rebuild_from_the_snapshot_equals_a_build_from_scratch(project, tmp_path_factory):
+    """Unchanged files come from the previous build's snapshot; added, removed and corrected ones do not."""
+    build(project)
+    raw = project / "data" / "raw"
+    shutil.copyfile(SEEDS[3], raw / SEEDS[3].name)
+    (raw / "overrides.csv").write_text(f"file,plan_year\n{SEEDS[1].name},2031\n", encoding="utf-8")
+    (raw / SEEDS[0].name).unlink()
+    again, _ = build(project)
+    assert again["processed"] == [SEEDS[3].name]
+    docs = pd.read_parquet(project / "data" / "processed" / "documents.parquet").set_index("file")
+    assert docs.loc[SEEDS[1].name, "plan_year"] == 2031 and SEEDS[0].name not in docs.index
+    scratch = tmp_path_factory.mktemp("scratch")
+    shutil.copytree(raw, scratch / "data" / "raw")
+    build(scratch)
+    assert processed(project) == processed(scratch)
+
+
+def test_csv_tables_read_back_as_the_parquet_ones(project):
+    """The CSV copies (written by pyarrow, with a BOM for Excel) give pandas what pandas' own CSV would."""
+    import io
+
+    build(project)
+    folder = project / "data" / "processed"
+    for path in sorted(folder.glob("*.parquet")):
+        csv = (folder / f"{path.stem}.csv").read_bytes()
+        assert csv.startswith("\ufeff".encode()), path.stem
+        own = pd.read_csv(io.StringIO(pd.read_parquet(path).to_csv(index=False)))
+        pd.testing.assert_frame_equal(pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig"), own, obj=path.stem)

@@ -1,0 +1,120 @@
+"""The previous build's per-document products in one file, so a rebuild reads one file instead
+of one cache file per document.
+
+A build keeps, beside the per-document cache, a snapshot of what it assembled from it: the
+per-document tables, the term counts of every task and each plan's bootstrap shares, with a
+fingerprint of each file's inputs (content hash, its row of overrides.csv, its manifest entry).
+The next build takes every file whose fingerprint is unchanged from the snapshot and only
+the others from the per-document cache or the parser; `combine` puts the two together in file
+order, so the result is the same as assembling every file again (the pipeline tests compare
+the bytes). The snapshot is keyed like the per-document cache (parser, resources, codebook and
+segmenter versions) and is only an accelerator: a missing or unreadable one is rebuilt.
+"""
+from __future__ import annotations
+
+import io
+import json
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from .schemas import conform
+from .text.counts import TermCounts
+
+FORMAT = 1
+
+
+def fingerprint(sha: str, correction: dict | None, listed: dict | None) -> str:
+    """What a file's table rows depend on besides the versions: its bytes, overrides and manifest entry."""
+    return json.dumps([sha, correction or {}, None if listed is None else listed.get("sha256") or ""],
+                      sort_keys=True, ensure_ascii=False)
+
+
+@dataclass
+class Snapshot:
+    fingerprints: dict[str, str]
+    frames: dict[str, pd.DataFrame]
+    counts: TermCounts
+    shares: dict[str, dict]
+
+    def part(self, files: list[str]) -> tuple[dict[str, pd.DataFrame], TermCounts, dict[str, dict]]:
+        """The rows, term counts and shares of `files` only."""
+        keep = set(files)
+        frames = {name: f[f["file"].isin(keep)] for name, f in self.frames.items()}
+        task_ids = frames["tasks"]["task_id"].to_numpy(dtype=object)
+        return frames, _rows(self.counts, task_ids), {f: s for f, s in self.shares.items() if f in keep}
+
+
+def path(folder: Path, key: str) -> Path:
+    return folder / f"snapshot-{key}.pkl"
+
+
+def load(folder: Path, key: str) -> Snapshot | None:
+    """The snapshot of the last build with these versions, or None (none, unreadable, other format)."""
+    try:
+        with path(folder, key).open("rb") as fh:
+            stored = pickle.load(fh)
+        if not isinstance(stored, dict) or stored.get("format") != FORMAT:
+            return None
+        frames = {name: pd.read_parquet(io.BytesIO(data)) for name, data in stored["frames"].items()}
+        return Snapshot(stored["fingerprints"], frames, stored["counts"], stored["shares"])
+    except Exception:  # noqa: BLE001 — a damaged accelerator is rebuilt, never trusted
+        return None
+
+
+def save(folder: Path, key: str, snapshot: Snapshot, write) -> None:
+    """Store `snapshot` with `write(path, fill)` (an atomic writer) and drop those of other versions.
+    The tables go in as Parquet (a tenth of their pickled size, as fast to read)."""
+    frames = {}
+    for name, frame in snapshot.frames.items():
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False, engine="pyarrow", compression="lz4")
+        frames[name] = buffer.getvalue()
+    stored = {"format": FORMAT, "fingerprints": snapshot.fingerprints, "frames": frames, "counts": snapshot.counts,
+              "shares": snapshot.shares}
+    target = path(folder, key)
+    write(target, lambda fh: pickle.dump(stored, fh, protocol=5))
+    for old in folder.glob("snapshot-*.pkl"):
+        if old != target:
+            old.unlink(missing_ok=True)
+
+
+def combine(parts: list[dict[str, pd.DataFrame]], files: list[str]) -> dict[str, pd.DataFrame]:
+    """Per-document tables from several parts, rows in `files` order (each file's rows keep theirs)."""
+    rank = {f: i for i, f in enumerate(files)}
+    out = {}
+    for name in parts[0]:
+        frame = pd.concat([p[name] for p in parts if len(p[name])] or [parts[0][name]], ignore_index=True)
+        order = np.argsort(frame["file"].map(rank).to_numpy(dtype=np.int64), kind="stable")
+        out[name] = conform(name, frame.iloc[order].reset_index(drop=True))
+    return out
+
+
+def merge_counts(parts: list[TermCounts], keys: np.ndarray) -> TermCounts:
+    """One TermCounts with rows in `keys` order from parts holding those rows between them; the
+    vocabulary is the terms that occur, sorted, as `CountsBuilder.build` makes it."""
+    vocabulary = np.unique(np.concatenate([p.vocabulary for p in parts])) if parts else np.zeros(0, dtype=object)
+    stacked, all_keys = [], []
+    for p in parts:
+        columns = np.searchsorted(vocabulary, p.vocabulary).astype(np.int32)
+        m = p.matrix.tocsr()
+        stacked.append(sparse.csr_matrix((m.data, columns[m.indices], m.indptr), shape=(m.shape[0], len(vocabulary))))
+        all_keys.append(p.keys)
+    matrix = sparse.vstack(stacked, format="csr") if stacked else sparse.csr_matrix((0, 0), dtype=np.int32)
+    index = pd.Index(np.concatenate(all_keys) if all_keys else np.zeros(0, dtype=object))
+    positions = index.get_indexer(pd.Index(keys))
+    if (positions < 0).any():
+        raise KeyError(f"no term counts for {list(pd.Index(keys)[positions < 0][:3])}")
+    matrix = matrix[positions]
+    used = np.flatnonzero(np.diff(matrix.tocsc().indptr) > 0)
+    matrix = matrix[:, used]
+    matrix.sort_indices()
+    return TermCounts(np.asarray(keys, dtype=object), vocabulary[used], matrix.astype(np.int32))
+
+
+def _rows(counts: TermCounts, keys: np.ndarray) -> TermCounts:
+    return TermCounts(np.asarray(keys, dtype=object), counts.vocabulary, counts.rows(keys))

@@ -1,0 +1,59 @@
+"""The build's snapshot: merging term counts and combining per-document rows give what assembling everything does."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import snapshot
+from analysis.text.counts import CountsBuilder, TermCounts
+
+WORDS = st.lists(st.sampled_from(["公开", "政务", "财政", "预算", "环境", "医疗", "教育", "信息"]), max_size=6)
+
+
+def _same(a: TermCounts, b: TermCounts) -> None:
+    assert list(a.keys) == list(b.keys) and list(a.vocabulary) == list(b.vocabulary)
+    assert (a.matrix != b.matrix).nnz == 0 and a.matrix.dtype == b.matrix.dtype
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=12), st.data())
+def test_merged_counts_equal_counts_built_at_once(token_lists, data):
+    keys = [f"t{i:03d}" for i in range(len(token_lists))]
+    split = data.draw(st.lists(st.booleans(), min_size=len(keys), max_size=len(keys)))
+    parts = []
+    for side in (True, False):
+        chosen = [i for i, s in enumerate(split) if s == side]
+        parts.append(TermCounts.from_tokens([keys[i] for i in chosen], [token_lists[i] for i in chosen]))
+    keep = data.draw(st.lists(st.sampled_from(keys), unique=True, min_size=1)) if len(keys) > 1 else keys
+    keep = [k for k in keys if k in keep]  # a removed file's tasks drop out, their terms with them
+    whole = TermCounts.from_tokens(keep, [token_lists[keys.index(k)] for k in keep])
+    _same(snapshot.merge_counts(parts, np.array(keep, dtype=object)), whole)
+
+
+def test_merge_refuses_keys_it_has_no_counts_for():
+    part = CountsBuilder()
+    part.add("a", ["公开"])
+    try:
+        snapshot.merge_counts([part.build()], np.array(["a", "b"], dtype=object))
+    except KeyError as e:
+        assert "b" in str(e)
+    else:
+        raise AssertionError("missing key accepted")
+
+
+def test_combine_puts_rows_in_file_order_keeping_each_files_own_order(seed_tables):
+    tables = {name: seed_tables[name] for name in ("documents", "tasks", "task_domains", "citations", "annex_rows")}
+    files = sorted(tables["documents"]["file"])
+    odd = {n: f[f["file"].isin(files[1::2])] for n, f in tables.items()}
+    even = {n: f[f["file"].isin(files[0::2])] for n, f in tables.items()}
+    combined = snapshot.combine([odd, even], files)
+    for name, frame in tables.items():
+        pd.testing.assert_frame_equal(combined[name], frame.reset_index(drop=True), obj=name)
+
+
+def test_a_damaged_snapshot_is_ignored(tmp_path):
+    snapshot.path(tmp_path, "k").write_bytes(b"not a pickle")
+    assert snapshot.load(tmp_path, "k") is None
+    assert snapshot.load(tmp_path, "other") is None
