@@ -31,10 +31,11 @@ def lineage_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The four lineage tables from the per-document tables of `analysis.tables.build_tables`:
     citation_links, text_reuse, reuse_index and responsibility, each schema-checked and sorted by key."""
     documents, tasks = tables["documents"], tables["tasks"]
-    reuse = text_reuse(tasks, documents)
+    sentences = plan_sentences(tasks, documents)
+    reuse = text_reuse(tasks, documents, sentences=sentences)
     return {
         "citation_links": citation_links(documents, tables["citations"]),
         "text_reuse": reuse,
-        "reuse_index": reuse_index(reuse, documents, tasks),
+        "reuse_index": reuse_index(reuse, documents, sentences=sentences),
         "responsibility": responsibility_edges(tasks, tables["task_domains"], documents),
     }

@@ -185,11 +185,13 @@ def _clip(sentence: str, n: int = 60) -> str:
     return sentence if len(sentence) <= n else sentence[:n] + "…"
 
 
-def text_reuse(tasks: pd.DataFrame, documents: pd.DataFrame, method: str = "minhash", **params) -> pd.DataFrame:
+def text_reuse(tasks: pd.DataFrame, documents: pd.DataFrame, method: str = "minhash",
+               sentences: pd.DataFrame | None = None, **params) -> pd.DataFrame:
     """Table `text_reuse`: for every ordered pair of plans (a, b) with any overlap, the share of a's
-    sentences found near-verbatim in b (rule and candidate search: module docstring). `params`
-    go to `sentence_matches` (jaccard, containment, num_perm, seed, k)."""
-    sents = plan_sentences(tasks, documents)
+    sentences found near-verbatim in b (rule and candidate search: module docstring). `sentences`:
+    `plan_sentences(tasks, documents)` when already at hand; `params` go to `sentence_matches`
+    (jaccard, containment, num_perm, seed, k)."""
+    sents = (plan_sentences(tasks, documents) if sentences is None else sentences).copy()
     norms = sorted(set(sents["norm"]))
     uid = {n: i for i, n in enumerate(norms)}
     sents["uid"] = sents["norm"].map(uid)
@@ -226,13 +228,16 @@ def is_earlier(b: pd.Series, a: pd.Series) -> bool:
                                                and depth(b["level"]) < depth(a["level"]))
 
 
-def reuse_index(text_reuse: pd.DataFrame, documents: pd.DataFrame, tasks: pd.DataFrame | None = None) -> pd.DataFrame:
+def reuse_index(text_reuse: pd.DataFrame, documents: pd.DataFrame, tasks: pd.DataFrame | None = None,
+                sentences: pd.DataFrame | None = None) -> pd.DataFrame:
     """Table `reuse_index`: per plan, the share of its sentences found in any earlier plan (union over
     the earlier plans of `text_reuse`'s matched sentences) and the earlier plan it reuses most.
-    Sentence counts come from `tasks` when given, else from `text_reuse` (a plan without any
-    overlap then has n_sentences empty and shares 0)."""
+    Sentence counts come from `sentences` (`plan_sentences`) or `tasks` when given, else from
+    `text_reuse` (a plan without any overlap then has n_sentences empty and shares 0)."""
     plans = plan_documents(documents).reset_index(drop=True)
-    counts = (plan_sentences(tasks, documents).groupby("file").size() if tasks is not None
+    if sentences is None and tasks is not None:
+        sentences = plan_sentences(tasks, documents)
+    counts = (sentences.groupby("file").size() if sentences is not None
               else text_reuse.groupby("file_a")["n_sentences_a"].first())
     year = pd.to_numeric(plans["plan_year"], errors="coerce").to_numpy(dtype=float)
     level = plans["level"].map(depth).to_numpy(dtype=float)

@@ -188,8 +188,11 @@ def responsibility_edges(tasks: pd.DataFrame, task_domains: pd.DataFrame, docume
     So per plan and role the weights add up to the number of (task, unit) assignments.
     """
     docs = plan_documents(documents).set_index("file")
-    weights = task_domains.groupby("task_id", sort=True)[["domain", "weight"]].apply(
-        lambda g: list(zip(g["domain"], g["weight"], strict=True))).to_dict()
+    weights: dict[str, list[tuple[str, float]]] = {}  # task_id → its (domain, weight), in table order
+    for task_id, domain, weight in zip(task_domains["task_id"].to_numpy(dtype=object),
+                                       task_domains["domain"].to_numpy(dtype=object),
+                                       task_domains["weight"].to_numpy(dtype=float), strict=True):
+        weights.setdefault(task_id, []).append((domain, weight))
     acc: dict[tuple, dict] = {}
     region_rows = docs[["region", "level", "parent", "plan_year"]].to_dict("index")
     normalized: dict[tuple[str, str], str] = {}  # (raw name, file): units repeat from task to task
