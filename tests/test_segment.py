@@ -66,3 +66,30 @@ def test_content_words_come_from_the_text_and_pass_the_filters(text):
     for token in tokenize(text):
         assert token in norm
         assert len(token) > 1 and token not in stopwords()
+
+
+def _whole(text: str) -> list[str]:
+    """Content words from jieba's tokens of the whole text (what tokenize gave before it cut blocks)."""
+    from analysis.text.segment import _KEEP, _unplace, tokenizer
+
+    stop = stopwords()
+    return [t for t in map(_unplace, tokenizer().lcut(normalize(text))) if len(t) > 1 and _KEEP.search(t)
+            and t not in stop]
+
+
+def test_block_by_block_equals_the_whole_text_on_every_real_task(seed_tables):
+    texts = seed_tables["tasks"]["content"].fillna("").tolist()
+    assert len(texts) > 100
+    assert [tokenize(t) for t in texts] == [_whole(t) for t in texts]
+
+
+PIECES = ["政务公开", "信息公开", "营商环境", "2020年", "ABC", "e-gov", "。", "，", "、", "（", "）", " ", "\n",
+          "《条例》", "牵头", "丽水市", "龘", "\u9fd6", "３", "…", "-", "%", "#1", "12.5"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES) | st.text(alphabet="政务公开信息发布解读回应平台市县区镇。，ab1 ", max_size=8),
+                max_size=20))
+def test_block_by_block_equals_the_whole_text_on_mixed_text(parts):
+    text = "".join(parts)
+    assert tokenize(text) == _whole(text)

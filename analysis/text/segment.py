@@ -96,10 +96,13 @@ def segment(text: str) -> list[str]:
     return tokenizer().lcut(normalize(text))
 
 
+#: jieba cuts each run of these characters on its own (its `re_han_default`); whatever lies
+#: between them comes out as single characters or whitespace, which are never content words.
+_BLOCK = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&._%\\-]+")
 _MEMO: dict[str, tuple[str, ...]] = {}
-#: Texts memoised per process (about 1.5 kB each): repeated tasks — plans copying their
-#: upper level's wording — are segmented once, while a worker's memory stays bounded.
-_MEMO_LIMIT = 50_000
+#: Blocks memoised per process: clauses recur from plan to plan (plans copy their upper
+#: level's wording), and each is segmented once while a worker's memory stays bounded.
+_MEMO_LIMIT = 200_000
 
 
 @lru_cache(maxsize=1)
@@ -118,17 +121,17 @@ def _unplace(token: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Content words of a text: jieba tokens without a leading place name, stopwords, punctuation,
-    numbers or single characters."""
-    hit = _MEMO.get(text)
-    if hit is None:
-        stop = stopwords()
-        hit = tuple(t for t in map(_unplace, segment(text)) if len(t) > 1 and _KEEP.search(t) and t not in stop)
-        if len(_MEMO) >= _MEMO_LIMIT:
-            _MEMO.clear()
-        _MEMO[text] = hit
-    return list(hit)
-
-
-def prime(tokens_by_text: dict[str, list[str]]) -> None:
-    """Seed the memo with token lists cached on disk by the pipeline (same segmenter version)."""
-    _MEMO.update({text: tuple(tokens) for text, tokens in tokens_by_text.items()})
+    numbers or single characters. Each block between punctuation is segmented (and memoised)
+    on its own, which gives exactly jieba's tokens for the whole text (see `_BLOCK`)."""
+    out: list[str] = []
+    for block in _BLOCK.findall(normalize(text)):
+        hit = _MEMO.get(block)
+        if hit is None:
+            stop = stopwords()
+            hit = tuple(t for t in map(_unplace, tokenizer().lcut(block))
+                        if len(t) > 1 and _KEEP.search(t) and t not in stop)
+            if len(_MEMO) >= _MEMO_LIMIT:
+                _MEMO.clear()
+            _MEMO[block] = hit
+        out.extend(hit)
+    return out
