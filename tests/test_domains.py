@@ -7,7 +7,14 @@ import pytest
 import yaml
 
 from analysis.config import CODEBOOK, SHARED_DIR
-from analysis.domains import CodebookClassifier, CodebookError, TopicModel, load_codebook
+from analysis.domains import (
+    CodebookClassifier,
+    CodebookError,
+    TopicModel,
+    classify_tasks,
+    default_classifier,
+    load_codebook,
+)
 from analysis.domains.validate import validate
 
 GOLD = SHARED_DIR / "gold"
@@ -125,3 +132,13 @@ def test_classify_cli_adds_domains_scores_and_evidence(tmp_path):
     doc = json.loads(out.stdout)[0]
     task = doc["tasks"][0]
     assert 1 <= len(task["domains"]) <= 3 and task["domain_scores"] and task["evidence"]
+
+
+def test_classify_tasks_remembers_texts_and_gives_what_the_classifier_gives(seed_docs):
+    tasks = [t for doc in seed_docs.values() for t in doc.tasks]
+    copied = tasks + tasks[:10]  # a plan copying ten tasks word for word
+    frame = pd.DataFrame({"heading": [t.heading for t in copied], "content": [t.content for t in copied]})
+    direct = default_classifier().classify(frame)
+    first, again = classify_tasks(copied), classify_tasks(copied)
+    assert first == direct and again == direct
+    assert first[0] is not again[0] and first[0].domains is not first[len(tasks)].domains

@@ -25,7 +25,24 @@ def default_classifier() -> CodebookClassifier:
     return _compiled(hashlib.sha256(config.CODEBOOK.read_bytes()).hexdigest())
 
 
+#: Classifications by (codebook digest, heading, content), per process: plans copy tasks from
+#: their upper level and from each other, and a task's classes depend on its text only.
+_SEEN: dict[tuple[str, str, str], Scored] = {}
+_SEEN_LIMIT = 100_000
+
+
 def classify_tasks(tasks) -> list[Scored]:
-    """Classify Task objects (heading + content) with the project's codebook."""
-    frame = pd.DataFrame({"heading": [t.heading for t in tasks], "content": [t.content for t in tasks]})
-    return default_classifier().classify(frame) if len(frame) else []
+    """Classify Task objects (heading + content) with the project's codebook; a text classified
+    before in this process is not scored again (each call gets its own copies)."""
+    classifier = default_classifier()
+    digest = classifier.codebook_.digest
+    texts = [(t.heading, t.content) for t in tasks]
+    known = {text: _SEEN[(digest, *text)] for text in texts if (digest, *text) in _SEEN}
+    new = [text for text in dict.fromkeys(texts) if text not in known]
+    if new:
+        frame = pd.DataFrame({"heading": [h for h, _ in new], "content": [c for _, c in new]})
+        known.update(zip(new, classifier.classify(frame), strict=True))
+        if len(_SEEN) + len(new) > _SEEN_LIMIT:
+            _SEEN.clear()
+        _SEEN.update({(digest, *text): known[text] for text in new})
+    return [Scored(list(s.domains), dict(s.scores), list(s.evidence)) for s in map(known.__getitem__, texts)]
