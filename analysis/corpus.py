@@ -40,7 +40,8 @@ def topic_tables(tasks: pd.DataFrame, random_state: int = 0, counts=None, memory
     keeps fitted models)."""
     from .domains import TopicModel
 
-    usable = tasks[tasks["content"].fillna("").str.len() > 0]
+    with_text = tasks["content"].fillna("").str.len() > 0
+    usable = tasks if with_text.all() else tasks[with_text]
     if len(usable) < 20:
         return {"topics": _empty("topics"), "topic_assignments": _empty("topic_assignments")}
     model = TopicModel(random_state=random_state, memory=memory).fit(usable, key="task_id", text="content",
@@ -76,7 +77,8 @@ def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False
     plans = docs[docs["is_plan"].fillna(False) & ~docs["failed"].fillna(False)]
     if not include_partial:
         plans = plans[~plans["is_partial"].fillna(False)]
-    plan_tasks = tasks[tasks["file"].isin(plans["file"])]
+    measured = tasks["file"].isin(set(plans["file"]))
+    plan_tasks = tasks if measured.all() else tasks[measured]  # no copy of every task's text when all are measured
     if counts is None:
         counts = TermCounts.from_texts(plan_tasks["task_id"].to_numpy(), plan_tasks["content"].to_numpy())
     out = {

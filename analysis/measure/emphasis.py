@@ -116,8 +116,10 @@ def _shares(tasks, task_domains, documents, codebook, include_non_plans, include
     """Shares of each label (domain or group) in every measured plan, one row per (file, label)."""
     columns = [*codebook.ids, UNCLASSIFIED]
     plans = select_plans(documents, tasks, include_non_plans, include_partial)
-    plan_tasks = tasks[tasks["file"].isin(plans["file"])].sort_values("task_id", kind="mergesort")
-    links = task_domains[task_domains["file"].isin(plans["file"])]
+    measured = set(plans["file"])  # only the columns used: a copy of every task's text would double the memory
+    plan_tasks = tasks.loc[tasks["file"].isin(measured), ["task_id", "file", "n_chars"]].sort_values(
+        "task_id", kind="mergesort")
+    links = task_domains.loc[task_domains["file"].isin(measured), ["task_id", "file", "domain", "weight"]]
     unknown = sorted(set(links["domain"]) - set(columns))
     if unknown:
         raise ValueError(f"task_domains has domains not in the codebook: {unknown}")

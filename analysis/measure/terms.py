@@ -52,8 +52,9 @@ def weighted_log_odds(counts: pd.DataFrame, prior_scale: float = 1.0) -> pd.Data
 
 
 def _sparse_log_odds(groups: pd.Series, counts: sparse.csr_matrix, vocabulary: np.ndarray,
-                     prior_scale: float) -> pd.DataFrame:
-    """`weighted_log_odds` of the nonzero (group, term) cells only, from task rows of counts.
+                     prior_scale: float, positive_only: bool = False) -> pd.DataFrame:
+    """`weighted_log_odds` of the nonzero (group, term) cells only (those with z > 0 when
+    `positive_only`), from task rows of counts.
 
     Zero cells are left out because they never have a positive z (a term a group never
     uses is under-represented in it), which is all `distinctive_terms` keeps; the formula
@@ -75,6 +76,8 @@ def _sparse_log_odds(groups: pd.Series, counts: sparse.csr_matrix, vocabulary: n
     log_odds = (np.log((y + a) / (n[g] + a0 - y - a))
                 - np.log((y_rest + a) / (n_rest[g] + a0 - y_rest - a)))
     z = log_odds / np.sqrt(1 / (y + a) + 1 / (y_rest + a))
+    if positive_only:  # before the frame: most pairs of a large corpus have z ≤ 0
+        g, j, y, log_odds, z = (x[z > 0] for x in (g, j, y, log_odds, z))
     return pd.DataFrame({"group": names[g], "term": vocabulary[used][j], "count": y.astype(int),
                          "log_odds": log_odds, "z": z})
 
@@ -102,7 +105,8 @@ def distinctive_terms(tasks: pd.DataFrame, by: str = "region", documents: pd.Dat
     used = groups[keep][np.diff(rows.indptr) > 0]
     if used.nunique() < 2:
         raise ValueError(f"distinctive terms need at least two groups of '{by}' with words")
-    scored = _sparse_log_odds(groups[keep].to_numpy(dtype=object), rows, counts.vocabulary, prior_scale)
+    scored = _sparse_log_odds(groups[keep].to_numpy(dtype=object), rows, counts.vocabulary, prior_scale,
+                              positive_only=True)
     scored = (scored[scored["z"] > 0].sort_values(["group", "z", "term"], ascending=[True, False, True],
                                                   kind="mergesort"))
     scored["rank"] = scored.groupby("group").cumcount() + 1

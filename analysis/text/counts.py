@@ -49,8 +49,11 @@ class TermCounts:
         return pos
 
     def rows(self, keys) -> sparse.csr_matrix:
-        """The count rows of `keys`, in that order."""
-        return self.matrix[self.positions(keys)]
+        """The count rows of `keys`, in that order (the matrix itself, not a copy, when that is all of it)."""
+        pos = self.positions(keys)
+        if len(pos) == self.matrix.shape[0] and (pos == np.arange(len(pos))).all():
+            return self.matrix
+        return self.matrix[pos]
 
     def tokens(self, row: int) -> list[str]:
         """A bag of words equal to row `row` (terms repeated by their count, in column order)."""
