@@ -148,7 +148,8 @@ def _process(args: tuple[str, str, str, Path | None]) -> dict:
               "tokens": tokens, "shares": shares}
     resampled = time.perf_counter()
     if cache_path is not None and not doc.failed:
-        atomic_write_text(cache_path, json.dumps(result, ensure_ascii=False))
+        data = json.dumps(result, ensure_ascii=False).encode("utf-8")
+        atomic_write_with(cache_path, lambda fh: fh.write(data), durable=False)
     done = time.perf_counter()
     result["seconds"] = {"start": _STARTED.pop() if _STARTED else 0.0, "read": read - clock, "parse": parsed - read,
                          "classify": classified - parsed, "segment": segmented - classified,
@@ -228,15 +229,17 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     atomic_write_with(path, lambda fh: fh.write(data))
 
 
-def atomic_write_with(path: Path, fill) -> None:
-    """`atomic_write_bytes` for content that `fill(binary file)` streams into the file."""
+def atomic_write_with(path: Path, fill, durable: bool = True) -> None:
+    """`atomic_write_bytes` for content that `fill(binary file)` streams into the file; `durable`
+    False skips the fsync (for caches: a file a crash leaves empty is unreadable, and rebuilt)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fill(fh)
             fh.flush()
-            os.fsync(fh.fileno())  # the new bytes are on disk before the name points at them
+            if durable:
+                os.fsync(fh.fileno())  # the new bytes are on disk before the name points at them
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files: co-authors could not read the tables
         os.replace(tmp, path)
     except BaseException:
@@ -583,7 +586,7 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     manifest = {"files": current, "versions": vers, "tables": sorted(tables)}
     written = publish(tables, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), out_dir)
     summary.outputs = [str(p) for p in written]
-    snapshot.save(memory, cache.key, fresh_snapshot, atomic_write_with)
+    snapshot.save(memory, cache.key, fresh_snapshot, lambda path, fill: atomic_write_with(path, fill, durable=False))
     summary.seconds["write"] = time.perf_counter() - clock
 
     if figures or report:
@@ -616,7 +619,7 @@ def _run(todo: list[tuple], workers: int | None, progress):
                     progress.advance()
     elif todo:
         with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
-            for result in pool.map(_process, todo, chunksize=max(1, min(16, len(todo) // (workers * 8)))):
+            for result in pool.map(_process, todo, chunksize=max(1, min(16, len(todo) // (workers * 32)))):
                 yield result
                 if progress:
                     progress.advance()
