@@ -645,14 +645,25 @@ def _start() -> float:
 
 
 def _start_worker() -> None:
+    import threading
+
     from threadpoolctl import threadpool_limits
 
     for fd in Lock.held:  # the parent's build lock, inherited by fork
         os.close(fd)
     Lock.held.clear()
+    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
 
     threadpool_limits(1)
     _STARTED.append(_start())
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """End this worker once the build that started it is gone: a killed build's pool would
+    otherwise wait for work forever (an orphan's parent becomes another process)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def corpus_measures(tables: dict[str, pd.DataFrame], include_partial: bool = False, **inputs) -> dict[str, pd.DataFrame]:

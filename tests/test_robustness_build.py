@@ -241,3 +241,24 @@ def test_a_raw_file_with_a_non_utf8_name_does_not_stop_the_build(previous, tmp_p
     assert out.returncode in (0, 1), out.stderr.decode(errors="replace")[-3000:]
     docs = pd.read_parquet(project / "data" / "processed" / "documents.parquet")
     assert {p.name for p in SEEDS[:3]} <= set(docs["file"])
+
+
+def test_the_workers_of_a_killed_build_end_with_it(tmp_path):
+    """A build killed while its worker processes parse leaves none of them running."""
+    psutil = pytest.importorskip("psutil")
+    project = make_project(tmp_path / "project", n_seeds=5)
+    raw = project / "data" / "raw"
+    for k, f in enumerate(sorted(raw.iterdir())):  # enough documents to keep the pool busy for a while
+        for copy in range(3):
+            shutil.copyfile(f, raw / f"copy{copy}-{k}{f.suffix}")
+    build = subprocess.Popen([sys.executable, "-m", "analysis", *build_args("--workers", "2")], env=environ(project),
+                             cwd=MAIN, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline, workers = time.monotonic() + 60, []
+    while not workers and time.monotonic() < deadline and build.poll() is None:
+        workers = psutil.Process(build.pid).children()
+        time.sleep(0.05)
+    assert workers, "the build finished before its pool was seen"
+    build.kill()
+    build.wait()
+    gone, alive = psutil.wait_procs(workers, timeout=10)
+    assert alive == [], f"{len(alive)} orphaned workers still running"
