@@ -16,7 +16,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from ..schemas import Table, _c, conform, register
-from ..text.counts import TermCounts
+from ..text.counts import TermCounts, group_sums
 
 #: Largest corpus for which every pair of plans is listed; above it each plan's TOP_K nearest.
 ALL_PAIRS_MAX = 1000
@@ -45,9 +45,7 @@ def plan_vectors(tasks: pd.DataFrame, counts: TermCounts | None = None) -> tuple
         rows = counts.matrix
     else:
         rows = counts.rows(tasks["task_id"].to_numpy())
-    member = sparse.csr_matrix((np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))),
-                               shape=(len(files), len(codes)))
-    plan_counts = (member @ rows.astype(np.int64)).tocsr()
+    plan_counts = group_sums(codes, len(files), rows)
     plan_counts = plan_counts[:, np.flatnonzero(np.asarray(plan_counts.sum(axis=0)).ravel() > 0)].sorted_indices()
     return files, TfidfTransformer().fit_transform(plan_counts).tocsr()
 
@@ -62,7 +60,7 @@ def pair_cosines(matrix: sparse.csr_matrix, a: np.ndarray, b: np.ndarray, chunk:
 
 
 def nearest(matrix: sparse.csr_matrix, top_k: int, candidates: int | None = None, dims: int = 128,
-            block: int = 1024, random_state: int = 0) -> tuple[np.ndarray, np.ndarray]:
+            block: int = 256, random_state: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(a, b) with a < b: the union of every row's `top_k` most similar rows (see module docstring)."""
     from sklearn.decomposition import TruncatedSVD
 

@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..schemas import Table, _c, conform, register
-from ..text.counts import TermCounts
+from ..text.counts import TermCounts, group_sums
 
 DISTINCTIVE_TERMS = register(Table(
     "distinctive_terms", "Terms that set a group of plans apart from all the others (weighted log-odds, "
@@ -52,18 +52,16 @@ def weighted_log_odds(counts: pd.DataFrame, prior_scale: float = 1.0) -> pd.Data
 
 
 def _sparse_log_odds(groups: pd.Series, counts: sparse.csr_matrix, vocabulary: np.ndarray,
-                     prior_scale: float, positive_only: bool = False) -> pd.DataFrame:
-    """`weighted_log_odds` of the nonzero (group, term) cells only (those with z > 0 when
-    `positive_only`), from task rows of counts.
+                     prior_scale: float, top_n: int | None = None) -> pd.DataFrame:
+    """`weighted_log_odds` of the nonzero (group, term) cells only, from task rows of counts;
+    with `top_n`, only each group's top_n cells of positive z (by z, then term), ranked.
 
     Zero cells are left out because they never have a positive z (a term a group never
     uses is under-represented in it), which is all `distinctive_terms` keeps; the formula
     and the order of every sum are those of `weighted_log_odds`.
     """
     codes, names = pd.factorize(groups, sort=True)
-    member = sparse.csr_matrix((np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))),
-                               shape=(len(names), len(codes)))
-    wide = (member @ counts.astype(np.int64)).tocsr()
+    wide = group_sums(codes, len(names), counts)
     total = np.asarray(wide.sum(axis=0)).ravel()
     used = np.flatnonzero(total > 0)
     wide = wide[:, used].tocoo()
@@ -76,10 +74,18 @@ def _sparse_log_odds(groups: pd.Series, counts: sparse.csr_matrix, vocabulary: n
     log_odds = (np.log((y + a) / (n[g] + a0 - y - a))
                 - np.log((y_rest + a) / (n_rest[g] + a0 - y_rest - a)))
     z = log_odds / np.sqrt(1 / (y + a) + 1 / (y_rest + a))
-    if positive_only:  # before the frame: most pairs of a large corpus have z ≤ 0
+    extra = {}
+    if top_n is not None:  # chosen before the frame is built: a large corpus has millions of cells
         g, j, y, log_odds, z = (x[z > 0] for x in (g, j, y, log_odds, z))
+        order = np.lexsort((j, -z, g))  # group, then z descending, then term (columns are in term order)
+        g, j, y, log_odds, z = (x[order] for x in (g, j, y, log_odds, z))
+        first = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if len(g) else np.zeros(0, dtype=int)
+        rank = np.arange(len(g)) - np.repeat(first, np.diff(np.r_[first, len(g)])) + 1
+        top = rank <= top_n
+        g, j, y, log_odds, z, rank = (x[top] for x in (g, j, y, log_odds, z, rank))
+        extra["rank"] = rank
     return pd.DataFrame({"group": names[g], "term": vocabulary[used][j], "count": y.astype(int),
-                         "log_odds": log_odds, "z": z})
+                         "log_odds": log_odds, "z": z, **extra})
 
 
 def distinctive_terms(tasks: pd.DataFrame, by: str = "region", documents: pd.DataFrame | None = None,
@@ -105,10 +111,5 @@ def distinctive_terms(tasks: pd.DataFrame, by: str = "region", documents: pd.Dat
     used = groups[keep][np.diff(rows.indptr) > 0]
     if used.nunique() < 2:
         raise ValueError(f"distinctive terms need at least two groups of '{by}' with words")
-    scored = _sparse_log_odds(groups[keep].to_numpy(dtype=object), rows, counts.vocabulary, prior_scale,
-                              positive_only=True)
-    scored = (scored[scored["z"] > 0].sort_values(["group", "z", "term"], ascending=[True, False, True],
-                                                  kind="mergesort"))
-    scored["rank"] = scored.groupby("group").cumcount() + 1
-    scored = scored[scored["rank"] <= top_n].assign(group_by=by)
-    return conform("distinctive_terms", scored)
+    scored = _sparse_log_odds(groups[keep].to_numpy(dtype=object), rows, counts.vocabulary, prior_scale, top_n)
+    return conform("distinctive_terms", scored.assign(group_by=by))

@@ -61,6 +61,19 @@ class TermCounts:
         return [t for j, c in zip(self.matrix.indices[lo:hi], self.matrix.data[lo:hi]) for t in [self.vocabulary[j]] * c]
 
 
+def group_sums(codes: np.ndarray, n_groups: int, matrix: sparse.csr_matrix, chunk: int = 100_000) -> sparse.csr_matrix:
+    """Row sums of `matrix` by group (`codes[i]` is row i's group), as int64, `chunk` rows at a
+    time: an int64 copy of a whole corpus's counts would take more memory than the counts."""
+    total = sparse.csr_matrix((n_groups, matrix.shape[1]), dtype=np.int64)
+    for start in range(0, matrix.shape[0], chunk):
+        part = matrix[start: start + chunk].astype(np.int64)
+        rows = np.asarray(codes[start: start + chunk])
+        member = sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, np.arange(len(rows)))),
+                                   shape=(n_groups, len(rows)))
+        total = total + member @ part
+    return total.tocsr()
+
+
 class CountsBuilder:
     """Collects token lists one task at a time into compact arrays (see `TermCounts`)."""
 
