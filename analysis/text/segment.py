@@ -4,8 +4,8 @@ A private jieba Tokenizer is used (never jieba's global one) and user words are 
 in a fixed order, so every process segments identically. Place names of the region table
 are user words too, and are dropped from the content words: which region wrote a plan is
 metadata, not vocabulary (otherwise 承德市 is 承德市's most distinctive term and plans of one
-city look alike because they name it). Results are memoised by text; the pipeline also
-caches token lists on disk by content hash.
+city look alike because they name it). Each block between punctuation is segmented and
+memoised on its own (`tokenize`); the pipeline also caches token lists on disk by content hash.
 """
 from __future__ import annotations
 
