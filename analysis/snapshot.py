@@ -41,12 +41,11 @@ class Snapshot:
     counts: TermCounts
     shares: dict[str, dict]
 
-    def part(self, files: list[str]) -> tuple[dict[str, pd.DataFrame], TermCounts, dict[str, dict]]:
+    def part(self, files: set[str]) -> tuple[dict[str, pd.DataFrame], TermCounts, dict[str, dict]]:
         """The rows, term counts and shares of `files` only."""
-        keep = set(files)
-        frames = {name: f[f["file"].isin(keep)] for name, f in self.frames.items()}
+        frames = {name: f[f["file"].isin(files)] for name, f in self.frames.items()}
         task_ids = frames["tasks"]["task_id"].to_numpy(dtype=object)
-        return frames, _rows(self.counts, task_ids), {f: s for f, s in self.shares.items() if f in keep}
+        return frames, _rows(self.counts, task_ids), {f: s for f, s in self.shares.items() if f in files}
 
 
 def path(folder: Path, key: str) -> Path:
@@ -105,11 +104,8 @@ def merge_counts(parts: list[TermCounts], keys: np.ndarray) -> TermCounts:
         stacked.append(sparse.csr_matrix((m.data, columns[m.indices], m.indptr), shape=(m.shape[0], len(vocabulary))))
         all_keys.append(p.keys)
     matrix = sparse.vstack(stacked, format="csr") if stacked else sparse.csr_matrix((0, 0), dtype=np.int32)
-    index = pd.Index(np.concatenate(all_keys) if all_keys else np.zeros(0, dtype=object))
-    positions = index.get_indexer(pd.Index(keys))
-    if (positions < 0).any():
-        raise KeyError(f"no term counts for {list(pd.Index(keys)[positions < 0][:3])}")
-    matrix = matrix[positions]
+    stacked_keys = np.concatenate(all_keys) if all_keys else np.zeros(0, dtype=object)
+    matrix = TermCounts(stacked_keys, vocabulary, matrix).rows(keys)  # KeyError when a key has no counts
     used = np.flatnonzero(np.diff(matrix.tocsc().indptr) > 0)
     matrix = matrix[:, used]
     matrix.sort_indices()

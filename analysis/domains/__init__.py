@@ -45,4 +45,4 @@ def classify_tasks(tasks) -> list[Scored]:
         if len(_SEEN) + len(new) > _SEEN_LIMIT:
             _SEEN.clear()
         _SEEN.update({(digest, *text): known[text] for text in new})
-    return [Scored(list(s.domains), dict(s.scores), list(s.evidence)) for s in map(known.__getitem__, texts)]
+    return [Scored(**known[text].to_dict()) for text in texts]

@@ -35,6 +35,11 @@ _TERMINAL = re.compile(
 _TITLE_SENTENCE = re.compile(r"^([^。，,；;：:！？\n]{2,40})。")
 
 
+def _fields(obj) -> dict:
+    """A dataclass's fields as a dict, lists copied (one level: what asdict copies of plain values)."""
+    return {k: list(v) if isinstance(v, list) else v for k, v in vars(obj).items()}
+
+
 @dataclass
 class Task:
     path: str
@@ -49,7 +54,7 @@ class Task:
     layout: str = "prose"  # prose | table
 
     def to_dict(self) -> dict:
-        return {k: list(v) if isinstance(v, list) else v for k, v in vars(self).items()}
+        return _fields(self)
 
 
 @dataclass
@@ -83,7 +88,7 @@ class Document:
 
     def to_dict(self) -> dict:
         """What dataclasses.asdict gives (fields hold only plain values), without its deep copies."""
-        out = {k: list(v) if isinstance(v, list) else v for k, v in vars(self).items()}
+        out = _fields(self)
         out["tasks"] = [t.to_dict() for t in self.tasks]
         out["citations"] = [dict(c) for c in self.citations]
         out["annex"] = [dict(r) for r in self.annex]
