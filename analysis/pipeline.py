@@ -536,7 +536,7 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     memory = cache_dir / "corpus"
     remove_temporaries(memory)
     snap = None if force else snapshot.load(memory, cache.key)
-    kept = {f for f in current if snap is not None and snap.fingerprints.get(f) == prints[f] and f not in pending}
+    kept = set() if snap is None else {f for f in current if snap.fingerprints.get(f) == prints[f]} - pending
     tables = _Tables(corrections, listed, current)
     counts, shares = CountsBuilder(), {}
     fresh = _run(todo, workers, progress)
@@ -562,7 +562,7 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     clock = time.perf_counter()
     tables, counts = tables.frames(), counts.build()
     if kept:  # the unchanged files' rows from the snapshot, the others' as just assembled
-        old_tables, old_counts, old_shares = snap.part(sorted(kept))
+        old_tables, old_counts, old_shares = snap.part(kept)
         files = list(current)
         tables = snapshot.combine([old_tables, tables], files)
         counts = snapshot.merge_counts([old_counts, counts], tables["tasks"]["task_id"].to_numpy(dtype=object))
@@ -586,7 +586,8 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     manifest = {"files": current, "versions": vers, "tables": sorted(tables)}
     written = publish(tables, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), out_dir)
     summary.outputs = [str(p) for p in written]
-    snapshot.save(memory, cache.key, fresh_snapshot, lambda path, fill: atomic_write_with(path, fill, durable=False))
+    if snap is None or snap.fingerprints != prints:  # else it already holds exactly this
+        snapshot.save(memory, cache.key, fresh_snapshot, lambda path, fill: atomic_write_with(path, fill, durable=False))
     summary.seconds["write"] = time.perf_counter() - clock
 
     if figures or report:

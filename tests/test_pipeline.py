@@ -166,3 +166,12 @@ def test_csv_tables_read_back_as_the_parquet_ones(project):
         assert csv.startswith("\ufeff".encode()), path.stem
         own = pd.read_csv(io.StringIO(pd.read_parquet(path).to_csv(index=False)))
         pd.testing.assert_frame_equal(pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig"), own, obj=path.stem)
+
+
+def test_a_rebuild_of_an_unchanged_corpus_leaves_the_snapshot_as_it_is(project):
+    build(project)
+    (snap,) = (project / ".cache" / "corpus").glob("snapshot-*.pkl")
+    stamp, first = snap.stat().st_mtime_ns, processed(project)
+    again, _ = build(project)
+    assert again["processed"] == [] and processed(project) == first
+    assert snap.stat().st_mtime_ns == stamp
