@@ -1,7 +1,7 @@
 """The build: data/raw/ → data/processed/ tables → reports/ figures and report.
 
 Incremental: each raw file's parse and classification are cached under .cache/ by
-content hash and by the versions of the parser, the ingest resources, the codebook and
+content hash (recorded by size, modification time and inode, see `scan_raw`) and by the versions of the parser, the ingest resources, the codebook and
 the segmenter; only new or changed files are re-parsed, a codebook change re-classifies
 every task, and removed files drop out. What a build assembled from those results (the
 per-document tables, term counts and bootstrap shares) is kept as one snapshot
@@ -86,9 +86,44 @@ def _utf8(name: str) -> bool:
     return True
 
 
-def scan_raw(raw_dir: Path) -> dict[str, str]:
-    """{file name: sha256} of every supported raw file (sorted); names that are not UTF-8 are left out."""
-    return {p.name: sha256_file(p) for p in _raw_files(raw_dir) if _utf8(p.name)}
+#: Files modified less than this many nanoseconds before a scan are hashed again at the next one.
+SETTLED_NS = 2_000_000_000
+
+
+def scan_raw(raw_dir: Path, known: dict[str, list] | None = None) -> dict[str, str]:
+    """{file name: sha256} of every supported raw file (sorted); names that are not UTF-8 are left out.
+
+    `known` ({absolute path: [size, mtime_ns, inode, sha256]}, from an earlier scan) saves reading
+    files: one whose size, modification time and inode are unchanged keeps its hash, as git and
+    rsync decide; it is updated in place. Only files settled for `SETTLED_NS` are entered, so one
+    rewritten within the same clock tick as a scan is hashed again next time."""
+    out, now = {}, time.time_ns()
+    for p in _raw_files(raw_dir):
+        if not _utf8(p.name):
+            continue
+        st, key = p.stat(), str(p.resolve())
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
+        entry = known.get(key) if known is not None else None
+        if entry is not None and entry[:3] == stamp:
+            out[p.name] = entry[3]
+            continue
+        out[p.name] = sha256_file(p)
+        if known is not None and now - st.st_mtime_ns > SETTLED_NS:
+            known[key] = [*stamp, out[p.name]]
+    return out
+
+
+def _hashes_path(cache_dir: Path) -> Path:
+    return Path(cache_dir) / "raw-hashes.json"
+
+
+def known_hashes(cache_dir: Path) -> dict[str, list]:
+    """The hashes earlier scans recorded (see `scan_raw`); empty when there are none or they are unreadable."""
+    try:
+        known = json.loads(_hashes_path(cache_dir).read_text(encoding="utf-8"))
+        return known if isinstance(known, dict) else {}
+    except (OSError, ValueError):
+        return {}
 
 
 def undecodable_names(raw_dir: Path) -> list[str]:
@@ -389,9 +424,10 @@ class Status:
     modified_since_added: list[str] = field(default_factory=list)
 
 
-def status(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR) -> Status:
+def status(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR,
+           cache_dir: Path = config.CACHE_DIR) -> Status:
     """Compare data/raw/ with what the last build processed (nothing is written)."""
-    current = scan_raw(raw_dir)
+    current = scan_raw(raw_dir, known_hashes(cache_dir))
     built = _read_manifest(out_dir).get("files", {})
     st = Status()
     for file, sha in current.items():
@@ -502,6 +538,7 @@ def build(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR,
     out_dir = Path(out_dir)
     with Lock(out_dir.parent / f".{out_dir.name}{LOCK}"):  # beside the folder: publish() swaps the folder
         recover(out_dir)
+        remove_temporaries(Path(cache_dir))
         remove_temporaries(Path(cache_dir) / "documents")
         return _build(Path(raw_dir), Path(out_dir), Path(reports_dir), Path(cache_dir), force, workers, figures,
                       report, lang, include_partial, progress, lineage=lineage)
@@ -516,7 +553,8 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     summary = BuildSummary()
     clock = time.perf_counter()
     vers = versions()
-    current = scan_raw(raw_dir)
+    known = {} if force else known_hashes(cache_dir)
+    current = scan_raw(raw_dir, known)
     before = _read_manifest(out_dir)
     built = before.get("files", {})
     summary.added = [f for f in current if f not in built]
@@ -588,6 +626,10 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     summary.outputs = [str(p) for p in written]
     if snap is None or snap.fingerprints != prints:  # else it already holds exactly this
         snapshot.save(memory, cache.key, fresh_snapshot, lambda path, fill: atomic_write_with(path, fill, durable=False))
+    gone = str(raw_dir.resolve()) + os.sep
+    known = {k: v for k, v in known.items() if not k.startswith(gone) or Path(k).name in current}
+    text = json.dumps(known, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    atomic_write_with(_hashes_path(cache_dir), lambda fh: fh.write(text), durable=False)
     summary.seconds["write"] = time.perf_counter() - clock
 
     if figures or report:

@@ -175,3 +175,55 @@ def test_a_rebuild_of_an_unchanged_corpus_leaves_the_snapshot_as_it_is(project):
     again, _ = build(project)
     assert again["processed"] == [] and processed(project) == first
     assert snap.stat().st_mtime_ns == stamp
+
+
+def test_a_scan_reads_only_files_whose_size_time_or_inode_changed(tmp_path, monkeypatch):
+    """Hashes of settled files are kept by (size, mtime, inode); an edit, a replacement or a fresh file is hashed."""
+    from analysis import pipeline
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for f in SEEDS[:3]:
+        shutil.copyfile(f, raw / f.name)
+        os.utime(raw / f.name, ns=(10**18, 10**18))  # settled long ago
+    read = []
+    real = pipeline.sha256_file
+    monkeypatch.setattr(pipeline, "sha256_file", lambda p: read.append(p.name) or real(p))
+    known = {}
+    first = pipeline.scan_raw(raw, known)
+    assert sorted(read) == sorted(first) and len(known) == 3
+    read.clear()
+    assert pipeline.scan_raw(raw, known) == first and read == []
+
+    edited, replaced, fresh = (raw / f.name for f in SEEDS[:3])
+    edited.write_bytes(edited.read_bytes() + b"\n")  # new size and time
+    data = replaced.read_bytes()
+    swapped = bytearray(data)
+    swapped[-1:] = b"X"
+    (raw / "tmp").write_bytes(bytes(swapped))
+    os.utime(raw / "tmp", ns=(10**18, 10**18))
+    os.replace(raw / "tmp", replaced)  # same size and time, another inode
+    os.utime(fresh, None)  # touched just now: hashed, but not entered until it has settled
+    second = pipeline.scan_raw(raw, known)
+    assert sorted(read) == sorted([edited.name, replaced.name, fresh.name])
+    assert second[edited.name] != first[edited.name] and second[replaced.name] != first[replaced.name]
+    assert second == {p.name: real(p) for p in sorted(raw.iterdir())}
+    read.clear()
+    pipeline.scan_raw(raw, known)
+    assert sorted(read) == sorted([edited.name, fresh.name])  # written within the last two seconds
+
+
+def test_a_build_records_raw_hashes_and_force_reads_every_file_again(project):
+    raw = project / "data" / "raw"
+    for p in raw.iterdir():
+        os.utime(p, ns=(10**18, 10**18))
+    build(project)
+    known = json.loads((project / ".cache" / "raw-hashes.json").read_text(encoding="utf-8"))
+    assert sorted(Path(k).name for k in known) == sorted(p.name for p in raw.iterdir())
+    (raw / SEEDS[0].name).unlink()
+    build(project)
+    known = json.loads((project / ".cache" / "raw-hashes.json").read_text(encoding="utf-8"))
+    assert SEEDS[0].name not in {Path(k).name for k in known} and len(known) == 2
+    (project / ".cache" / "raw-hashes.json").write_text("{not json", encoding="utf-8")  # unreadable: hashed again
+    again, _ = build(project)
+    assert again["processed"] == [] and len(json.loads((project / ".cache" / "raw-hashes.json").read_text())) == 2
