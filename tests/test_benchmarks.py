@@ -74,12 +74,14 @@ def test_a_rebuild_after_one_new_plan_equals_a_full_build(corpus, tmp_path):
     assert processed(tmp_path / "incremental" / "processed") == processed(tmp_path / "full" / "processed")
 
 
-def test_top_k_similarity_keeps_each_plans_nearest_with_exact_cosines(corpus_tables):
+@pytest.mark.parametrize("dense_max_bytes", [0, 2**30], ids=["svd-candidates", "dense-exact"])
+def test_top_k_similarity_keeps_each_plans_nearest_with_exact_cosines(corpus_tables, dense_max_bytes):
     from analysis.measure import plan_similarity
 
     tasks, docs = corpus_tables["tasks"], corpus_tables["documents"]
     every = plan_similarity(tasks, docs).set_index(["file_a", "file_b"])["cosine"]
-    near = plan_similarity(tasks, docs, all_pairs_max=3, top_k=2).set_index(["file_a", "file_b"])["cosine"]
+    near = plan_similarity(tasks, docs, all_pairs_max=3, top_k=2, dense_max_bytes=dense_max_bytes)
+    near = near.set_index(["file_a", "file_b"])["cosine"]
     assert (near == every.loc[near.index]).all()
     both = pd.concat([every.rename_axis(["x", "y"]).reset_index(),
                       every.rename_axis(["y", "x"]).reset_index()])
@@ -101,3 +103,23 @@ def test_a_sampled_topic_model_assigns_every_task_whatever_the_row_order(corpus_
     pd.testing.assert_frame_equal(a.assignments(), b.assignments())
     assert len(list(tmp_path.glob("topics-*.pkl"))) == 1  # the second fit read the first one's model
     np.testing.assert_array_equal(a.nmf_.components_, b.nmf_.components_)
+
+
+def test_top_columns_breaks_ties_towards_the_lower_column():
+    import numpy as np
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from analysis.measure.similarity import top_columns
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.lists(st.sampled_from([0.0, 0.25, 0.5, 0.5 + 1e-15, 1.0]), min_size=6, max_size=6),
+                    min_size=1, max_size=5), st.integers(1, 5))
+    def check(rows, k):
+        values = np.array(rows)
+        got = top_columns(values, k)
+        for row, cols in zip(np.round(values, 12), got):
+            expected = sorted(range(len(row)), key=lambda c: (-row[c], c))[:k]
+            assert sorted(cols) == sorted(expected)
+
+    check()

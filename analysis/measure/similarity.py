@@ -2,11 +2,13 @@
 
 Up to `all_pairs_max` plans every pair is listed. Above that the table would grow with the
 square of the corpus (200 million rows for 20,000 plans) and so would the work, so each plan
-keeps only its `top_k` most similar plans. They are found in two steps: candidates (3 × top_k
-per plan) by cosine in a 128-dimensional truncated SVD of the TF-IDF vectors, compared block
-by block, then every candidate pair re-scored with the exact cosine and the top_k kept. The
-table is the union of every plan's top k (each pair once); its cosines are exact, and the
-neighbours are the exact top k unless a true neighbour was not among the candidates.
+keeps only its `top_k` most similar plans; the table is the union of every plan's top k (each
+pair once), with exact cosines. When a dense copy of the TF-IDF vectors fits in
+`DENSE_MAX_BYTES` the neighbours are exact too: every cosine is computed, block by block, and
+ties go to the plan that sorts first. Otherwise they are found in two steps: candidates
+(3 × top_k per plan) by cosine in a 128-dimensional truncated SVD of the vectors, then every
+candidate pair re-scored with the exact cosine and the top k kept; a true neighbour missing
+from the candidates is then missed.
 """
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from ..text.counts import TermCounts, group_sums
 #: Largest corpus for which every pair of plans is listed; above it each plan's TOP_K nearest.
 ALL_PAIRS_MAX = 1000
 TOP_K = 20
+#: Largest dense copy of the plan vectors (8 bytes a cell) for which neighbours are found exactly.
+DENSE_MAX_BYTES = 512 * 2**20
 
 SIMILARITY = register(Table(
     "similarity", f"Cosine similarity of every pair of plans (TF-IDF of segmented task content); in corpora "
@@ -59,9 +63,38 @@ def pair_cosines(matrix: sparse.csr_matrix, a: np.ndarray, b: np.ndarray, chunk:
     return out
 
 
+def top_columns(values: np.ndarray, k: int) -> np.ndarray:
+    """Each row's k largest values' columns; of equal values the lower column wins (rows of values
+    that differ only in the last bits, as dense products of identical vectors may, are equal)."""
+    values = np.round(values, 12)
+    top = np.argpartition(-values, k - 1, axis=1)[:, :k]
+    kth = np.take_along_axis(values, top, axis=1).min(axis=1, keepdims=True)
+    ambiguous = np.flatnonzero((values >= kth).sum(axis=1) > k)  # a tie at the k-th value
+    for r in ambiguous:
+        top[r] = np.lexsort((np.arange(values.shape[1]), -values[r]))[:k]
+    return top
+
+
+def nearest_exact(matrix: sparse.csr_matrix, top_k: int, block: int = 256) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(a, b, cosine) with a < b: the union of every row's `top_k` most similar rows, from a dense copy."""
+    dense = matrix.toarray()
+    n, k = dense.shape[0], min(top_k, dense.shape[0] - 1)
+    found, cosines = [], []
+    for start in range(0, n, block):
+        rows = np.arange(start, min(start + block, n))
+        values = dense[rows] @ dense.T
+        values[rows - start, rows] = -np.inf
+        top = top_columns(values, k)
+        found.append(np.column_stack([np.repeat(rows, k), top.ravel()]))
+        cosines.append(np.take_along_axis(values, top, axis=1).ravel())
+    pairs, first = np.unique(np.sort(np.concatenate(found), axis=1), axis=0, return_index=True)
+    return pairs[:, 0], pairs[:, 1], np.concatenate(cosines)[first]
+
+
 def nearest(matrix: sparse.csr_matrix, top_k: int, candidates: int | None = None, dims: int = 128,
             block: int = 256, random_state: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """(a, b) with a < b: the union of every row's `top_k` most similar rows (see module docstring)."""
+    """(a, b) with a < b: the union of every row's `top_k` most similar rows among candidates from
+    a truncated SVD (see module docstring)."""
     from sklearn.decomposition import TruncatedSVD
 
     n = matrix.shape[0]
@@ -85,13 +118,14 @@ def nearest(matrix: sparse.csr_matrix, top_k: int, candidates: int | None = None
 
 
 def plan_similarity(tasks: pd.DataFrame, documents: pd.DataFrame, counts: TermCounts | None = None,
-                    all_pairs_max: int = ALL_PAIRS_MAX, top_k: int = TOP_K) -> pd.DataFrame:
+                    all_pairs_max: int = ALL_PAIRS_MAX, top_k: int = TOP_K,
+                    dense_max_bytes: int = DENSE_MAX_BYTES) -> pd.DataFrame:
     """Cosine similarity of pairs of plans in `tasks`, each plan its tasks' content together.
 
     Terms are `tokenize` content words weighted by scikit-learn's TF-IDF defaults (smoothed idf,
     L2-normalised rows), fitted on these plans only; pass the tasks of the plans to compare.
     Every pair when there are at most `all_pairs_max` plans, else each plan's `top_k` most
-    similar (see module docstring). Region and year come from `documents`. `counts` (term
+    similar, found exactly when the vectors fit in `dense_max_bytes` (see module docstring). Region and year come from `documents`. `counts` (term
     counts by task_id, as the pipeline builds them from its cache) saves segmenting again.
 
     >>> plan_similarity(t["tasks"], t["documents"]).sort_values("cosine").tail()
@@ -103,6 +137,8 @@ def plan_similarity(tasks: pd.DataFrame, documents: pd.DataFrame, counts: TermCo
     if len(files) <= all_pairs_max:
         a, b = np.triu_indices(len(files), k=1)
         cosine = (matrix @ matrix.T).toarray()[a, b]
+    elif matrix.shape[0] * matrix.shape[1] * 8 <= dense_max_bytes:
+        a, b, cosine = nearest_exact(matrix, top_k)
     else:
         a, b = nearest(matrix, top_k)
         cosine = pair_cosines(matrix, a, b)
