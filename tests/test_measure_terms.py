@@ -63,3 +63,18 @@ def test_real_results_do_not_depend_on_row_order(corpus_tables):
     tasks = corpus_tables["tasks"]
     pd.testing.assert_frame_equal(distinctive_terms(tasks, by="region"),
                                   distinctive_terms(tasks.sample(frac=1, random_state=3), by="region"))
+
+
+@pytest.mark.parametrize("top_n", [None, 5])
+def test_scoring_groups_a_few_cells_at_a_time_changes_nothing(corpus_tables, top_n):
+    from analysis.measure.terms import _sparse_log_odds
+    from analysis.text.counts import TermCounts
+
+    tasks = corpus_tables["tasks"]
+    counts = TermCounts.from_texts(tasks["task_id"].to_numpy(), tasks["content"].to_numpy())
+    groups = tasks["region"].astype(str).to_numpy(dtype=object)
+    whole = _sparse_log_odds(groups, counts.matrix, counts.vocabulary, 1.0, top_n)
+    assert whole["group"].nunique() == len(set(groups)) > 2
+    for chunk in (1, 7, 1000):
+        pd.testing.assert_frame_equal(_sparse_log_odds(groups, counts.matrix, counts.vocabulary, 1.0, top_n, chunk),
+                                      whole)

@@ -52,40 +52,50 @@ def weighted_log_odds(counts: pd.DataFrame, prior_scale: float = 1.0) -> pd.Data
 
 
 def _sparse_log_odds(groups: pd.Series, counts: sparse.csr_matrix, vocabulary: np.ndarray,
-                     prior_scale: float, top_n: int | None = None) -> pd.DataFrame:
+                     prior_scale: float, top_n: int | None = None, chunk: int = 1 << 20) -> pd.DataFrame:
     """`weighted_log_odds` of the nonzero (group, term) cells only, from task rows of counts;
     with `top_n`, only each group's top_n cells of positive z (by z, then term), ranked.
 
     Zero cells are left out because they never have a positive z (a term a group never
     uses is under-represented in it), which is all `distinctive_terms` keeps; the formula
-    and the order of every sum are those of `weighted_log_odds`.
+    and the order of every sum are those of `weighted_log_odds`. Groups are scored about
+    `chunk` cells at a time (a group's cells depend on corpus totals and its own row only).
     """
     codes, names = pd.factorize(groups, sort=True)
     wide = group_sums(codes, len(names), counts)
     total = np.asarray(wide.sum(axis=0)).ravel()
     used = np.flatnonzero(total > 0)
-    wide = wide[:, used].tocoo()
+    wide = wide[:, used].tocsr()
+    wide.sort_indices()
     alpha = prior_scale * total[used].astype(float)
     a0 = alpha.sum()
     n = np.asarray(wide.sum(axis=1), dtype=float).ravel()
     n_rest = n.sum() - n
-    g, j, y = wide.row, wide.col, wide.data.astype(float)
-    a, y_rest = alpha[j], total[used][j] - y
+    bounds = np.r_[0, np.unique(np.r_[np.searchsorted(wide.indptr, np.arange(chunk, wide.nnz, chunk)), len(n)])]
+    parts = [_score_groups(wide[lo:hi].tocoo(), lo, alpha, a0, total[used], n, n_rest, top_n)
+             for lo, hi in zip(bounds[:-1], bounds[1:])]
+    g, j, y, log_odds, z, *rank = (np.concatenate(x) for x in zip(*parts))
+    extra = {"rank": rank[0]} if top_n is not None else {}
+    return pd.DataFrame({"group": names[g], "term": vocabulary[used][j], "count": y.astype(int),
+                         "log_odds": log_odds, "z": z, **extra})
+
+
+def _score_groups(wide: sparse.coo_matrix, offset: int, alpha, a0, total, n, n_rest, top_n) -> tuple:
+    """(group, term column, count, log_odds, z[, rank]) of the cells of rows `offset`… of the group × term counts."""
+    g, j, y = wide.row + offset, wide.col, wide.data.astype(float)
+    a, y_rest = alpha[j], total[j] - y
     log_odds = (np.log((y + a) / (n[g] + a0 - y - a))
                 - np.log((y_rest + a) / (n_rest[g] + a0 - y_rest - a)))
     z = log_odds / np.sqrt(1 / (y + a) + 1 / (y_rest + a))
-    extra = {}
-    if top_n is not None:  # chosen before the frame is built: a large corpus has millions of cells
-        g, j, y, log_odds, z = (x[z > 0] for x in (g, j, y, log_odds, z))
-        order = np.lexsort((j, -z, g))  # group, then z descending, then term (columns are in term order)
-        g, j, y, log_odds, z = (x[order] for x in (g, j, y, log_odds, z))
-        first = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if len(g) else np.zeros(0, dtype=int)
-        rank = np.arange(len(g)) - np.repeat(first, np.diff(np.r_[first, len(g)])) + 1
-        top = rank <= top_n
-        g, j, y, log_odds, z, rank = (x[top] for x in (g, j, y, log_odds, z, rank))
-        extra["rank"] = rank
-    return pd.DataFrame({"group": names[g], "term": vocabulary[used][j], "count": y.astype(int),
-                         "log_odds": log_odds, "z": z, **extra})
+    if top_n is None:
+        return g, j, y, log_odds, z
+    g, j, y, log_odds, z = (x[z > 0] for x in (g, j, y, log_odds, z))  # chosen before any frame is built
+    order = np.lexsort((j, -z, g))  # group, then z descending, then term (columns are in term order)
+    g, j, y, log_odds, z = (x[order] for x in (g, j, y, log_odds, z))
+    first = np.flatnonzero(np.r_[True, g[1:] != g[:-1]]) if len(g) else np.zeros(0, dtype=int)
+    rank = np.arange(len(g)) - np.repeat(first, np.diff(np.r_[first, len(g)])) + 1
+    top = rank <= top_n
+    return tuple(x[top] for x in (g, j, y, log_odds, z, rank))
 
 
 def distinctive_terms(tasks: pd.DataFrame, by: str = "region", documents: pd.DataFrame | None = None,
