@@ -25,6 +25,15 @@ TOPIC_ASSIGNMENTS = register(Table("topic_assignments", "Each task's strongest t
 )))
 
 
+#: The task columns the corpus measures read: a subset of plans' tasks is copied with these only
+#: (at 20,000 plans every column of the tasks table is about 1 GB).
+MEASURED_COLUMNS = ("task_id", "file", "region", "plan_year", "heading", "content")
+
+
+def _columns(frame: pd.DataFrame, names) -> list[str]:
+    return [c for c in names if c in frame.columns]
+
+
 def _empty(name: str) -> pd.DataFrame:
     from .schemas import TABLES
     from .tables import frame
@@ -40,8 +49,8 @@ def topic_tables(tasks: pd.DataFrame, random_state: int = 0, counts=None, memory
     keeps fitted models)."""
     from .domains import TopicModel
 
-    with_text = tasks["content"].fillna("").str.len() > 0
-    usable = tasks if with_text.all() else tasks[with_text]
+    with_text = (tasks["content"].fillna("").str.len() > 0).to_numpy()
+    usable = tasks if with_text.all() else tasks.loc[with_text, _columns(tasks, ("task_id", "file", "heading", "content"))]
     if len(usable) < 20:
         return {"topics": _empty("topics"), "topic_assignments": _empty("topic_assignments")}
     model = TopicModel(random_state=random_state, memory=memory).fit(usable, key="task_id", text="content",
@@ -77,8 +86,8 @@ def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False
     plans = docs[docs["is_plan"].fillna(False) & ~docs["failed"].fillna(False)]
     if not include_partial:
         plans = plans[~plans["is_partial"].fillna(False)]
-    measured = tasks["file"].isin(set(plans["file"]))
-    plan_tasks = tasks if measured.all() else tasks[measured]  # no copy of every task's text when all are measured
+    measured = tasks["file"].isin(set(plans["file"])).to_numpy()
+    plan_tasks = tasks if measured.all() else tasks.loc[measured, _columns(tasks, MEASURED_COLUMNS)]
     if counts is None:
         counts = TermCounts.from_texts(plan_tasks["task_id"].to_numpy(), plan_tasks["content"].to_numpy())
     out = {

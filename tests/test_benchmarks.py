@@ -123,3 +123,28 @@ def test_top_columns_breaks_ties_towards_the_lower_column():
             assert sorted(cols) == sorted(expected)
 
     check()
+
+
+def test_corpus_measures_copy_only_the_columns_they_read(corpus_tables, tmp_path):
+    """The corpus stage takes plans' tasks (and tasks with text) as a column subset: same tables as
+    when it is given exactly those tasks whole (the development corpus holds a report that is not a plan)."""
+    from analysis.corpus import corpus_tables as measures
+    from analysis.corpus import topic_tables
+
+    t = {k: v for k, v in corpus_tables.items()}
+    docs = t["documents"]
+    plans = set(docs.loc[docs["is_plan"].fillna(False) & ~docs["failed"].fillna(False)
+                         & ~docs["is_partial"].fillna(False), "file"])
+    assert not t["tasks"]["file"].isin(plans).all()
+    only = {**t, "tasks": t["tasks"][t["tasks"]["file"].isin(plans)].reset_index(drop=True)}
+    got = measures(t, lineage=False, memory=tmp_path / "a")
+    want = measures(only, lineage=False, memory=tmp_path / "b")
+    assert sorted(got) == sorted(want)
+    for name in got:
+        pd.testing.assert_frame_equal(got[name].reset_index(drop=True), want[name].reset_index(drop=True), obj=name)
+
+    tasks = only["tasks"]
+    blank = tasks.head(3).assign(content="", task_id=lambda f: f["task_id"] + "-blank")
+    with_blank = topic_tables(pd.concat([tasks, blank], ignore_index=True), memory=tmp_path / "c")
+    for name, frame in topic_tables(tasks, memory=tmp_path / "d").items():
+        pd.testing.assert_frame_equal(with_blank[name], frame, obj=name)

@@ -201,7 +201,8 @@ class TopicModel:
         `counts` (term counts by key, as the pipeline builds them from its cache) replaces
         segmenting the text column again.
         """
-        data = tasks.sort_values(key, kind="mergesort").reset_index(drop=True)
+        columns = [c for c in dict.fromkeys([key, self.sample_by, text]) if c in tasks and (c != text or counts is None)]
+        data = tasks[columns].sort_values(key, kind="mergesort").reset_index(drop=True)
         if counts is None:
             counts = TermCounts.from_texts(data[key].to_numpy(), data[text].to_numpy())
         rows = counts.positions(data[key].to_numpy())
