@@ -624,7 +624,7 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     manifest = {"files": current, "versions": vers, "tables": sorted(tables)}
     written = publish(tables, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), out_dir)
     summary.outputs = [str(p) for p in written]
-    if snap is None or snap.fingerprints != prints:  # else it already holds exactly this
+    if snapshot.stale(snap, kept, len(current)):
         snapshot.save(memory, cache.key, fresh_snapshot, lambda path, fill: atomic_write_with(path, fill, durable=False))
     gone = str(raw_dir.resolve()) + os.sep
     known = {k: v for k, v in known.items() if not k.startswith(gone) or Path(k).name in current}

@@ -8,7 +8,8 @@ The next build takes every file whose fingerprint is unchanged from the snapshot
 the others from the per-document cache or the parser; `combine` puts the two together in file
 order, so the result is the same as assembling every file again (the pipeline tests compare
 the bytes). The snapshot is keyed like the per-document cache (parser, resources, codebook and
-segmenter versions) and is only an accelerator: a missing or unreadable one is rebuilt.
+segmenter versions) and is only an accelerator: a missing or unreadable one is rebuilt, and
+one that misses a few files is kept until they are more than a slack (`stale`).
 """
 from __future__ import annotations
 
@@ -46,6 +47,21 @@ class Snapshot:
         frames = {name: f[f["file"].isin(files)] for name, f in self.frames.items()}
         task_ids = frames["tasks"]["task_id"].to_numpy(dtype=object)
         return frames, _rows(self.counts, task_ids), {f: s for f, s in self.shares.items() if f in files}
+
+
+#: Files a snapshot may miss or hold in excess before a build rewrites it (at least; else 2 % of the corpus).
+SLACK = 8
+
+
+def stale(snapshot: Snapshot | None, kept: set[str], n_files: int) -> bool:
+    """Whether a build should write a new snapshot: none was read, or more files than the slack
+    came from elsewhere (new, changed) or are in it for nothing (removed, changed). Until then the
+    few others are read from the per-document cache, one file each, and a rebuild after one
+    new plan does not rewrite every plan's rows."""
+    if snapshot is None:
+        return True
+    drift = (n_files - len(kept)) + (len(snapshot.fingerprints) - len(kept))
+    return drift > max(SLACK, n_files // 50)
 
 
 def path(folder: Path, key: str) -> Path:

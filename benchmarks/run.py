@@ -150,6 +150,13 @@ def jieba_floor(processed: Path) -> dict:
             "chars": sum(map(len, texts)), "tasks": len(texts), "blocks": len(blocks), "unique_blocks": len(unique)}
 
 
+def pipeline_settled() -> float:
+    """Seconds after which the build's scan trusts a raw file's recorded hash (`pipeline.SETTLED_NS`)."""
+    from analysis.pipeline import SETTLED_NS
+
+    return SETTLED_NS / 1e9
+
+
 def run_build(raw: Path, work: Path, workers: int, floor: bool = False) -> dict:
     """`one_build` in a fresh interpreter (clean memory figures, no warm caches)."""
     cmd = [sys.executable, str(Path(__file__)), "--one-build", str(raw), str(work), str(workers)]
@@ -182,6 +189,7 @@ def bench_size(n: int, workers: int, single: bool, tmp: Path, log, floor_max: in
     raw.mkdir(parents=True)
     for p in [*files, corpus / "manifest.csv"]:
         shutil.copyfile(p, raw / p.name)
+    time.sleep(pipeline_settled())  # as any corpus built after it was copied: the scan records its hashes
     result = {"n_plans": n, "raw_chars": chars, "raw_bytes": sum(p.stat().st_size for p in files),
               "load_before": os.getloadavg()}
 

@@ -168,13 +168,16 @@ def test_csv_tables_read_back_as_the_parquet_ones(project):
         pd.testing.assert_frame_equal(pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig"), own, obj=path.stem)
 
 
-def test_a_rebuild_of_an_unchanged_corpus_leaves_the_snapshot_as_it_is(project):
+def test_a_rebuild_of_an_unchanged_corpus_or_after_one_new_plan_keeps_the_snapshot(project):
     build(project)
     (snap,) = (project / ".cache" / "corpus").glob("snapshot-*.pkl")
     stamp, first = snap.stat().st_mtime_ns, processed(project)
     again, _ = build(project)
     assert again["processed"] == [] and processed(project) == first
     assert snap.stat().st_mtime_ns == stamp
+    shutil.copyfile(SEEDS[3], project / "data" / "raw" / SEEDS[3].name)  # one new plan: read from its cache file
+    again, _ = build(project)
+    assert again["processed"] == [SEEDS[3].name] and snap.stat().st_mtime_ns == stamp
 
 
 def test_a_scan_reads_only_files_whose_size_time_or_inode_changed(tmp_path, monkeypatch):

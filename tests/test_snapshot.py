@@ -57,3 +57,17 @@ def test_a_damaged_snapshot_is_ignored(tmp_path):
     snapshot.path(tmp_path, "k").write_bytes(b"not a pickle")
     assert snapshot.load(tmp_path, "k") is None
     assert snapshot.load(tmp_path, "other") is None
+
+
+def test_a_snapshot_is_rewritten_only_once_it_misses_more_than_the_slack():
+    def snap(files):
+        return snapshot.Snapshot({f: "x" for f in files}, {}, None, {})
+
+    files = [f"{i}.txt" for i in range(1000)]
+    assert snapshot.stale(None, set(), 1000)
+    assert not snapshot.stale(snap(files), set(files), 1000)  # nothing changed
+    assert not snapshot.stale(snap(files[:990]), set(files[:990]), 1000)  # ten new files: 2 % is 20
+    assert snapshot.stale(snap(files[:979]), set(files[:979]), 1000)  # 21 new
+    assert snapshot.stale(snap(files + [f"gone{i}" for i in range(21)]), set(files), 1000)  # 21 removed
+    assert not snapshot.stale(snap(files[:5]), set(files[:2]), 5)  # a small corpus: up to SLACK files
+    assert snapshot.stale(snap(files[:5]), set(), 5)  # five changed files count twice (10 > 8)
