@@ -157,6 +157,16 @@ def pipeline_settled() -> float:
     return SETTLED_NS / 1e9
 
 
+def start_floor() -> float:
+    """Seconds a fresh process spends before it can parse one plan: importing the package, reading
+    the versions (codebook) and loading the parser, classifier and dictionary. Every rebuild that
+    parses a new plan in a new process pays this, whatever the corpus size."""
+    code = ("import time; t = time.perf_counter(); from analysis.pipeline import _start, versions; "
+            "versions(); _start(); print(time.perf_counter() - t)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
 def run_build(raw: Path, work: Path, workers: int, floor: bool = False) -> dict:
     """`one_build` in a fresh interpreter (clean memory figures, no warm caches)."""
     cmd = [sys.executable, str(Path(__file__)), "--one-build", str(raw), str(work), str(workers)]
@@ -209,6 +219,7 @@ def bench_size(n: int, workers: int, single: bool, tmp: Path, log, floor_max: in
     extra = extra_plan(raw)
     log(f"N={n}: rebuild after adding {extra.name}")
     result["rebuild"] = run_build(raw, tmp / f"w{workers}-{n}", workers)
+    result["start_floor"] = start_floor()
     extra.unlink()
     result["load_after"] = os.getloadavg()
     result["ratios"] = ratios(result)
@@ -313,7 +324,11 @@ def markdown(results: list[dict], info: dict, met: dict) -> str:
             lines.append(f"| (b) 1 worker / {full['workers']} workers, whole build | {q['build_speedup']:.2f} |")
             lines.append(f"| outputs identical with 1 and {full['workers']} workers | "
                          f"{'yes' if r['identical_across_workers'] else '**no**'} |")
-        lines += [f"| (c) rebuild after one new plan / full build | {q['rebuild_share']:.3f} |", ""]
+        lines.append(f"| (c) rebuild after one new plan / full build | {q['rebuild_share']:.3f} |")
+        if "start_floor" in r:
+            lines.append(f"| (c') a fresh process's start-up before it can parse a plan (imports, codebook, parser, "
+                         f"dictionary: {r['start_floor']:.2f} s) / full build | {r['start_floor'] / full['wall']:.3f} |")
+        lines.append("")
     lines += ["## Targets", "", "| target | measured | |", "|---|---:|---|"]
     for t in met.values():
         lines.append(f"| {t['target']} | {t['value']:.3g} | {'pass' if t['pass'] else '**fail**'} |")
