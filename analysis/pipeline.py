@@ -1,13 +1,14 @@
 """The build: data/raw/ → data/processed/ tables → reports/ figures and report.
 
 Incremental: each raw file's parse and classification are cached under .cache/ by
-content hash (recorded by size, modification time and inode, see `scan_raw`) and by the versions of the parser, the ingest resources, the codebook and
-the segmenter; only new or changed files are re-parsed, a codebook change re-classifies
-every task, and removed files drop out. What a build assembled from those results (the
-per-document tables, term counts and bootstrap shares) is kept as one snapshot
-(`analysis.snapshot`), so the next build reads one file for every unchanged plan instead of
-one cache file each. Corpus-level measures are recomputed each time. Outputs are written atomically (temporary file,
-then rename), tables are schema-checked first, and a lock keeps two builds apart.
+content hash (recorded by size, modification time and inode, see `scan_raw`) and by the
+versions of the parser, the ingest resources, the codebook and the segmenter; only new or
+changed files are re-parsed, a codebook change re-classifies every task, and removed files
+drop out. What a build assembled from those results (the per-document tables, term counts
+and bootstrap shares) is kept as one snapshot (`analysis.snapshot`), so the next build reads
+one file for every unchanged plan instead of one cache file each. Corpus-level measures are
+recomputed each time. Outputs are written atomically (temporary file, then rename), tables
+are schema-checked first, and a lock keeps two builds apart.
 
 Scale: everything that depends on one document only — parsing, classifying, segmenting
 and the plan's bootstrap resamples — runs once, in worker processes, and is cached. The
@@ -124,6 +125,14 @@ def known_hashes(cache_dir: Path) -> dict[str, list]:
         return known if isinstance(known, dict) else {}
     except (OSError, ValueError):
         return {}
+
+
+def save_hashes(cache_dir: Path, raw_dir: Path, known: dict[str, list], current: dict[str, str]) -> None:
+    """Keep what `scan_raw` recorded, less the files gone from `raw_dir` (an accelerator: no fsync)."""
+    folder = str(raw_dir.resolve()) + os.sep
+    known = {k: v for k, v in known.items() if not k.startswith(folder) or Path(k).name in current}
+    text = json.dumps(known, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    atomic_write_with(_hashes_path(cache_dir), lambda fh: fh.write(text), durable=False)
 
 
 def undecodable_names(raw_dir: Path) -> list[str]:
@@ -626,10 +635,7 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     summary.outputs = [str(p) for p in written]
     if snapshot.stale(snap, kept, len(current)):
         snapshot.save(memory, cache.key, fresh_snapshot, lambda path, fill: atomic_write_with(path, fill, durable=False))
-    gone = str(raw_dir.resolve()) + os.sep
-    known = {k: v for k, v in known.items() if not k.startswith(gone) or Path(k).name in current}
-    text = json.dumps(known, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    atomic_write_with(_hashes_path(cache_dir), lambda fh: fh.write(text), durable=False)
+    save_hashes(cache_dir, raw_dir, known, current)
     summary.seconds["write"] = time.perf_counter() - clock
 
     if figures or report:

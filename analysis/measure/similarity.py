@@ -125,8 +125,9 @@ def plan_similarity(tasks: pd.DataFrame, documents: pd.DataFrame, counts: TermCo
     Terms are `tokenize` content words weighted by scikit-learn's TF-IDF defaults (smoothed idf,
     L2-normalised rows), fitted on these plans only; pass the tasks of the plans to compare.
     Every pair when there are at most `all_pairs_max` plans, else each plan's `top_k` most
-    similar, found exactly when the vectors fit in `dense_max_bytes` (see module docstring). Region and year come from `documents`. `counts` (term
-    counts by task_id, as the pipeline builds them from its cache) saves segmenting again.
+    similar, found exactly when the vectors fit in `dense_max_bytes` (see module docstring).
+    Region and year come from `documents`. `counts` (term counts by task_id, as the pipeline
+    builds them from its cache) saves segmenting again.
 
     >>> plan_similarity(t["tasks"], t["documents"]).sort_values("cosine").tail()
     """
