@@ -24,9 +24,7 @@ import csv
 import hashlib
 import json
 import os
-import re
 import shutil
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -37,6 +35,7 @@ import pandas as pd
 
 from . import config, snapshot
 from . import corpus as _corpus  # noqa: F401 — registers its tables before the measures' (order of docs/tables.md)
+from .atomic import atomic_write_text, atomic_write_with, remove_temporaries, temporary
 from .schemas import TABLES, check
 
 MANIFEST = "manifest.json"
@@ -250,47 +249,6 @@ class Cache:
 
 
 # ---------------------------------------------------------------------------- writing
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-#: Temporary files of atomic_write_bytes ('.<name>.<8 random characters>') that a killed build left behind.
-_TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}$")
-
-
-def remove_temporaries(folder: Path) -> None:
-    """Delete what killed builds left half-written in folder (run under the build lock)."""
-    if folder.is_dir():
-        for p in folder.iterdir():
-            if _TEMPORARY.match(p.name) and p.is_file():
-                p.unlink(missing_ok=True)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename over the target."""
-    atomic_write_with(path, lambda fh: fh.write(data))
-
-
-def atomic_write_with(path: Path, fill, durable: bool = True) -> None:
-    """`atomic_write_bytes` for content that `fill(binary file)` streams into the file; `durable`
-    False skips the fsync (for caches: a file a crash leaves empty is unreadable, and rebuilt)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fill(fh)
-            fh.flush()
-            if durable:
-                os.fsync(fh.fileno())  # the new bytes are on disk before the name points at them
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600 files: co-authors could not read the tables
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _write_parquet(frame: pd.DataFrame, path: str) -> None:
     frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
 
@@ -328,9 +286,7 @@ def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
             frame = check(name, frame)
             for suffix, write in ((".parquet", _write_parquet), (".csv", _write_csv)):
                 path = out_dir / f"{name}{suffix}"
-                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=out_dir)
-                os.close(fd)
-                staged[path] = tmp
+                staged[path] = tmp = temporary(path)
                 write(frame, tmp)
         for path, tmp in staged.items():
             os.replace(tmp, path)

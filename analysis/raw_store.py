@@ -13,7 +13,8 @@ import shutil
 from pathlib import Path
 
 from . import config
-from .pipeline import atomic_write_bytes, raw_manifest, sha256_file
+from .atomic import atomic_write_bytes
+from .pipeline import raw_manifest, sha256_file
 
 MANIFEST_FIELDS = ["file", "sha256", "source", "added", "url", "retrieved", "http_status", "content_type",
                    "encoding"]

@@ -230,3 +230,15 @@ def test_a_build_records_raw_hashes_and_force_reads_every_file_again(project):
     (project / ".cache" / "raw-hashes.json").write_text("{not json", encoding="utf-8")  # unreadable: hashed again
     again, _ = build(project)
     assert again["processed"] == [] and len(json.loads((project / ".cache" / "raw-hashes.json").read_text())) == 2
+
+
+def test_every_output_and_cache_file_gets_the_permissions_a_plain_file_would(project):
+    """Temporary files are made 0600; the tables renamed from them must still be readable by co-authors."""
+    before = os.umask(0o022)
+    try:
+        build(project)
+    finally:
+        os.umask(before)
+    files = [p for folder in ("data/processed", ".cache") for p in (project / folder).rglob("*") if p.is_file()]
+    assert len(files) > 20
+    assert {oct(p.stat().st_mode & 0o777) for p in files} == {oct(0o644)}

@@ -81,11 +81,10 @@ def _load(path: Path):
 
 
 def _keep(path: Path, value) -> None:
-    """Store value at path (pickled; written beside it, then renamed into place)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(pickle.dumps(value))
-    tmp.replace(path)
+    """Store value at path (pickled, atomically; a cache, so without fsync)."""
+    from ..atomic import atomic_write_with
+
+    atomic_write_with(path, lambda fh: pickle.dump(value, fh), durable=False)
 
 
 def _domain_matrix(codebook: Codebook, vocabulary: dict[str, int], memory=None) -> np.ndarray:

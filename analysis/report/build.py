@@ -266,7 +266,7 @@ def render(tables: dict[str, pd.DataFrame], lang: str = "zh", *, raw_dir: Path =
 def build_report(tables: dict[str, pd.DataFrame], reports_dir: Path, lang: str = "zh", *,
                  raw_dir: Path = config.RAW_DIR, versions: dict | None = None) -> Path:
     """Write reports/index.html (atomically) and return its path."""
-    from ..pipeline import atomic_write_text
+    from ..atomic import atomic_write_text
 
     path = Path(reports_dir) / "index.html"
     atomic_write_text(path, render(tables, lang, raw_dir=raw_dir, versions=versions))
