@@ -565,10 +565,11 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     clock = time.perf_counter()
     tables, counts = tables.frames(), counts.build()
     if kept:  # the unchanged files' rows from the snapshot, the others' as just assembled
-        old_tables, old_counts, old_shares = snap.part(kept)
+        old_tables, old_counts, old_shares = snap.take(kept)
         files = list(current)
         tables = snapshot.combine([old_tables, tables], files)
         counts = snapshot.merge_counts([old_counts, counts], tables["tasks"]["task_id"].to_numpy(dtype=object))
+        del old_counts
         shares = {f: s for f in files for s in [shares.get(f, old_shares.get(f))] if s is not None}
     docs = tables["documents"]
     failed = docs.loc[docs["failed"].fillna(False).astype(bool), "file"].tolist()

@@ -42,11 +42,14 @@ class Snapshot:
     counts: TermCounts
     shares: dict[str, dict]
 
-    def part(self, files: set[str]) -> tuple[dict[str, pd.DataFrame], TermCounts, dict[str, dict]]:
-        """The rows, term counts and shares of `files` only."""
-        frames = {name: f[f["file"].isin(files)] for name, f in self.frames.items()}
-        task_ids = frames["tasks"]["task_id"].to_numpy(dtype=object)
-        return frames, _rows(self.counts, task_ids), {f: s for f, s in self.shares.items() if f in files}
+    def take(self, files: set[str]) -> tuple[dict[str, pd.DataFrame], TermCounts, dict[str, dict]]:
+        """The rows, term counts and shares of `files` only. The snapshot gives up its tables and
+        counts (at 20,000 plans a second copy of them is over a gigabyte)."""
+        frames, counts, self.frames, self.counts = self.frames, self.counts, {}, None
+        if not set(self.fingerprints) <= files:
+            frames = {name: f[f["file"].isin(files)] for name, f in frames.items()}
+            counts = _rows(counts, frames["tasks"]["task_id"].to_numpy(dtype=object))
+        return frames, counts, {f: s for f, s in self.shares.items() if f in files}
 
 
 #: Files a snapshot may miss or hold in excess before a build rewrites it (at least; else 2 % of the corpus).
@@ -75,7 +78,8 @@ def load(folder: Path, key: str) -> Snapshot | None:
             stored = pickle.load(fh)
         if not isinstance(stored, dict) or stored.get("format") != FORMAT:
             return None
-        frames = {name: pd.read_parquet(io.BytesIO(data)) for name, data in stored["frames"].items()}
+        packed = stored["frames"]  # decoded one by one, each table's bytes let go once read
+        frames = {name: pd.read_parquet(io.BytesIO(packed.pop(name))) for name in list(packed)}
         return Snapshot(stored["fingerprints"], frames, stored["counts"], stored["shares"])
     except Exception:  # noqa: BLE001 — a damaged accelerator is rebuilt, never trusted
         return None
@@ -99,13 +103,20 @@ def save(folder: Path, key: str, snapshot: Snapshot, write) -> None:
 
 
 def combine(parts: list[dict[str, pd.DataFrame]], files: list[str]) -> dict[str, pd.DataFrame]:
-    """Per-document tables from several parts, rows in `files` order (each file's rows keep theirs)."""
+    """Per-document tables from several parts, rows in `files` order (each file's rows keep theirs).
+
+    The parts are consumed column by column (emptied as they are used), so a large table is
+    never held twice."""
     rank = {f: i for i, f in enumerate(files)}
     out = {}
-    for name in parts[0]:
-        frame = pd.concat([p[name] for p in parts if len(p[name])] or [parts[0][name]], ignore_index=True)
-        order = np.argsort(frame["file"].map(rank).to_numpy(dtype=np.int64), kind="stable")
-        out[name] = conform(name, frame.iloc[order].reset_index(drop=True))
+    for name in list(parts[0]):
+        pieces = [p.pop(name) for p in parts]
+        pieces = [f for f in pieces if len(f)] or pieces[:1]
+        order = np.argsort(np.concatenate([f["file"].map(rank).to_numpy(dtype=np.int64) for f in pieces]),
+                           kind="stable")
+        columns = {c: pd.concat([f.pop(c) for f in pieces], ignore_index=True).take(order).reset_index(drop=True)
+                   for c in list(pieces[0].columns)}
+        out[name] = conform(name, pd.DataFrame(columns))
     return out
 
 

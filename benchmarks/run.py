@@ -178,6 +178,78 @@ def run_build(raw: Path, work: Path, workers: int, floor: bool = False) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+# ---------------------------------------------------------------------------- the real plans
+PER_DOCUMENT = ("read", "parse", "classify", "segment", "bootstrap", "cache")
+
+
+def real_files() -> list[Path]:
+    """The real documents at hand: the seed plans of data/raw/ and the development set of ../shared/extra/."""
+    from analysis import config
+
+    folders = [config.RAW_DIR, config.SHARED_DIR / "extra"]
+    return sorted(p for folder in folders if folder.is_dir() for p in folder.iterdir()
+                  if p.is_file() and p.suffix.lower() in config.RAW_SUFFIXES)
+
+
+def real_cost() -> dict:
+    """The per-document stage on each real document once, in this process (called in a fresh one,
+    so no memo holds anything): seconds per stage and characters of clean text."""
+    from analysis.pipeline import _process, _start
+
+    _start()
+    seconds, chars, files = dict.fromkeys(PER_DOCUMENT, 0.0), 0, 0
+    for path in real_files():
+        result = _process((str(path), path.name, "", None))
+        if result["document"]["failed"]:
+            continue
+        files, chars = files + 1, chars + result["document"]["n_chars"]
+        for stage in PER_DOCUMENT:
+            seconds[stage] += result["seconds"][stage]
+    return {"files": files, "chars": chars, "seconds": seconds}
+
+
+def run_real_cost() -> dict:
+    done = subprocess.run([sys.executable, str(Path(__file__)), "--real-cost"], capture_output=True, text=True,
+                          cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"real-plan run failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def per_mchar(seconds: dict, chars: int) -> float:
+    """Seconds of the per-document stage (summed over documents) per million characters."""
+    return sum(seconds.get(stage, 0.0) for stage in PER_DOCUMENT) / chars * 1e6
+
+
+def real_section(real: dict, results: list[dict]) -> list[str]:
+    """How far the synthetic corpora's per-document cost is from the real documents'."""
+    cost = per_mchar(real["seconds"], real["chars"])
+    lines = ["## The real documents against the synthetic corpora", "",
+             f"The per-document stage ({', '.join(PER_DOCUMENT)}; seconds summed over documents) per million "
+             f"characters. Real: the {real['files']} real documents at hand (seed plans and `../shared/extra/`), "
+             f"{real['chars']:,} characters of clean text, each processed once in a fresh process, so nothing is "
+             "reused across documents (a real corpus whose plans copy each other costs somewhat less).", "",
+             "| corpus | s per M characters | parse | classify | segment | bootstrap |", "|---|---:|---:|---:|---:|---:|"]
+
+    def row(name: str, seconds: dict, chars: int) -> str:
+        share = {k: seconds.get(k, 0.0) / max(sum(seconds.get(s, 0.0) for s in PER_DOCUMENT), 1e-12)
+                 for k in ("parse", "classify", "segment", "bootstrap")}
+        return (f"| {name} | {per_mchar(seconds, chars):.2f} | " + " | ".join(f"{v:.0%}" for v in share.values())
+                + " |")
+
+    lines.append(row(f"real ({real['files']} documents)", real["seconds"], real["chars"]))
+    for r in results:
+        lines.append(row(f"synthetic, {r['n_plans']:,} plans", r["full"]["seconds"], r["raw_chars"]))
+    big = max(results, key=lambda r: r["n_plans"])
+    full = big["full"]
+    projected = cost * big["raw_chars"] / 1e6 / full["workers"] / 60
+    lines += ["", f"Projection, not a measurement: at the real documents' cost per character, the per-document "
+              f"stage of a corpus as large as the {big['n_plans']:,}-plan one ({big['raw_chars'] / 1e6:.0f} M "
+              f"characters) would take about {projected:.0f} minutes on {full['workers']} workers (measured on the "
+              f"synthetic corpus: {full['seconds']['documents'] / 60:.1f}).", ""]
+    return lines
+
+
 # ---------------------------------------------------------------------------- one size
 def same_bytes(a: Path, b: Path) -> bool:
     names = sorted(p.name for p in a.iterdir() if p.is_file())
@@ -270,7 +342,7 @@ def targets(results: list[dict]) -> dict[str, dict]:
     return {k: {"target": TARGETS[k][0], "value": v, "pass": bool(TARGETS[k][1](v))} for k, v in values.items()}
 
 
-def markdown(results: list[dict], info: dict, met: dict) -> str:
+def markdown(results: list[dict], info: dict, met: dict, real: dict | None = None) -> str:
     lines = ["# Benchmark results", "",
              f"Machine: {info['nproc']} cores ({info['cpu']}), {info['ram_gb']} GB RAM, Python {info['python']}, "
              f"{info['platform']}. Run {info['date']} with `{info['command']}`.", "",
@@ -329,6 +401,8 @@ def markdown(results: list[dict], info: dict, met: dict) -> str:
             lines.append(f"| (c') a fresh process's start-up before it can parse a plan (imports, codebook, parser, "
                          f"dictionary: {r['start_floor']:.2f} s) / full build | {r['start_floor'] / full['wall']:.3f} |")
         lines.append("")
+    if real and results:
+        lines += real_section(real, results)
     lines += ["## Targets", "", "| target | measured | |", "|---|---:|---|"]
     for t in met.values():
         lines.append(f"| {t['target']} | {t['value']:.3g} | {'pass' if t['pass'] else '**fail**'} |")
@@ -348,7 +422,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the temporary build folders")
     ap.add_argument("--one-build", nargs=3, metavar=("RAW", "WORK", "WORKERS"), help=argparse.SUPPRESS)
     ap.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--real-cost", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.real_cost:
+        print(json.dumps(real_cost()))
+        return 0
     if args.one_build:
         raw, work, workers = args.one_build
         print(json.dumps(one_build(Path(raw), Path(work), int(workers), args.floor)))
@@ -362,14 +440,17 @@ def main(argv: list[str] | None = None) -> int:
                         "command": "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])}
     tmp = Path(tempfile.mkdtemp(prefix="bench-"))
     results = []
+    log("the real documents, each once")
+    real = run_real_cost()
     try:
         for n in sizes:
             results.append(bench_size(n, args.workers, n <= args.single_max, tmp, log, args.floor_max))
             met = targets(results)
             args.results.mkdir(parents=True, exist_ok=True)
             (args.results / "results.json").write_text(
-                json.dumps({"machine": info, "results": results, "targets": met}, indent=1), encoding="utf-8")
-            (args.results / "results.md").write_text(markdown(results, info, met), encoding="utf-8")
+                json.dumps({"machine": info, "real": real, "results": results, "targets": met}, indent=1),
+                encoding="utf-8")
+            (args.results / "results.md").write_text(markdown(results, info, met, real), encoding="utf-8")
     finally:
         if args.keep:
             log(f"build folders kept in {tmp}")

@@ -71,3 +71,31 @@ def test_a_snapshot_is_rewritten_only_once_it_misses_more_than_the_slack():
     assert snapshot.stale(snap(files + [f"gone{i}" for i in range(21)]), set(files), 1000)  # 21 removed
     assert not snapshot.stale(snap(files[:5]), set(files[:2]), 5)  # a small corpus: up to SLACK files
     assert snapshot.stale(snap(files[:5]), set(), 5)  # five changed files count twice (10 > 8)
+
+
+def test_take_gives_the_rows_and_counts_of_the_files_asked_for_and_empties_the_snapshot(seed_tables):
+    tables = {name: seed_tables[name] for name in ("documents", "tasks", "task_domains", "citations", "annex_rows")}
+    tasks = tables["tasks"]
+    counts = TermCounts.from_texts(tasks["task_id"].to_numpy(), tasks["content"].to_numpy())
+    files = sorted(tables["documents"]["file"])
+
+    def snap():
+        return snapshot.Snapshot({f: "x" for f in files}, dict(tables), counts, {f: {"n": 1} for f in files})
+
+    whole = snap()
+    frames, got, shares = whole.take(set(files) | {"new.txt"})
+    assert all(frames[n] is tables[n] for n in tables) and got is counts and sorted(shares) == files
+    assert whole.frames == {} and whole.counts is None  # nothing held twice
+
+    some = set(files[:2])
+    frames, got, shares = snap().take(some)
+    assert all(set(frames[n]["file"]) <= some for n in tables) and sorted(shares) == sorted(some)
+    ids = frames["tasks"]["task_id"].to_numpy(dtype=object)
+    assert list(got.keys) == list(ids) and (got.matrix != counts.rows(ids)).nnz == 0
+
+
+def test_combine_consumes_its_parts(seed_tables):
+    files = sorted(seed_tables["documents"]["file"])
+    parts = [{"tasks": seed_tables["tasks"][seed_tables["tasks"]["file"] == f].copy()} for f in files]
+    combined = snapshot.combine(parts, files)
+    assert all(p == {} for p in parts) and len(combined["tasks"]) == len(seed_tables["tasks"])
