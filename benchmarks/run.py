@@ -245,8 +245,8 @@ def real_section(real: dict, results: list[dict]) -> list[str]:
     projected = cost * big["raw_chars"] / 1e6 / full["workers"] / 60
     lines += ["", f"Projection, not a measurement: at the real documents' cost per character, the per-document "
               f"stage of a corpus as large as the {big['n_plans']:,}-plan one ({big['raw_chars'] / 1e6:.0f} M "
-              f"characters) would take about {projected:.0f} minutes on {full['workers']} workers (measured on the "
-              f"synthetic corpus: {full['seconds']['documents'] / 60:.1f}).", ""]
+              f"characters) would take about {projected:.1f} minutes on {full['workers']} workers (measured on the "
+              f"synthetic corpus: {full['seconds']['documents'] / 60:.1f} minutes).", ""]
     return lines
 
 
