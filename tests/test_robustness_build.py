@@ -20,21 +20,37 @@ from analysis.pipeline import BuildLocked, Lock
 
 #: Runs the CLI with os.replace and os.rename patched to SIGKILL the process just before its Nth rename
 #: into data/ outside data/raw/ (KILL_AT_WRITE=N): a build killed in the middle of writing its outputs,
-#: however it stages them.
+#: however it stages them. KILL_IN=module:Class.method (or module:function) instead kills it at the
+#: KILL_CALL-th call (default 1) of that function: a build killed before it writes anything.
 KILL_HOOK = """
-import os, signal, sys
-n, count = int(os.environ["KILL_AT_WRITE"]), [0]
-data = os.path.join(os.environ["ANALYSIS_ROOT"], "data")
-def killing(real):
-    def rename(src, dst, *args, **kwargs):
-        target = os.path.abspath(os.fspath(dst))
-        if target.startswith(data + os.sep) and not target.startswith(os.path.join(data, "raw") + os.sep):
-            count[0] += 1
-            if count[0] == n:
-                os.kill(os.getpid(), signal.SIGKILL)
-        return real(src, dst, *args, **kwargs)
-    return rename
-os.replace, os.rename = killing(os.replace), killing(os.rename)
+import functools, importlib, os, signal, sys
+if "KILL_IN" in os.environ:
+    module, _, path = os.environ["KILL_IN"].partition(":")
+    *owner, name = path.split(".")
+    holder = importlib.import_module(module)
+    for part in owner:
+        holder = getattr(holder, part)
+    calls, real, n = [0], getattr(holder, name), int(os.environ.get("KILL_CALL", "1"))
+    @functools.wraps(real)
+    def killing_call(*args, **kwargs):
+        calls[0] += 1
+        if calls[0] == n:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+    setattr(holder, name, killing_call)
+else:
+    n, count = int(os.environ["KILL_AT_WRITE"]), [0]
+    data = os.path.join(os.environ["ANALYSIS_ROOT"], "data")
+    def killing(real):
+        def rename(src, dst, *args, **kwargs):
+            target = os.path.abspath(os.fspath(dst))
+            if target.startswith(data + os.sep) and not target.startswith(os.path.join(data, "raw") + os.sep):
+                count[0] += 1
+                if count[0] == n:
+                    os.kill(os.getpid(), signal.SIGKILL)
+            return real(src, dst, *args, **kwargs)
+        return rename
+    os.replace, os.rename = killing(os.replace), killing(os.rename)
 sys.argv = ["analysis", *sys.argv[1:]]
 from analysis.__main__ import main
 main()
@@ -101,25 +117,24 @@ def test_build_status_and_add_never_write_a_raw_file(previous, tmp_path):
 @pytest.fixture(scope="module")
 def killed(previous, clean4, tmp_path_factory) -> dict:
     """Kill a build of four plans (three built before) at several points of writing its outputs and
-    once after a delay, then build again; record what data/processed/ held after each kill."""
+    at two points before it writes (a --force build, taking its documents in, and in its corpus
+    measures), then build again; record what data/processed/ held after each kill."""
     project = copy_project(previous, tmp_path_factory.mktemp("killed") / "project")
     shutil.copyfile(SEEDS[3], project / "data" / "raw" / SEEDS[3].name)
     old = outputs(previous)
     last = len(clean4)  # the outputs are renamed into place one by one; the manifest goes last
     after: dict[str, dict] = {}
-    for point in (2, last):  # after the first file is replaced; just before the manifest
-        run = subprocess.run([sys.executable, "-c", KILL_HOOK, *build_args()], capture_output=True, timeout=300,
-                             env=environ(project, KILL_AT_WRITE=str(point)), cwd=MAIN)
+    points = {f"at write {n}": ({"KILL_AT_WRITE": str(n)}, ())  # after the first file is replaced; before the manifest
+              for n in (2, last)}
+    points["taking in the second document"] = ({"KILL_IN": "analysis.pipeline:_Tables.add", "KILL_CALL": "2"},
+                                               ("--force",))
+    points["in the corpus measures"] = ({"KILL_IN": "analysis.pipeline:corpus_measures"}, ("--force",))
+    for point, (env, extra) in points.items():
+        run = subprocess.run([sys.executable, "-c", KILL_HOOK, *build_args(*extra)], capture_output=True,
+                             timeout=300, env=environ(project, **env), cwd=MAIN)
         assert run.returncode == -signal.SIGKILL, run.stderr.decode(errors="replace")[-2000:]
-        after[f"at write {point}"] = {"outputs": outputs(project)}
+        after[point] = {"outputs": outputs(project)}
         readable(project)
-    late = subprocess.Popen([sys.executable, "-m", "analysis", *build_args("--force")], env=environ(project),
-                            cwd=MAIN, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(3)
-    late.kill()
-    late.wait()
-    after["after 3 s"] = {"outputs": outputs(project)}
-    readable(project)
     final = cli(project, *build_args())
     return {"old": old, "new": clean4, "after": after, "final": final, "project": project}
 
