@@ -61,6 +61,13 @@ def test_tables_download_as_csv(reports, lang):
     assert cells and not [c for c in cells if re.fullmatch(r"-?\d+\.\d{4,}", c)]  # shown rounded, CSV in full
 
 
+def test_zh_table_heads_name_columns_in_chinese_and_the_csv_keeps_the_names(reports):
+    zh, en = (re.findall(r"<th>([^<]*)</th>", reports[k].read_text(encoding="utf-8")) for k in ("zh", "en"))
+    assert {"地区（region）", "年度（plan_year）", "文件（file）"} <= set(zh)
+    assert [h for h in zh if re.fullmatch(r"[A-Za-z0-9_]+", h)] == []  # every machine name has a Chinese label
+    assert {"region", "plan_year", "file"} <= set(en)
+
+
 def test_languages_differ(reports):
     zh, en = (reports[k].read_text(encoding="utf-8") for k in ("zh", "en"))
     assert "跨地区比较" in zh and "Comparison across plans" in en and "跨地区比较" not in en

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import config
-from .text import TEXT
+from .text import COLUMN_LABELS, TEXT
 
 CSS = (Path(__file__).with_name("report.css")).read_text(encoding="utf-8")
 PACKAGES = ("analysis", "pandas", "numpy", "scikit-learn", "jieba", "plotly", "matplotlib", "pyarrow", "pdfplumber",
@@ -42,6 +42,8 @@ def _table(frame: pd.DataFrame, name: str, lang: str, index: bool = False, max_r
     for col in head.columns[[pd.api.types.is_float_dtype(t) for t in head.dtypes]]:  # the CSV keeps every digit
         shown[col] = [f"{v:.3f}" if isinstance(v, float) else v for v in shown[col]]
     shown.columns.name = None
+    if lang == "zh":  # the CSV above keeps the column names alone
+        shown.columns = [f"{COLUMN_LABELS[c]}（{c}）" if c in COLUMN_LABELS else c for c in shown.columns]
     more = f'<p class="note">{escape(_t("rows_shown", lang, n=len(shown), total=len(frame)))}</p>' \
         if len(frame) > max_rows else ""
     return (f'<div class="table" data-name="{escape(name)}">{link}'

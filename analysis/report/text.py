@@ -70,3 +70,20 @@ TEXT = {
     "built": {"zh": "生成时间：{date}", "en": "Built {date}"},
     "no_plans": {"zh": "没有可计算占比的要点。", "en": "No plans to measure."},
 }
+
+#: Chinese names of the table columns the report shows; the zh report heads a column
+#: "地区（region）", so a reader finds it under its own name in the downloaded CSV.
+COLUMN_LABELS = {
+    "added": "加入日期", "change": "变化", "component": "组件", "domain": "领域",
+    "domain_similarity": "与领域相似度", "example_headings": "示例任务标题", "f1": "F1 值", "file": "文件",
+    "id": "编号", "is_partial": "文本不完整", "is_plan": "是否工作要点", "issuer": "发文机关", "level": "行政层级",
+    "main_source_file": "主要来源文件", "main_source_share": "来自主要来源的占比", "matched_domain": "最接近领域",
+    "method": "方法", "n_earlier_plans": "更早要点数", "n_sentences": "句数", "n_tasks": "任务数",
+    "n_warnings": "提示数", "none": "未分类", "package": "软件包", "parent": "上级地区", "plan": "工作要点",
+    "plan_year": "年度", "policy": "政策领域", "precision": "精确率", "previous_share": "上期占比",
+    "previous_year": "上期年度", "primary_accuracy": "主领域准确率", "primary_macro_f1": "主领域宏平均 F1",
+    "process": "公开机制", "province": "省份", "published": "成文日期", "recall": "召回率", "region": "地区",
+    "reuse_share_any": "沿用更早要点的句子占比", "rule": "规则", "sha256": "SHA-256", "source": "来源",
+    "support": "样本数", "task_share": "任务占比", "title": "标题", "top_terms": "主题词", "topic": "主题",
+    "unclassified": "未分类", "value": "取值", "version": "版本", "warning": "提示", "year_gap": "间隔年数",
+}
