@@ -68,6 +68,23 @@ def test_zh_table_heads_name_columns_in_chinese_and_the_csv_keeps_the_names(repo
     assert {"region", "plan_year", "file"} <= set(en)
 
 
+def test_the_report_carries_the_glyphs_of_every_character_it_shows(reports, tables):
+    """A machine without any Chinese font still renders the report: the bundled face is embedded,
+    cut down to the page's characters, the same bytes each time."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    html = reports["zh"].read_text(encoding="utf-8")
+    (font,) = re.findall(r'@font-face\{font-family:"Noto Sans CJK SC";src:url\(data:font/woff;base64,([^)]+)\)', html)
+    covered = set(TTFont(io.BytesIO(base64.b64decode(font))).getBestCmap())
+    page = html[html.index("<body>"):]
+    shown = {c for c in page if ord(c) > 0x2E80} | {"丽", "政"}
+    assert shown and not {c for c in shown if ord(c) not in covered}
+    assert len(base64.b64decode(font)) < 1_000_000  # a subset, not the 16 MB face
+    assert render(tables, "zh", raw_dir=ROOT / "data" / "raw", versions={"parser": "test"}) == html
+
+
 def test_languages_differ(reports):
     zh, en = (reports[k].read_text(encoding="utf-8") for k in ("zh", "en"))
     assert "跨地区比较" in zh and "Comparison across plans" in en and "跨地区比较" not in en
@@ -105,6 +122,8 @@ def test_every_chart_renders_in_headless_chromium_offline(reports, lang, tmp_pat
             assert charts.nth(k).locator(".main-svg").count() >= 1, charts.nth(k).get_attribute("data-name")
         text = page.inner_text("body")
         assert "丽水市" in text and ("语料" in text if lang == "zh" else "Corpus" in text)
+        assert page.evaluate("[...document.fonts].filter(f => f.family.includes('Noto Sans CJK SC'))"
+                             ".map(f => f.status)") == ["loaded"]  # the embedded face, not a system font
         page.screenshot(path=str(tmp_path / f"report_{lang}.png"), full_page=True)
         browser.close()
     assert errors == []

@@ -2,7 +2,9 @@
 
 matplotlib: the Noto Sans CJK SC face shipped inside the mplfonts package is registered with
 the running font manager (in memory only) and made the sans-serif default. plotly: the
-browser picks the first installed family of `PLOTLY_FONT_FAMILY`.
+browser picks the first installed family of `PLOTLY_FONT_FAMILY`; the HTML report embeds the
+characters it uses of that same face under its first name (`webfont_css`), so it renders on
+machines that have no Chinese font at all.
 """
 from __future__ import annotations
 
@@ -52,3 +54,25 @@ def use_cjk_font() -> str:
     mpl.rcParams["font.sans-serif"] = [name, *fallback]
     mpl.rcParams["axes.unicode_minus"] = False
     return name
+
+
+def webfont_css(text: str) -> str:
+    """A CSS @font-face declaring the bundled face as "Noto Sans CJK SC", cut down to the
+    characters of `text` (WOFF in a data: URI; a few hundred kB for a report). The same text
+    gives the same bytes."""
+    import base64
+    import io
+
+    from fontTools import subset
+
+    options = subset.Options()
+    options.flavor = "woff"
+    font = subset.load_font(str(cjk_font_path()), options)
+    cutter = subset.Subsetter(options)
+    cutter.populate(text="".join(sorted(set(text) | {chr(c) for c in range(32, 127)})))
+    cutter.subset(font)
+    buffer = io.BytesIO()
+    subset.save_font(font, buffer, options)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    family = PLOTLY_FONT_FAMILY.split(",")[0].strip()
+    return f'@font-face{{font-family:"{family}";src:url(data:font/woff;base64,{data}) format("woff");}}'
