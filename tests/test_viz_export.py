@@ -69,6 +69,21 @@ def test_html_is_standalone_offline_and_reproducible(tmp_path):
     assert page.read_bytes() == again.read_bytes()
 
 
+def test_html_carries_the_glyphs_of_its_labels(tmp_path):
+    """The labels reach the page only as JSON escapes (\\u798f…); the embedded face covers them anyway."""
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    page = save_interactive(interactive.domain_heatmap(E, "zh", documents=DOCS), "heatmap", tmp_path)
+    html = page.read_text(encoding="utf-8")
+    assert "福建省" not in html
+    (font,) = re.findall(r'src:url\(data:font/woff;base64,([^)]+)\)', html)
+    covered = set(TTFont(io.BytesIO(base64.b64decode(font))).getBestCmap())
+    assert {ord(c) for c in "福建省领域"} <= covered
+
+
 def test_render_all_writes_every_view(tmp_path, monkeypatch):
     """Every view as HTML, and every static figure handed to save_static with the default formats
     (recorded, not rendered: save_static is tested above; rendering all views takes long)."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
-import re
 from html import escape
 from importlib import metadata
 from pathlib import Path
@@ -15,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import config
-from ..viz.fonts import PLOTLY_FONT_FAMILY, webfont_css
+from ..viz.fonts import webfont_head
 from .text import COLUMN_LABELS, TEXT
 
 CSS = (Path(__file__).with_name("report.css")).read_text(encoding="utf-8")
@@ -263,24 +262,9 @@ def render(tables: dict[str, pd.DataFrame], lang: str = "zh", *, raw_dir: Path =
             f'<nav>{toc}</nav></header><main>{"".join(body)}</main>')
     return (f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(_t('title', lang))}</title><style>{webfont_css(_characters(page))}{CSS}</style>"
-            f'<script type="text/javascript">{get_plotlyjs()}</script><script>{_AFTER_FONT}</script></head>'
+            f"<title>{escape(_t('title', lang))}</title><style>{CSS}</style>"
+            f'<script type="text/javascript">{get_plotlyjs()}</script>{webfont_head(page)}</head>'
             f'<body>{page}</body></html>')
-
-
-#: Charts are drawn once the embedded face has loaded: plotly measures its labels when it draws,
-#: and labels measured in a fallback font overlap once the real one arrives.
-_AFTER_FONT = """(function () {
-  var draw = Plotly.newPlot;
-  var ready = document.fonts ? document.fonts.load('12px "FAMILY"', "政务").catch(function () {}) : Promise.resolve();
-  Plotly.newPlot = function () { var args = arguments; return ready.then(function () { return draw.apply(Plotly, args); }); };
-})();""".replace("FAMILY", PLOTLY_FONT_FAMILY.split(",")[0].strip())
-
-
-def _characters(page: str) -> str:
-    """Every character the page shows, the charts' JSON-escaped labels (\\uXXXX) included."""
-    escaped = re.findall(r"\\u([0-9a-fA-F]{4})", page)
-    return "".join(set(page) | {chr(int(code, 16)) for code in escaped})
 
 
 def build_report(tables: dict[str, pd.DataFrame], reports_dir: Path, lang: str = "zh", *,

@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 from matplotlib.figure import Figure
 
 from . import interactive, static
+from .fonts import webfont_head
 from .palette import check_lang
 
 STATIC_FORMATS = ("png", "svg", "pdf")
@@ -71,12 +72,21 @@ def save_static(fig: Figure, name: str, folder: str | Path, formats: tuple[str, 
 
 
 def save_interactive(fig: go.Figure, name: str, folder: str | Path) -> Path:
-    """Write `fig` as folder/name.html, standalone and offline (plotly.js embedded, no CDN)."""
+    """Write `fig` as folder/name.html, standalone and offline (plotly.js embedded, no CDN), with
+    the glyphs of its labels (`fonts.webfont_head`): it renders where no Chinese font is installed."""
+    from html import escape
+
+    from plotly.offline import get_plotlyjs
+
     config = {**interactive.CONFIG, "toImageButtonOptions": {"format": "svg", "filename": name}}
 
     def write(tmp: str) -> None:
-        fig.write_html(tmp, include_plotlyjs=True, full_html=True, div_id=f"figure-{name}", config=config,
-                       include_mathjax=False, auto_open=False)
+        div = fig.to_html(include_plotlyjs=False, full_html=False, div_id=f"figure-{name}", config=config,
+                          include_mathjax=False)
+        page = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{escape(name)}</title>'
+                f'<script type="text/javascript">{get_plotlyjs()}</script>{webfont_head(div)}</head>'
+                f"<body>{div}</body></html>")
+        Path(tmp).write_text(page, encoding="utf-8")
 
     return _atomic(Path(folder) / f"{name}.html", write)
 
