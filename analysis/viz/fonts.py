@@ -18,6 +18,8 @@ from matplotlib import font_manager
 
 CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
 PLOTLY_FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+#: The name an HTML page's embedded subset of the bundled face goes by (`webfont_head`).
+EMBEDDED_FAMILY = PLOTLY_FONT_FAMILY.split(",")[0]
 
 
 class FontError(RuntimeError):
@@ -63,7 +65,7 @@ _DRAW_AFTER_FONT = """(function () {
   var draw = Plotly.newPlot;
   var ready = document.fonts ? document.fonts.load('12px "FAMILY"', "政务").catch(function () {}) : Promise.resolve();
   Plotly.newPlot = function () { var args = arguments; return ready.then(function () { return draw.apply(Plotly, args); }); };
-})();""".replace("FAMILY", PLOTLY_FONT_FAMILY.split(",")[0].strip())
+})();""".replace("FAMILY", EMBEDDED_FAMILY)
 
 
 def webfont_head(page: str) -> str:
@@ -92,5 +94,4 @@ def webfont_css(text: str) -> str:
     buffer = io.BytesIO()
     subset.save_font(font, buffer, options)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    family = PLOTLY_FONT_FAMILY.split(",")[0].strip()
-    return f'@font-face{{font-family:"{family}";src:url(data:font/woff;base64,{data}) format("woff");}}'
+    return f'@font-face{{font-family:"{EMBEDDED_FAMILY}";src:url(data:font/woff;base64,{data}) format("woff");}}'
