@@ -9,7 +9,6 @@ CFF-flavoured OpenType, which matplotlib cannot embed as Type 42.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -19,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from matplotlib.figure import Figure
 
+from ..atomic import temporary
 from . import interactive, static
 from .fonts import webfont_head
 from .palette import check_lang
@@ -30,17 +30,14 @@ SVG_HASH_SALT = "analysis-viz"
 
 
 def _atomic(path: Path, write: Callable[[str], None]) -> Path:
-    """Call write(temporary path) in path's folder, then move the result onto path.
-
-    The temporary name is unique per process and call; the file gets the usual permissions.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    """Call write(temporary path) in path's folder, then move the result onto path (the
+    temporary is `analysis.atomic.temporary`'s: unique, the usual permissions)."""
+    tmp = temporary(path)
     try:
-        write(str(tmp))
+        write(tmp)
         os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        Path(tmp).unlink(missing_ok=True)
         raise
     return path
 

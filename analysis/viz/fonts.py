@@ -2,9 +2,9 @@
 
 matplotlib: the Noto Sans CJK SC face shipped inside the mplfonts package is registered with
 the running font manager (in memory only) and made the sans-serif default. plotly: the
-browser picks the first installed family of `PLOTLY_FONT_FAMILY`; the HTML report embeds the
-characters it uses of that same face under its first name (`webfont_css`), so it renders on
-machines that have no Chinese font at all.
+browser picks the first installed family of `PLOTLY_FONT_FAMILY`; the HTML report and the
+figure files embed the characters they use of that same face under its first name
+(`webfont_head`), so they render on machines that have no Chinese font at all.
 """
 from __future__ import annotations
 
