@@ -503,8 +503,8 @@ def build(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR,
     out_dir = Path(out_dir)
     with Lock(out_dir.parent / f".{out_dir.name}{LOCK}"):  # beside the folder: publish() swaps the folder
         recover(out_dir)
-        remove_temporaries(Path(cache_dir))
-        remove_temporaries(Path(cache_dir) / "documents")
+        for folder in (Path(cache_dir), Path(cache_dir) / "documents", Path(reports_dir), Path(reports_dir) / "figures"):
+            remove_temporaries(folder)
         return _build(Path(raw_dir), Path(out_dir), Path(reports_dir), Path(cache_dir), force, workers, figures,
                       report, lang, include_partial, progress, lineage=lineage)
 

@@ -251,3 +251,17 @@ def test_every_output_and_cache_file_gets_the_permissions_a_plain_file_would(pro
     files = [p for folder in ("data/processed", ".cache") for p in (project / folder).rglob("*") if p.is_file()]
     assert len(files) > 20
     assert {oct(p.stat().st_mode & 0o777) for p in files} == {oct(0o644)}
+
+
+def test_a_build_removes_what_a_killed_one_left_half_written_beside_figures_and_caches(project):
+    figures, cache = project / "reports" / "figures", project / ".cache"
+    figures.mkdir(parents=True)
+    cache.mkdir()
+    left = [figures / ".heatmap_zh.png.k3x9q0zt", project / "reports" / ".index.html.a1b2c3d4",
+            cache / ".raw-hashes.json.zz99yy88"]
+    for path in left:
+        path.write_bytes(b"half")
+    keep = figures / "notes.txt"
+    keep.write_text("mine", encoding="utf-8")
+    build(project)
+    assert [p for p in left if p.exists()] == [] and keep.exists()
