@@ -87,11 +87,11 @@ def webfont_css(text: str) -> str:
 
     options = subset.Options()
     options.flavor = "woff"
-    font = subset.load_font(str(cjk_font_path()), options)
-    cutter = subset.Subsetter(options)
-    cutter.populate(text="".join(sorted(set(text) | {chr(c) for c in range(32, 127)})))
-    cutter.subset(font)
     buffer = io.BytesIO()
-    subset.save_font(font, buffer, options)
+    with subset.load_font(str(cjk_font_path()), options) as font:  # closes the 16 MB file it reads lazily
+        cutter = subset.Subsetter(options)
+        cutter.populate(text="".join(sorted(set(text) | {chr(c) for c in range(32, 127)})))
+        cutter.subset(font)
+        subset.save_font(font, buffer, options)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f'@font-face{{font-family:"{EMBEDDED_FAMILY}";src:url(data:font/woff;base64,{data}) format("woff");}}'
