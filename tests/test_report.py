@@ -14,6 +14,14 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def fixed_build_date():
+    """Renders compared with each other must not straddle a minute (the page states its build time)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        yield
+
+
 @pytest.fixture(scope="module")
 def tables():
     from analysis.corpus import corpus_tables
