@@ -142,3 +142,15 @@ def test_classify_tasks_remembers_texts_and_gives_what_the_classifier_gives(seed
     first, again = classify_tasks(copied), classify_tasks(copied)
     assert first == direct and again == direct
     assert first[0] is not again[0] and first[0].domains is not first[len(tasks)].domains
+
+
+@needs_gold
+def test_classify_texts_gives_what_classify_gives_with_and_without_the_refinement():
+    from analysis.domains.validate import load_gold
+
+    gold = load_gold(GOLD / "seed_labels.jsonl")
+    train, test = gold.iloc[::2], gold.iloc[1::2]
+    for clf in (CodebookClassifier().fit([]),
+                CodebookClassifier(refine=True).fit(train[["heading", "content"]], train["primary"].tolist())):
+        texts = clf.classify_texts(test["heading"].tolist(), test["content"].tolist())
+        assert texts == clf.classify(test[["heading", "content"]])

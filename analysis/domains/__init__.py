@@ -4,8 +4,6 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 
-import pandas as pd
-
 from .. import config
 from .classifier import CodebookClassifier, Scored
 from .codebook import Codebook, CodebookError, load_codebook
@@ -36,12 +34,12 @@ def classify_tasks(tasks) -> list[Scored]:
     before in this process is not scored again (each call gets its own copies)."""
     classifier = default_classifier()
     digest = classifier.codebook_.digest
-    texts = [(t.heading, t.content) for t in tasks]
+    texts = [(t.heading or "", t.content or "") for t in tasks]
     known = {text: _SEEN[(digest, *text)] for text in texts if (digest, *text) in _SEEN}
     new = [text for text in dict.fromkeys(texts) if text not in known]
     if new:
-        frame = pd.DataFrame({"heading": [h for h, _ in new], "content": [c for _, c in new]})
-        known.update(zip(new, classifier.classify(frame), strict=True))
+        scored = classifier.classify_texts([h for h, _ in new], [c for _, c in new])
+        known.update(zip(new, scored, strict=True))
         if len(_SEEN) + len(new) > _SEEN_LIMIT:
             _SEEN.clear()
         _SEEN.update({(digest, *text): known[text] for text in new})

@@ -12,7 +12,6 @@ document-grouped cross-validation (see `validate.py`), never on its own labels.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -136,23 +135,28 @@ class CodebookClassifier(BaseEstimator, ClassifierMixin):
 
     # ------------------------------------------------------------------ scoring
     def _score_part(self, text: str, weight: float, scores, hits, enum_factor: float, max_repeats: int) -> None:
-        spans = [m.span() for m in _ENUMERATION.finditer(text)]
+        # an enumeration needs two 、 at least: most texts skip its (backtracking) search
+        spans = [m.span() for m in _ENUMERATION.finditer(text)] if text.count("、") >= 2 else ()
+        terms = self.terms_
         for m in self.pattern_.finditer(text):
-            term = m.group(0)
-            domain, w = self.terms_[term]
-            in_enum = any(a <= m.start() < b for a, b in spans)
-            key = (domain, term)
-            if hits[key][0] >= max_repeats:
+            term = m.group()
+            domain, w = terms[term]
+            hit = hits.get((domain, term))
+            if hit is None:
+                hit = hits[domain, term] = [0, False]
+            elif hit[0] >= max_repeats:
                 continue
-            hits[key][0] += 1
-            hits[key][1] = hits[key][1] or not in_enum
-            scores[domain] += w * weight * (enum_factor if in_enum else 1.0)
+            start = m.start()
+            in_enum = any(a <= start < b for a, b in spans) if spans else False
+            hit[0] += 1
+            hit[1] = hit[1] or not in_enum
+            scores[domain] = scores.get(domain, 0.0) + w * weight * (enum_factor if in_enum else 1.0)
 
     def score_one(self, heading: str, content: str) -> tuple[dict[str, float], dict[tuple[str, str], list]]:
         """Points per domain for one task, and the matched terms ((domain, term) → [count, outside-enumeration])."""
         rules = self.codebook_.rules
-        scores: dict[str, float] = defaultdict(float)
-        hits: dict[tuple[str, str], list] = defaultdict(lambda: [0, False])
+        scores: dict[str, float] = {}
+        hits: dict[tuple[str, str], list] = {}
         heading = heading.strip()
         body = content
         if heading and content.startswith(heading):
@@ -167,7 +171,7 @@ class CodebookClassifier(BaseEstimator, ClassifierMixin):
                                  rules["enumeration_factor"], rules["max_repeats"])
                 body = body[first.end():]
         self._score_part(body, 1.0, scores, hits, rules["enumeration_factor"], rules["max_repeats"])
-        return dict(scores), dict(hits)
+        return scores, hits
 
     def _choose(self, scores: dict[str, float], hits) -> list[str]:
         rules = self.codebook_.rules
@@ -181,11 +185,11 @@ class CodebookClassifier(BaseEstimator, ClassifierMixin):
             if policy and scores[policy[0]] >= rules["policy_over_process"] * scores[primary]:
                 primary = policy[0]
         chosen = [primary]
+        clauses = {dom for (dom, _), (_, outside) in hits.items() if outside}  # named outside an enumeration
         for d in ranked:
             if len(chosen) == 3:
                 break
-            clause = any(outside for (dom, _), (_, outside) in hits.items() if dom == d)
-            if d not in chosen and clause and scores[d] >= rules["secondary_share"] * scores[primary]:
+            if d not in chosen and d in clauses and scores[d] >= rules["secondary_share"] * scores[primary]:
                 chosen.append(d)
         return chosen
 
@@ -204,15 +208,24 @@ class CodebookClassifier(BaseEstimator, ClassifierMixin):
     def classify(self, X) -> list[Scored]:
         """Domains (primary first), scores and evidence for each task."""
         frame = _as_frame(X)
+        return self._classify(frame["heading"].tolist(), frame["content"].tolist(), self._refined_primary(frame))
+
+    def classify_texts(self, headings: list[str], contents: list[str]) -> list[Scored]:
+        """`classify` on parallel lists of strings, without building a DataFrame (the pipeline's
+        per-document path: for one plan's tasks the frame cost more than the scoring)."""
+        if getattr(self, "refiner_", None) is not None:
+            return self.classify(pd.DataFrame({"heading": headings, "content": contents}))
+        return self._classify(headings, contents, None)
+
+    def _classify(self, headings: list[str], contents: list[str], refined) -> list[Scored]:
         out = []
-        refined = self._refined_primary(frame)
-        ids = self.codebook_.ids
-        for k, (heading, content) in enumerate(zip(frame["heading"].tolist(), frame["content"].tolist())):
+        zeros = dict.fromkeys(self.codebook_.ids, 0.0)
+        for k, (heading, content) in enumerate(zip(headings, contents, strict=True)):
             scores, hits = self.score_one(heading, content)
             chosen = self._choose(scores, hits)
             if refined is not None and refined[k] not in chosen[:1]:
                 chosen = [refined[k]] + [d for d in chosen if d != refined[k]][:2]
-            rounded = {d: round(scores.get(d, 0.0), 3) for d in ids}
+            rounded = zeros | {d: round(v, 3) for d, v in scores.items()}
             out.append(Scored(chosen, rounded, self._evidence(heading, content, chosen, hits)))
         return out
 
