@@ -191,6 +191,7 @@ def real_cost(rounds: int = 3) -> dict:
     best = None
     for _ in range(rounds):
         segment._MEMO.clear()
+        segment._WORDS.clear()
         domains._SEEN.clear()
         seconds, chars, files, texts = dict.fromkeys(PER_DOCUMENT, 0.0), 0, 0, []
         for path in real_files():

@@ -93,3 +93,38 @@ PIECES = ["政务公开", "信息公开", "营商环境", "2020年", "ABC", "e-g
 def test_block_by_block_equals_the_whole_text_on_mixed_text(parts):
     text = "".join(parts)
     assert tokenize(text) == _whole(text)
+
+
+def _jieba_blocks(texts) -> list[str]:
+    from analysis.text.segment import _BLOCK
+
+    return list(dict.fromkeys(b for text in texts for b in _BLOCK.findall(normalize(text))))
+
+
+def test_the_fused_cut_gives_jiebas_own_tokens_on_every_block_of_the_real_plans(corpus_tables):
+    """`_cut_block` reimplements jieba's word path: on every block of the seed and extra plans
+    (headings, contents, units) its tokens — before any filtering — are jieba's."""
+    from analysis.text.segment import _cut_block, tokenizer
+
+    tasks = corpus_tables["tasks"]
+    texts = [*tasks["heading"].fillna(""), *tasks["content"].fillna(""), *corpus_tables["documents"]["title"].fillna("")]
+    blocks = _jieba_blocks(texts)
+    assert len(blocks) > 3000
+    lcut = tokenizer().lcut
+    assert [b for b in blocks if list(_cut_block(b)) != lcut(b)] == []
+
+
+# dictionary words, their prefixes and overlaps, characters jieba only knows through its HMM
+CUT_PIECES = ["政务公开", "政务", "公开", "信息公开", "公开透明", "透明度", "营商环境", "环境保护", "保护区",
+              "行政规范性文件", "规范性", "中华人民共和国", "人民", "共和国", "研究生命起源", "结婚的和尚未结婚的",
+              "龘", "靐", "乂", "丨", "2020", "ab", "-", "."]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(CUT_PIECES) | st.text(alphabet="的了是在和市县区镇政务公开龘靐乂", max_size=6),
+                min_size=1, max_size=16))
+def test_the_fused_cut_gives_jiebas_own_tokens_on_generated_blocks(parts):
+    from analysis.text.segment import _cut_block, tokenizer
+
+    for block in _jieba_blocks(["".join(parts)]):
+        assert list(_cut_block(block)) == tokenizer().lcut(block)
