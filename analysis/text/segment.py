@@ -21,7 +21,8 @@ from functools import lru_cache
 from math import log
 from pathlib import Path
 
-from ..config import BOILERPLATE_STOPWORDS, GOV_TERMS
+from ..config import BOILERPLATE_STOPWORDS, CACHE_DIR, GOV_TERMS
+from . import wordfreq
 
 SEGMENTER_VERSION = "1"
 _KEEP = re.compile(r"[\u4e00-\u9fffA-Za-z]")
@@ -74,10 +75,27 @@ def tokenizer():
 
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
+    path = CACHE_DIR / "segmenter" / f"words-{_table_key(jieba)}.bin"
+    saved = wordfreq.read(path)
+    if saved is not None:  # the table below, as a previous process finished it
+        tk.FREQ, tk.total = saved
+        tk.initialized = True
+        return tk
     tk.initialize()
     for term in user_terms():
         tk.add_word(term, freq=max(tk.suggest_freq(term, tune=False), 2000))
+    wordfreq.write(path, tk.FREQ, tk.total)
     return tk
+
+
+def _table_key(jieba) -> str:
+    """What the finished word table depends on: this module's rules, jieba and its dictionary file,
+    the user words."""
+    dictionary = Path(jieba.__file__).with_name("dict.txt").stat()
+    h = hashlib.sha256(f"{SEGMENTER_VERSION}|{jieba.__version__}|{dictionary.st_size}|{dictionary.st_mtime_ns}".encode())
+    for term in user_terms():
+        h.update(b"\n" + term.encode())
+    return h.hexdigest()[:16]
 
 
 def resources_digest() -> str:
