@@ -35,6 +35,7 @@ from .palette import (
 )
 
 TITLE_PT, LABEL_PT, TICK_PT, CELL_PT, NOTE_PT = 10.0, 8.0, 7.5, 6.5, 6.5
+MARGIN_IN = 0.1  # between the figure's side edges and any text, the note's included
 SHARE_CMAP = LinearSegmentedColormap.from_list("domain_share", SHARE_RAMP)
 SIMILARITY_CMAP = LinearSegmentedColormap.from_list("plan_similarity", SIMILARITY_RAMP)
 
@@ -45,15 +46,16 @@ def _figure(width: float, height: float, note: str) -> tuple[Figure, SubFigure]:
     """A figure of `height` inches for the chart (the returned body) over a strip holding the note.
 
     The body is a constrained-layout subfigure, so titles, legends and super-labels are laid
-    out inside it and never run into the note.
+    out inside it and never run into the note, and the longest tick label keeps MARGIN_IN
+    from the figure's edge.
     """
     use_cjk_font()
     note = wrap(note, max_em=(width - 0.25) * 72 / NOTE_PT)
     note_h = 0.14 + (note.count("\n") + 1) * NOTE_PT * 1.35 / 72
     fig = Figure(figsize=(width, height + note_h), layout="constrained")
-    fig.get_layout_engine().set(h_pad=0.03, w_pad=0.03, hspace=0, wspace=0)
+    fig.get_layout_engine().set(h_pad=0.03, w_pad=MARGIN_IN, hspace=0, wspace=0)
     body, strip = fig.subfigures(2, 1, height_ratios=[height, note_h])
-    strip.text(0.1 / width, 1 - 0.04 / note_h, note, ha="left", va="top", fontsize=NOTE_PT, color=NOTE_GREY)
+    strip.text(MARGIN_IN / width, 1 - 0.04 / note_h, note, ha="left", va="top", fontsize=NOTE_PT, color=NOTE_GREY)
     return fig, body
 
 
