@@ -62,6 +62,21 @@ def test_every_view_builds_with_font_title_and_source_note(view, lang):
     fig.to_json()  # serialisable: no pandas objects left in the figure
 
 
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_every_view_fits_the_report_column(view, lang):
+    """A chart wider than MAX_WIDTH runs past its report column (the heatmap, years, stacked,
+    terms and topic charts did: 1,070–1,330 px)."""
+    assert VIEWS[view](lang).layout.width <= interactive.MAX_WIDTH
+
+
+def test_terms_panels_wrap_into_full_rows_that_fit():
+    fig = interactive.distinctive_terms_chart(synthetic_terms("plan_year"), "zh")  # 6 years, ncols=4
+    columns = {tuple(ax.domain) for ax in fig.select_xaxes()}
+    rows = {tuple(ax.domain) for ax in fig.select_yaxes()}
+    assert (len(columns), len(rows)) == (3, 2) and fig.layout.width <= interactive.MAX_WIDTH
+
+
 def test_heatmap_z_is_the_pivot_of_task_share():
     fig = interactive.domain_heatmap(E, "en")
     trace = fig.data[0]

@@ -33,6 +33,9 @@ from .palette import (
 
 FONT_PX, NOTE_PX = 12, 11
 CONFIG = {"displaylogo": False, "responsive": True}
+#: The widest a chart is drawn, in px: the report's column (report.css) in a 1000 px window with a
+#: scroll bar, so no chart runs past its column there or in any wider window.
+MAX_WIDTH = 860
 
 
 def _scale(ramp) -> list[list]:
@@ -90,6 +93,23 @@ def _px(em: float, size: int = FONT_PX) -> int:
     return int(em * size) + 10
 
 
+def _legend_rows(title: str, names: list[str], width: int) -> int:
+    """Rows a horizontal legend (title first, then each name beside its 40 px symbol) takes in `width` px."""
+    rows, used = 1, 0
+    for item in [_px(em_width(title)), *(_px(em_width(n)) + 40 for n in names)]:
+        if used and used + item > width:
+            rows, used = rows + 1, 0
+        used += item
+    return rows
+
+
+def _columns(n: int, ncols: int, panel: int, fixed: int) -> int:
+    """Columns of a grid of n panels `panel` px wide beside `fixed` px: at most ncols, as many as fit
+    MAX_WIDTH, spread evenly over the rows they need (4 panels in 3 columns become 2 × 2)."""
+    fit = max(1, min(ncols, n, (MAX_WIDTH - fixed) // panel))
+    return math.ceil(n / math.ceil(n / fit))
+
+
 # --- 1. heatmap -----------------------------------------------------------------------------
 
 def domain_heatmap(emphasis: pd.DataFrame, lang: str = "zh", *, value: str = "task_share",
@@ -120,7 +140,8 @@ def domain_heatmap(emphasis: pd.DataFrame, lang: str = "zh", *, value: str = "ta
     fig.update_xaxes(tickangle=-45, title_text=escape(t("domain", lang)), side="bottom")
     fig.update_yaxes(autorange="reversed", title_text=escape(t("plan", lang)))
     left = _px(max(em_width(p) for p in plans)) + 40
-    width = left + 46 * len(domains) + 130
+    cell = min(46, (MAX_WIDTH - left - 130) // len(domains))
+    width = left + cell * len(domains) + 130
     note = frames.source_note(emphasis, lang, documents, extra=(t("note_weights", lang),))
     return _layout(fig, t("heatmap_title", lang), note, width, 30 * len(plans), left=left,
                    below=_px(max(em_width(s) for s in x) * 0.72) + 45, top=90)
@@ -138,13 +159,17 @@ def _with_gaps(values: list, gaps: np.ndarray) -> list:
     return out
 
 
+YEARS_PANEL_PX = 150
+
+
 def emphasis_over_years(emphasis: pd.DataFrame, lang: str = "zh", *, value: str = "task_share",
                         domains: list[str] | None = None, documents: pd.DataFrame | None = None,
                         tasks: pd.DataFrame | None = None, ncols: int = 5) -> go.Figure:
     """Small multiples per domain (shared axes): share by year, one series per region with 95% intervals.
 
     Lines join only consecutive years (a missing year is a gap, never a zero); a region with one
-    plan is drawn as points. One legend entry per region toggles it in every panel.
+    plan is drawn as points. One legend entry per region toggles it in every panel. At most
+    `ncols` columns, fewer when they would not fit MAX_WIDTH.
     """
     check_lang(lang)
     long = frames.emphasis_long(emphasis, value, lang, documents)
@@ -157,9 +182,9 @@ def emphasis_over_years(emphasis: pd.DataFrame, lang: str = "zh", *, value: str 
     dodge = {r: (k - (len(regions) - 1) / 2) * step for k, r in enumerate(regions)}
     labels = domain_labels(lang)
     n = len(order)
-    ncols = min(ncols, n)
+    ncols = _columns(n, ncols, YEARS_PANEL_PX, 80 + 170)
     nrows = math.ceil(n / ncols)
-    titles = [_br(wrap(labels[d], 14 if lang == "zh" else 24, max_lines=2)) for d in order]
+    titles = [_br(wrap(labels[d], YEARS_PANEL_PX / 11, max_lines=2)) for d in order]
     fig = make_subplots(rows=nrows, cols=ncols, shared_xaxes="all", shared_yaxes="all", subplot_titles=titles,
                         horizontal_spacing=0.03, vertical_spacing=0.32 / nrows + 0.02)
     shown = set()
@@ -203,8 +228,9 @@ def emphasis_over_years(emphasis: pd.DataFrame, lang: str = "zh", *, value: str 
     fig.update_layout(legend={"title": {"text": escape(t("region", lang))}, "itemclick": "toggle"})
     note = frames.source_note(emphasis, lang, documents,
                               extra=(t("note_intervals", lang), t("note_gaps", lang), t("note_shaded", lang)))
-    return _layout(fig, t("years_title", lang), note, width=80 + 200 * ncols + 170, height=190 * nrows, left=80,
-                   below=55)
+    lines = max(title.count("<br>") for title in titles[:ncols]) + 1
+    return _layout(fig, t("years_title", lang), note, width=80 + YEARS_PANEL_PX * ncols + 170, height=190 * nrows,
+                   left=80, below=55, top=56 + 14 * lines)
 
 
 # --- 3. stacked composition -----------------------------------------------------------------
@@ -244,11 +270,13 @@ def domain_composition(emphasis: pd.DataFrame, lang: str = "zh", *, value: str =
         textfont={"size": 10}))
     fig.update_layout(barmode="stack", bargap=0.25,
                       legend={"groupclick": "toggleitem", "tracegroupgap": 12, "traceorder": "grouped"})
-    fig.update_xaxes(range=[0, 100 + 70 * 100 / 620], tickvals=list(range(0, 101, 20)), showgrid=False,
+    left = _px(max(em_width(p) for p in plans)) + 40
+    legend = 60 + _px(max(em_width(s) for s in labels.values()))
+    bars = min(620, MAX_WIDTH - left - 70 - legend)
+    fig.update_xaxes(range=[0, 100 + 70 * 100 / bars], tickvals=list(range(0, 101, 20)), showgrid=False,
                      title_text=escape(t(value, lang)))
     fig.update_yaxes(autorange="reversed", title_text=escape(t("plan", lang)))
-    left = _px(max(em_width(p) for p in plans)) + 40
-    width = left + 690 + 60 + _px(max(em_width(s) for s in labels.values()))
+    width = left + bars + 70 + legend
     height = max(34 * len(plans), 20 * (len(m.columns) + 4))
     note = frames.source_note(emphasis, lang, documents, extra=(t("note_weights", lang), t("note_rule", lang)))
     return _layout(fig, t("stacked_title", lang), note, width, height, left=left, below=55)
@@ -290,23 +318,26 @@ def domain_dotplot(emphasis: pd.DataFrame, domain: str, lang: str = "zh", *, val
     note = frames.source_note(emphasis, lang, documents, extra=(t("note_intervals", lang),))
     title = t("dotplot_title", lang, domain=domain_labels(lang)[domain])
     left = _px(max(em_width(p) for p in part["plan"])) + 40
-    return _layout(fig, title, note, width=left + 700, height=32 * len(part) + 20, left=left, below=55)
+    return _layout(fig, title, note, width=min(left + 700, MAX_WIDTH), height=32 * len(part) + 20, left=left,
+                   below=55)
 
 
 # --- 5. distinctive terms -------------------------------------------------------------------
 
 def distinctive_terms_chart(terms: pd.DataFrame, lang: str = "zh", *, n_terms: int = 10, ncols: int = 4,
                             tasks: pd.DataFrame | None = None, documents: pd.DataFrame | None = None) -> go.Figure:
-    """Small multiples per group (region or year): top terms as horizontal bars of z, count beside each bar."""
+    """Small multiples per group (region or year): top terms as horizontal bars of z, count beside each bar.
+
+    At most `ncols` columns, fewer when they would not fit MAX_WIDTH."""
     check_lang(lang)
     frames.require(terms, ["group_by", "group", "term", "count", "z", "rank"], "distinctive terms chart")
     group_by = str(terms["group_by"].iloc[0])
     top = terms[terms["rank"] <= n_terms].sort_values(["group", "rank"], kind="mergesort")
     groups = frames.term_groups(top["group"], group_by, tasks, documents)
-    ncols = min(ncols, len(groups))
+    term_px = _px(max(em_width(s) for s in top["term"]))
+    ncols = _columns(len(groups), ncols, 230 + term_px, 40)
     nrows = math.ceil(len(groups) / ncols)
     style = frames.region_styles(groups, documents) if group_by == "region" else {}
-    term_px = _px(max(em_width(s) for s in top["term"]))
     width = 40 + ncols * (230 + term_px)
     fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=[escape(g) for g in groups], shared_xaxes="all",
                         horizontal_spacing=(term_px + 30) / width, vertical_spacing=0.25 / nrows + 0.04)
@@ -361,10 +392,19 @@ def similarity_heatmap(similarity: pd.DataFrame, lang: str = "zh", *,
 
 # --- 7. topic clusters ----------------------------------------------------------------------
 
+def _fitting_terms(head: str, terms: list[str], sep: str, max_em: float) -> str:
+    """`head` and the first of `terms` joined by `sep`, as many as fit max_em (at least one)."""
+    k = len(terms)
+    while k > 1 and em_width(head + sep.join(terms[:k])) > max_em:
+        k -= 1
+    return head + sep.join(terms[:k])
+
+
 def topic_clusters(topics: pd.DataFrame, lang: str = "zh", *, n_terms: int = 8, tasks: pd.DataFrame | None = None,
                    documents: pd.DataFrame | None = None) -> go.Figure:
-    """Topic sizes as bars coloured by the closest codebook domain (one legend entry per domain);
-    top terms beside each bar; hover adds the sample task headings."""
+    """Topic sizes as bars coloured by the closest codebook domain (one legend entry per domain, above
+    the bars); top terms beside each bar (as many as fit MAX_WIDTH); hover adds all `n_terms` and sample
+    task headings."""
     check_lang(lang)
     frames.require(topics, ["topic", "n_tasks", "top_terms", "matched_domain", "domain_similarity"], "topic chart")
     data = topics.sort_values(["n_tasks", "topic"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
@@ -373,8 +413,13 @@ def topic_clusters(topics: pd.DataFrame, lang: str = "zh", *, n_terms: int = 8, 
     sep = "、" if lang == "zh" else ", "
     data["row"] = [t("topic", lang, n=int(k) + 1) for k in data["topic"]]
     data["terms"] = [sep.join(frames.as_list(x)[:n_terms]) for x in data["top_terms"]]
-    fig = go.Figure()
     order = [d for d in domain_colors() if d in set(data["matched_domain"])]
+    left = _px(max(em_width(r) for r in data["row"])) + 10
+    room = (MAX_WIDTH - left - 20 - 120) / 11  # ems beside a bar at least 120 px long
+    data["text"] = [_fitting_terms(f"{labels[d]} ({sim:.2f}) — ", frames.as_list(x)[:n_terms], sep, room)
+                    for d, sim, x in zip(data["matched_domain"], data["domain_similarity"], data["top_terms"],
+                                         strict=True)]
+    fig = go.Figure()
     for d in order:
         s = data[data["matched_domain"] == d]
         examples = [frames.as_list(x) for x in s["example_headings"]] if "example_headings" in s else [[]] * len(s)
@@ -385,20 +430,23 @@ def topic_clusters(topics: pd.DataFrame, lang: str = "zh", *, n_terms: int = 8, 
         fig.add_trace(go.Bar(
             x=s["n_tasks"], y=s["row"], orientation="h", name=labels[d], legendgroup=d,
             marker={"color": colors[d], "line": {"width": 0.5, "color": "#333333"}},
-            text=[f"{labels[d]} ({sim:.2f}) — {terms}" for sim, terms in zip(s["domain_similarity"], s["terms"], strict=True)],
+            text=list(s["text"]),
             textposition="outside", cliponaxis=False, textfont={"size": 11},
             customdata=hover, hovertemplate="%{customdata}<extra></extra>", meta=d))
     max_n = int(data["n_tasks"].max())
-    text_em = max(em_width(f"{labels[d]} (0.00) — {x}") for d, x in zip(data["matched_domain"], data["terms"], strict=True))
-    bar_px = 260
+    text_em = max(em_width(x) for x in data["text"])
+    bar_px = min(260, MAX_WIDTH - left - 20 - int(text_em * 11))
+    width = int(left + bar_px + text_em * 11 + 20)
     fig.update_xaxes(range=[0, max_n * (1 + text_em * 11 / bar_px)], title_text=escape(t("topic_size", lang)),
                      tickvals=list(range(0, max_n + 1, max(1, round(max_n / 5)))))
     fig.update_yaxes(categoryorder="array", categoryarray=list(data["row"]), autorange="reversed")
-    fig.update_layout(bargap=0.3, legend={"title": {"text": escape(t("matched", lang))}})
+    fig.update_layout(bargap=0.3, legend={"title": {"text": escape(t("matched", lang))}, "orientation": "h",
+                                          "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom"},
+                      title={"y": 1, "yanchor": "top", "pad": {"t": 16}})  # the title above the legend
+    rows = _legend_rows(t("matched", lang), [labels[d] for d in order], width - left - 20)
     note = frames.source_note(frames.plan_rows(tasks), lang, documents, extra=(t("note_topics", lang),))
-    left = _px(max(em_width(r) for r in data["row"])) + 10
-    return _layout(fig, t("topics_title", lang), note, width=int(left + bar_px + text_em * 11 + 260),
-                   height=28 * len(data), left=left, below=55)
+    return _layout(fig, t("topics_title", lang), note, width=width, height=28 * len(data), left=left, below=55,
+                   top=56 + 30 * rows)
 
 
 VIEWS = {
