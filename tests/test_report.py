@@ -12,6 +12,12 @@ from analysis.tables import build_tables, load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+#: The charts with something drawn past the right edge of their column (clipped, or reached only
+#: by scrolling the chart sideways).
+OVERFLOWING = """() => [...document.querySelectorAll('figure.chart')].filter(fig => {
+  const edge = fig.getBoundingClientRect().right;
+  return [...fig.querySelectorAll('.main-svg *')].some(el => el.getBoundingClientRect().right > edge + 1);
+}).map(fig => fig.dataset.name)"""
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -133,6 +139,10 @@ def test_every_chart_renders_in_headless_chromium_offline(reports, lang, tmp_pat
         assert page.evaluate("[...document.fonts].filter(f => f.family.includes('Noto Sans CJK SC'))"
                              ".map(f => f.status)") == ["loaded"]  # the embedded face, not a system font
         page.screenshot(path=str(tmp_path / f"report_{lang}.png"), full_page=True)
+        for width in (1000, 1280, 1920):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_timeout(500)  # charts without a fixed width follow the window after plotly's resize
+            assert page.evaluate(OVERFLOWING) == [], width
         browser.close()
     assert errors == []
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
