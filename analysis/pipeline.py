@@ -608,27 +608,37 @@ def _run(todo: list[tuple], workers: int | None, progress):
 
     Each process uses one BLAS thread: the work is already spread over the processes, and
     idle BLAS threads spinning beside them cost more than the tiny products they speed up.
+    The objects that exist before the stage (modules, codebook, ...) are frozen out of garbage
+    collection meanwhile (`gc.freeze`, as Python's documentation advises before a fork): the
+    collections the stage triggers walk only what it allocates, and forked workers do not copy
+    the parent's pages by marking them.
     """
+    import gc
+
     from threadpoolctl import threadpool_limits
 
     workers = workers or os.cpu_count() or 1
     if progress:
         progress.start(len(todo))
-    if todo and (workers <= 1 or len(todo) < 4):
-        with threadpool_limits(1):
-            started = _start()
-            for item in todo:
-                result = _process(item)
-                result["seconds"]["start"], started = started, 0.0
-                yield result
-                if progress:
-                    progress.advance()
-    elif todo:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
-            for result in pool.map(_process, todo, chunksize=max(1, min(16, len(todo) // (workers * 32)))):
-                yield result
-                if progress:
-                    progress.advance()
+    gc.freeze()
+    try:
+        if todo and (workers <= 1 or len(todo) < 4):
+            with threadpool_limits(1):
+                started = _start()
+                for item in todo:
+                    result = _process(item)
+                    result["seconds"]["start"], started = started, 0.0
+                    yield result
+                    if progress:
+                        progress.advance()
+        elif todo:
+            with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
+                for result in pool.map(_process, todo, chunksize=max(1, min(16, len(todo) // (workers * 32)))):
+                    yield result
+                    if progress:
+                        progress.advance()
+    finally:
+        gc.unfreeze()
     if progress:
         progress.stop()
 
