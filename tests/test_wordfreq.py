@@ -45,10 +45,18 @@ def _probe(root: Path) -> str:
 
 
 def test_a_process_that_loads_the_saved_table_segments_like_one_that_built_it(tmp_path):
+    stale = tmp_path / ".cache" / "segmenter" / "words-0123456789abcdef.bin"  # of other user words
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(wordfreq.dump({"政务": 5}, 5))
     built = _probe(tmp_path)  # no table yet: jieba's dictionary plus the user words, then saved
-    (saved,) = (tmp_path / ".cache" / "segmenter").glob("words-*.bin")
+    (saved,) = (tmp_path / ".cache" / "segmenter").glob("words-*.bin")  # the stale one removed
     loaded = _probe(tmp_path)
     assert loaded == built and "营商环境" in built
     saved.write_bytes(saved.read_bytes()[:1000])  # a half-written table is ignored and rewritten
     assert _probe(tmp_path) == built
     assert wordfreq.read(saved) is not None  # and whole again
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path):
+    (tmp_path / ".cache").write_text("a file where the cache folder should be")
+    assert "营商环境" in _probe(tmp_path)

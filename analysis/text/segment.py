@@ -84,7 +84,10 @@ def tokenizer():
     tk.initialize()
     for term in user_terms():
         tk.add_word(term, freq=max(tk.suggest_freq(term, tune=False), 2000))
-    wordfreq.write(path, tk.FREQ, tk.total)
+    if wordfreq.write(path, tk.FREQ, tk.total):
+        for stale in path.parent.glob("words-*.bin"):  # tables of earlier user words or jieba versions
+            if stale != path:
+                stale.unlink(missing_ok=True)
     return tk
 
 

@@ -54,15 +54,16 @@ def read(path: Path) -> tuple[dict[str, int], int] | None:
         return None
 
 
-def write(path: Path, freq: dict[str, int], total: int) -> None:
-    """Save the table atomically; a table with a word holding a newline, or a folder that cannot
-    be written, is not saved (the next process builds it again)."""
+def write(path: Path, freq: dict[str, int], total: int) -> bool:
+    """Save the table atomically; whether it was saved (not when a word holds a newline or the
+    folder cannot be written: the next process builds the table again)."""
     from ..atomic import atomic_write_with
 
     if any("\n" in word for word in freq):
-        return
+        return False
     data = dump(freq, total)
     try:
         atomic_write_with(path, lambda fh: fh.write(data), durable=False)
     except OSError:
-        pass
+        return False
+    return True
