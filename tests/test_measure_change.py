@@ -4,13 +4,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.measure import emphasis, emphasis_change
+from analysis.measure import emphasis, emphasis_change, several_plans
 
 
 def shares(rows):
     """A minimal emphasis table from (file, region, plan_year, domain, task_share) tuples."""
     frame = pd.DataFrame(rows, columns=["file", "region", "plan_year", "domain", "task_share"])
-    return frame.assign(province="省")
+    return frame.assign(province="省", parent=None)
 
 
 def test_missing_years_are_skipped_not_zero():
@@ -31,13 +31,37 @@ def test_unclassified_counts_as_zero_in_a_plan_of_the_region_without_it():
     assert ("乙市", "unclassified") not in change.index
 
 
-def test_single_plans_give_no_rows_and_ambiguity_fails():
+def test_single_plans_give_no_rows():
     assert emphasis_change(shares([("a", "甲市", 2020, "finance", 1.0)])).empty
-    with pytest.raises(ValueError, match="several plans"):
-        emphasis_change(shares([("a", "甲市", 2020, "finance", 1.0), ("b", "甲市", 2020, "finance", 1.0)]))
-    twins = shares([("a", "市中区", 2020, "finance", 1.0), ("b", "市中区", 2021, "finance", 1.0)])
-    with pytest.raises(ValueError, match="several provinces"):
-        emphasis_change(twins.assign(province=["山东省", "四川省"]))
+
+
+def test_a_year_with_several_plans_is_left_out_and_listed_never_a_failure():
+    table = shares([("a18", "甲市", 2018, "finance", 0.2), ("a19", "甲市", 2019, "finance", 0.9),
+                    ("copy19", "甲市", 2019, "finance", 0.9), ("a20", "甲市", 2020, "finance", 0.5)])
+    change = emphasis_change(table)
+    assert change[["file", "previous_file", "year_gap"]].values.tolist() == [["a20", "a18", 2]]
+    assert change["change"].tolist() == pytest.approx([0.3])
+    listed = several_plans(table)
+    assert listed[["region", "plan_year"]].values.tolist() == [["甲市", 2019]]
+    assert list(listed["files"].iloc[0]) == ["a19", "copy19"]
+    assert several_plans(table[table["file"] != "copy19"]).empty
+
+
+def test_namesakes_are_separate_governments():
+    """Two 市中区 in two provinces, two 鼓楼区 of two cities in one province: four series."""
+    rows = [("jn20", "市中区", 2020, "finance", 0.1), ("jn21", "市中区", 2021, "finance", 0.2),
+            ("ls20", "市中区", 2020, "finance", 0.5), ("ls21", "市中区", 2021, "finance", 0.4),
+            ("nj20", "鼓楼区", 2020, "finance", 0.3), ("nj22", "鼓楼区", 2022, "finance", 0.3),
+            ("xz20", "鼓楼区", 2020, "finance", 0.6), ("xz21", "鼓楼区", 2021, "finance", 0.0)]
+    table = shares(rows).assign(
+        province=["山东省"] * 2 + ["四川省"] * 2 + ["江苏省"] * 4,
+        parent=["济南市"] * 2 + ["乐山市"] * 2 + ["南京市"] * 2 + ["徐州市"] * 2)
+    change = emphasis_change(table).set_index("file")
+    assert set(change.index) == {"jn21", "ls21", "nj22", "xz21"}
+    assert change.loc["jn21", "change"] == pytest.approx(0.1) and change.loc["ls21", "change"] == pytest.approx(-0.1)
+    assert change.loc["nj22", "previous_file"] == "nj20" and change.loc["nj22", "year_gap"] == 2
+    assert change.loc["xz21", "change"] == pytest.approx(-0.6) and change.loc["xz21", "parent"] == "徐州市"
+    assert several_plans(table).empty
 
 
 @pytest.fixture(scope="module")

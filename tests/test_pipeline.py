@@ -265,3 +265,23 @@ def test_a_build_removes_what_a_killed_one_left_half_written_beside_figures_and_
     keep.write_text("mine", encoding="utf-8")
     build(project)
     assert [p for p in left if p.exists()] == [] and keep.exists()
+
+
+def test_a_plan_saved_twice_does_not_stop_the_build_and_leaves_its_year_out_of_the_change(tmp_path):
+    """Governments publish a plan as a page and as an attachment: two files, one government-year."""
+    from analysis.config import SHARED_DIR
+
+    extra = SHARED_DIR / "extra"
+    if not extra.is_dir():
+        pytest.skip(f"shared development data absent ({extra})")
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    for year in ("2016", "2017", "2018"):
+        (name,) = extra.glob(f"fujian-{year}-*.txt")
+        shutil.copyfile(name, raw / name.name)
+    shutil.copyfile(raw / "fujian-2017-task-table.txt", raw / "fujian-2017-attachment.txt")
+    summary, code = build(tmp_path)
+    assert code == 0 and summary["failed"] == []
+    change = pd.read_parquet(tmp_path / "data" / "processed" / "emphasis_change.parquet")
+    assert set(change["file"]) == {"fujian-2018-task-table.txt"}
+    assert set(change["previous_file"]) == {"fujian-2016-task-table.txt"} and set(change["year_gap"]) == {2}

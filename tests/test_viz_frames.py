@@ -15,7 +15,7 @@ from analysis.domains import load_codebook
 from analysis.viz import frames
 from analysis.viz.labels import em_width, wrap
 
-EMPHASIS_COLUMNS = ["file", "region", "province", "level", "plan_year", "domain", "domain_group", "task_count",
+EMPHASIS_COLUMNS = ["file", "region", "parent", "province", "level", "plan_year", "domain", "domain_group", "task_count",
                     "n_tasks", "task_share", "task_share_lo", "task_share_hi", "char_share", "char_share_lo",
                     "char_share_hi", "rank", "corpus_mean_share", "diff_from_mean"]
 TERMS_COLUMNS = ["group_by", "group", "term", "count", "log_odds", "z", "rank"]
@@ -47,7 +47,7 @@ def synthetic_emphasis(seed: int = 0) -> pd.DataFrame:
         order = sorted(range(len(domains)), key=lambda k: (-shares[k], k))
         for k, d in enumerate(domains):
             rows.append({
-                "file": file, "region": region, "province": province, "level": level, "plan_year": year,
+                "file": file, "region": region, "parent": None, "province": province, "level": level, "plan_year": year,
                 "domain": d, "domain_group": "none" if d == "unclassified" else CB.group_of(d),
                 "task_count": counts[k], "n_tasks": int(counts[k]), "task_share": shares[k],
                 "task_share_lo": max(0.0, shares[k] - 0.08), "task_share_hi": min(1.0, shares[k] + 0.1),

@@ -17,6 +17,7 @@ NO_GROUP = "none"
 _PLAN = (
     _c("file", "string", "raw file name of the plan", False),
     _c("region", "string", "government the plan belongs to"),
+    _c("parent", "string", "prefecture-level city of a district or county, else empty"),
     _c("province", "string", "province-level unit"),
     _c("level", "string", "national | province | city | district | county"),
     _c("plan_year", "int", "year the plan is for"),
@@ -51,12 +52,16 @@ EMPHASIS_GROUPS = register(Table(
           for c in _SHARES),
     )))
 EMPHASIS_CHANGE = register(Table(
-    "emphasis_change", "Change in a region's task_share between consecutive years it has plans for "
-    "(years without a plan are skipped, never counted as zero).", ("region", "domain", "plan_year"), (
-        _c("region", "string", "government", False),
+    "emphasis_change", "Change in a government's task_share between consecutive years it has plans for "
+    "(years without a plan are skipped, never counted as zero).", ("file", "domain"), (
+        _c("file", "string", "the later plan", False),
+        _c("previous_file", "string", "the government's previous plan"),
+        _c("region", "string", "government"),
+        _c("parent", "string", "prefecture-level city of a district or county, else empty"),
+        _c("province", "string", "province-level unit"),
         _c("domain", "string", "domain id, or 'unclassified'", False),
-        _c("plan_year", "int", "year of the later plan", False),
-        _c("previous_year", "int", "year of the region's previous plan"),
+        _c("plan_year", "int", "year of the later plan"),
+        _c("previous_year", "int", "year of the government's previous plan"),
         _c("year_gap", "int", "plan_year - previous_year"),
         _c("task_share", "float", "share in plan_year"),
         _c("previous_share", "float", "share in previous_year"),
@@ -153,7 +158,7 @@ def _shares(tasks, task_domains, documents, codebook, include_non_plans, include
         rows["order"].append(np.arange(size))
         for f in fields:
             rows[f].append(np.asarray(part[f]))
-    meta = plans[[c.name for c in _PLAN]]
+    meta = plans.reindex(columns=[c.name for c in _PLAN])  # a hand-made documents table may lack parent
     if not rows["file"]:
         return meta.merge(pd.DataFrame(columns=["file", "label", "order", *fields]))
     return meta.merge(pd.DataFrame({k: np.concatenate(v) for k, v in rows.items()}), on="file")
@@ -207,31 +212,54 @@ def emphasis_groups(tasks: pd.DataFrame, task_domains: pd.DataFrame, documents: 
     return conform("emphasis_groups", df.drop(columns="order"))
 
 
-def emphasis_change(emphasis_table: pd.DataFrame) -> pd.DataFrame:
-    """Change of each region's task_share per domain between consecutive years it has plans for.
+#: What tells governments apart: two 鼓楼区 (of 南京市 and 徐州市) are two governments.
+GOVERNMENT = ["province", "parent", "region"]
 
-    Years without a plan are skipped (year_gap says how far apart the two plans are); a region
-    with one plan has no rows. 'unclassified' counts as 0 in a plan of the region that has none.
-    Plans without a region or year are left out; two plans of one region in one year fail.
+
+def _plans(emphasis_table: pd.DataFrame) -> pd.DataFrame:
+    """One row per measured plan with a region and a year: file, the government and plan_year."""
+    e = emphasis_table.dropna(subset=["region", "plan_year"])
+    plans = e[["file", *GOVERNMENT, "plan_year"]].drop_duplicates("file")
+    return plans.assign(**{c: plans[c].astype("string").fillna("") for c in GOVERNMENT})
+
+
+def several_plans(emphasis_table: pd.DataFrame) -> pd.DataFrame:
+    """Government-years with more than one measured plan (a plan saved twice, a plan beside its
+    task table…): `emphasis_change` leaves them out. Columns: the government, plan_year, files."""
+    plans = _plans(emphasis_table)
+    twice = plans[plans.duplicated([*GOVERNMENT, "plan_year"], keep=False)].sort_values("file", kind="mergesort")
+    out = twice.groupby([*GOVERNMENT, "plan_year"], sort=True)["file"].agg(list).rename("files").reset_index()
+    return out.assign(**{c: out[c].mask(out[c] == "") for c in GOVERNMENT})
+
+
+def emphasis_change(emphasis_table: pd.DataFrame) -> pd.DataFrame:
+    """Change of each government's task_share per domain between consecutive years it has plans for.
+
+    A government is (province, parent, region), so namesakes are separate series. Years without
+    a plan are skipped (year_gap says how far apart the two plans are); a government with one
+    plan has no rows. 'unclassified' counts as 0 in a plan of the government that has none.
+    Plans without a region or year are left out, and so is any year in which a government has
+    several plans (`several_plans` lists them: which one continues the series is the
+    researcher's call, e.g. through overrides.csv or by removing the copy). One row per later
+    plan and domain.
 
     >>> emphasis_change(emphasis(t["tasks"], t["task_domains"], t["documents"]))
     """
-    e = emphasis_table.dropna(subset=["region", "plan_year"])
-    plans = e[["region", "province", "plan_year", "file"]].drop_duplicates()
-    ambiguous = plans.groupby("region")["province"].nunique()
-    if (ambiguous > 1).any():
-        raise ValueError(f"region names in several provinces: {list(ambiguous[ambiguous > 1].index)}")
-    twice = plans[plans.duplicated(["region", "plan_year"], keep=False)]
-    if len(twice):
-        raise ValueError(f"several plans for one region and year: {sorted(twice['file'])}")
-    grid = (plans[["region", "plan_year"]].merge(e[["region", "domain"]].drop_duplicates(), on="region")
-            .merge(e[["region", "plan_year", "domain", "task_share"]], how="left", on=["region", "plan_year", "domain"])
+    plans = _plans(emphasis_table)
+    plans = plans[~plans.duplicated([*GOVERNMENT, "plan_year"], keep=False)]
+    shares = emphasis_table[emphasis_table["file"].isin(plans["file"])][["file", "domain", "task_share"]]
+    domains = plans[["file", *GOVERNMENT]].merge(shares[["file", "domain"]], on="file")[[*GOVERNMENT, "domain"]]
+    grid = (plans.merge(domains.drop_duplicates(), on=GOVERNMENT)
+            .merge(shares, how="left", on=["file", "domain"])
             .fillna({"task_share": 0.0})
-            .sort_values(["region", "domain", "plan_year"], kind="mergesort"))
-    previous = grid.groupby(["region", "domain"], sort=False)[["plan_year", "task_share"]].shift()
+            .sort_values([*GOVERNMENT, "domain", "plan_year"], kind="mergesort"))
+    previous = grid.groupby([*GOVERNMENT, "domain"], sort=False)[["file", "plan_year", "task_share"]].shift()
+    grid["previous_file"] = previous["file"]
     grid["previous_year"] = previous["plan_year"]
     grid["previous_share"] = previous["task_share"]
     grid = grid.dropna(subset=["previous_year"])
     grid["year_gap"] = grid["plan_year"] - grid["previous_year"]
     grid["change"] = grid["task_share"] - grid["previous_share"]
+    for c in GOVERNMENT:  # back to missing where the documents had nothing
+        grid[c] = grid[c].mask(grid[c] == "")
     return conform("emphasis_change", grid)

@@ -110,13 +110,15 @@ def _headline(tables: dict, lang: str, domain: str) -> str:
 
 def _groups(tables: dict, lang: str) -> str:
     from ..domains import load_codebook
-    from ..viz import interactive
+    from ..measure import several_plans
+    from ..viz import frames, interactive
 
     cb = load_codebook()
     em, docs, tasks = tables["emphasis"], tables["documents"], tables["tasks"]
     groups = tables["emphasis_groups"]
     parts = [_p(_t("groups_help", lang))]
-    table = groups.assign(plan=groups["region"] + " " + groups["plan_year"].astype(str)).pivot_table(
+    labels = frames.plans(groups).set_index("file")["label"]  # two plans of one region-year keep two rows
+    table = groups.assign(plan=groups["file"].map(labels)).pivot_table(
         index="plan", columns="domain_group", values="task_share", aggfunc="sum")
     parts.append(_table((table * 100).round(1).reset_index(), "group_shares", lang))
     for group in ("policy", "process"):
@@ -127,8 +129,15 @@ def _groups(tables: dict, lang: str) -> str:
     change = tables.get("emphasis_change")
     if change is not None and len(change):
         top = change.assign(abs_change=change["change"].abs()).sort_values(
-            ["abs_change", "region", "domain"], ascending=[False, True, True]).drop(columns="abs_change")
-        parts += [_p(_t("change_help", lang)), _table(top, "emphasis_change", lang, max_rows=30)]
+            ["abs_change", "file", "domain"], ascending=[False, True, True])
+        shown = ["region", "parent", "province", "domain", "plan_year", "previous_year", "year_gap", "task_share",
+                 "previous_share", "change"]
+        parts += [_p(_t("change_help", lang)), _table(top[shown], "emphasis_change", lang, max_rows=30)]
+    several = several_plans(em)
+    if len(several):
+        items = "; ".join(f"{frames.plan_label(r.region, r.plan_year)} ({', '.join(r.files)})"
+                          for r in several.itertuples())
+        parts.append(_p(_t("change_several", lang, items=items)))
     return _section("groups", _t("groups", lang), *parts)
 
 

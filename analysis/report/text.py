@@ -36,6 +36,9 @@ TEXT = {
     "group_policy": {"zh": "政策领域", "en": "Policy areas"},
     "group_process": {"zh": "公开机制", "en": "Disclosure processes"},
     "change_help": {"zh": "同一地区相邻两个要点年份之间变化最大的领域：", "en": "Largest changes between a region's consecutive plan years:"},
+    "change_several": {"zh": "同一地区同一年度有多份要点，未计入变化：{items}。请删除重复文件或在 overrides.csv 中更正年度。",
+                       "en": "Left out of the change, several plans for one region and year: {items}. Remove the copy, "
+                             "or correct the year in overrides.csv."},
     "terms_help": {"zh": "区分各地区的词语（带信息先验的加权对数优势比，Monroe 等 2008），z 值越大越具特色。",
                    "en": "Words that set each region apart (weighted log-odds with an informative Dirichlet prior, "
                          "Monroe et al. 2008); larger z = more distinctive."},
@@ -80,7 +83,7 @@ COLUMN_LABELS = {
     "main_source_file": "主要来源文件", "main_source_share": "来自主要来源的占比", "matched_domain": "最接近领域",
     "method": "方法", "n_earlier_plans": "更早要点数", "n_sentences": "句数", "n_tasks": "任务数",
     "n_warnings": "提示数", "none": "未分类", "package": "软件包", "parent": "上级地区", "plan": "工作要点",
-    "plan_year": "年度", "policy": "政策领域", "precision": "精确率", "previous_share": "上期占比",
+    "plan_year": "年度", "policy": "政策领域", "precision": "精确率", "previous_file": "上期文件", "previous_share": "上期占比",
     "previous_year": "上期年度", "primary_accuracy": "主领域准确率", "primary_macro_f1": "主领域宏平均 F1",
     "process": "公开机制", "province": "省份", "published": "成文日期", "recall": "召回率", "region": "地区",
     "reuse_share_any": "沿用更早要点的句子占比", "rule": "规则", "sha256": "SHA-256", "source": "来源",
