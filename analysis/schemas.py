@@ -115,6 +115,7 @@ ANNEX_ROWS = Table("annex_rows", "Rows of annex responsibility tables (责任分
 ))
 
 TABLES = {t.name: t for t in (DOCUMENTS, TASKS, TASK_DOMAINS, CITATIONS, ANNEX_ROWS)}
+_CORE = tuple(TABLES)  # the per-document tables; measure modules register the rest on import
 _KINDS = {"string": ("object", "string", "str"), "int": ("int", "Int"), "float": ("float",), "bool": ("bool", "boolean")}
 
 
@@ -159,9 +160,9 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def markdown() -> str:
-    """The schemas as Markdown tables (for the README)."""
+    """The schemas as Markdown tables: the per-document tables, then the others by name."""
     out = []
-    for t in TABLES.values():
+    for t in (TABLES[name] for name in [*_CORE, *sorted(set(TABLES) - set(_CORE))]):  # not in import order
         out.append(f"### `{t.name}`\n\n{t.description} Key: `{', '.join(t.key)}`.\n\n| column | type | meaning |\n|---|---|---|")
         out += [f"| `{c.name}` | {c.dtype} | {c.description.replace('|', chr(92) + '|')} |" for c in t.columns]
         out.append("")
