@@ -17,6 +17,7 @@ _CLOSING = ("实验区", "管委会", "办事处", "人民政府", "委员会", 
 _NOT_IN_NAMES = ("清单", "公开", "情况", "信息", "制度", "建设", "推进", "要求", "通过", "做好", "加强", "的", "工作部门")
 _STRONG = re.compile(r"(?:管委会|政府|办公室|办公厅|委员会|中心|局|厅|委|办|部门|单位|公司|支行|分行|高校)(?:[（(][^（）()]*[)）])?$")
 _SEPS = "，,、；; \t"
+_BRACKETED = re.compile(r"[（(][^（）()]{1,20}[)）]")
 
 
 @dataclass
@@ -36,17 +37,17 @@ def _next_unit(text: str, i: int, need_prefix: bool) -> str | None:
     tok, bare, pos = "", "", i
     while len(bare) < 15:
         c = text[pos: pos + 1]
-        if not re.fullmatch(r"[\u4e00-\u9fff]", c):
+        if not c or not "\u4e00" <= c <= "\u9fff":
             return None
         tok, bare, pos = tok + c, bare + c, pos + 1
-        if any(w in bare for w in _NOT_IN_NAMES):
+        if bare.endswith(_NOT_IN_NAMES):  # bare grows by one character: a word in it ends there
             return None
         if len(bare) < 2 or not bare.endswith(_SUFFIXES):
             continue
         name, end = tok, pos
-        close = re.match(r"[（(][^（）()]{1,20}[)）]", text[pos:])
+        close = _BRACKETED.match(text, pos)
         if close:
-            name, end = tok + close.group(0), pos + close.end()
+            name, end = tok + close.group(0), close.end()
         nxt = text[end: end + 1]
         if not nxt or nxt in _SEPS or nxt in "省各" or text.startswith("有关", end):
             return name
