@@ -6,7 +6,9 @@ fresh process and into its own temporary folders (never data/processed/):
 1. a full build with --workers W (default 2): wall time and peak memory per stage, throughput;
 2. a full build with one worker: ratio (b), and the check that both give identical bytes;
    after it, in the same process with jieba warmed up, bare `jieba.lcut` over the same task
-   text: ratio (a), the segment + classify stage against the floor of this design;
+   text: ratio (a), the segment + classify stage against the floor of this design; up to
+   --pairs-max plans, --pairs - 1 more pairs of builds (one worker, W workers) so that ratio
+   (b), a small difference of two short stages, is the median of several pairs;
 3. an incremental rebuild of (1) after one new plan is added: ratio (c).
 
 Results go to benchmarks/results.md (tables, machine, targets) and benchmarks/results.json.
@@ -24,6 +26,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -282,7 +285,7 @@ def same_bytes(a: Path, b: Path) -> bool:
     return all(filecmp.cmp(a / n, b / n, shallow=False) for n in names)
 
 
-def bench_size(n: int, workers: int, single: bool, tmp: Path, log, floor_max: int = 20000) -> dict:
+def bench_size(n: int, workers: int, single: bool, tmp: Path, log, floor_max: int = 20000, pairs: int = 1) -> dict:
     from benchmarks.synthetic import extra_plan, generate
 
     clock = time.perf_counter()
@@ -311,6 +314,12 @@ def bench_size(n: int, workers: int, single: bool, tmp: Path, log, floor_max: in
         result["identical_across_workers"] = same_bytes(tmp / f"w{workers}-{n}" / "processed",
                                                         tmp / f"w1-{n}" / "processed")
         log(f"N={n}: {one['wall']:.1f}s; identical bytes: {result['identical_across_workers']}")
+        result["speedups"] = [one["seconds"]["documents"] / full["seconds"]["documents"]]
+        for k in range(1, pairs):  # alternating which of the two goes first
+            order = (1, workers) if k % 2 else (workers, 1)
+            built = {w: run_build(raw, tmp / f"pair{k}-w{w}-{n}", w) for w in order}
+            result["speedups"].append(built[1]["seconds"]["documents"] / built[workers]["seconds"]["documents"])
+            log(f"N={n}: pair {k + 1} of {pairs}: ratio (b) {result['speedups'][-1]:.2f}")
 
     extra = extra_plan(raw)
     log(f"N={n}: rebuild after adding {extra.name}")
@@ -336,7 +345,9 @@ def ratios(r: dict) -> dict:
         if "jieba_unique_seconds" in floor:
             out["segment_classify_vs_jieba_unique"] = (s["segment"] + s["classify"]) / floor["jieba_unique_seconds"]
     if one:
-        out["per_document_speedup"] = one["seconds"]["documents"] / full["seconds"]["documents"]
+        speedups = r.get("speedups") or [one["seconds"]["documents"] / full["seconds"]["documents"]]
+        out["per_document_speedup"] = statistics.median(speedups)
+        out["per_document_speedup_range"] = [min(speedups), max(speedups)]
         out["build_speedup"] = one["wall"] / full["wall"]
     return out
 
@@ -419,8 +430,11 @@ def markdown(results: list[dict], info: dict, met: dict, real: dict | None = Non
                          f"({floor['unique_blocks']:,} of {floor['blocks']:,}; the build segments a repeated block "
                          f"once per process) | {q['segment_classify_vs_jieba_unique']:.2f} |")
         if "per_document_speedup" in q:
+            k = len(r.get("speedups", [])) or 1
+            spread = "" if k == 1 else (f" (median of {k} pairs of builds, "
+                                        f"{q['per_document_speedup_range'][0]:.2f}–{q['per_document_speedup_range'][1]:.2f})")
             lines.append(f"| (b) 1 worker / {full['workers']} workers, per-document stage | "
-                         f"{q['per_document_speedup']:.2f} |")
+                         f"{q['per_document_speedup']:.2f}{spread} |")
             lines.append(f"| (b) 1 worker / {full['workers']} workers, whole build | {q['build_speedup']:.2f} |")
             lines.append(f"| outputs identical with 1 and {full['workers']} workers | "
                          f"{'yes' if r['identical_across_workers'] else '**no**'} |")
@@ -446,6 +460,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="largest N whose bare-jieba floor is measured (it takes about as long as the build)")
     ap.add_argument("--single-max", type=int, default=2000,
                     help="largest size also built with one worker (ratios a and b); default 2000")
+    ap.add_argument("--pairs", type=int, default=3,
+                    help="pairs of 1-worker and W-worker builds whose median is ratio (b); default 3")
+    ap.add_argument("--pairs-max", type=int, default=200,
+                    help="largest size built in --pairs pairs (larger sizes: one pair); default 200")
     ap.add_argument("--results", type=Path, default=HERE, help="folder for results.md and results.json")
     ap.add_argument("--keep", action="store_true", help="keep the temporary build folders")
     ap.add_argument("--one-build", nargs=3, metavar=("RAW", "WORK", "WORKERS"), help=argparse.SUPPRESS)
@@ -472,7 +490,8 @@ def main(argv: list[str] | None = None) -> int:
     real = run_real_cost()
     try:
         for n in sizes:
-            results.append(bench_size(n, args.workers, n <= args.single_max, tmp, log, args.floor_max))
+            results.append(bench_size(n, args.workers, n <= args.single_max, tmp, log, args.floor_max,
+                                      args.pairs if n <= args.pairs_max else 1))
             met = targets(results, real)
             args.results.mkdir(parents=True, exist_ok=True)
             (args.results / "results.json").write_text(

@@ -148,3 +148,14 @@ def test_corpus_measures_copy_only_the_columns_they_read(corpus_tables, tmp_path
     with_blank = topic_tables(pd.concat([tasks, blank], ignore_index=True), memory=tmp_path / "c")
     for name, frame in topic_tables(tasks, memory=tmp_path / "d").items():
         pd.testing.assert_frame_equal(with_blank[name], frame, obj=name)
+
+
+def test_ratio_b_is_the_median_of_the_pairs_with_their_range():
+    from benchmarks.run import ratios
+
+    result = {"full": {"wall": 10.0, "seconds": {"documents": 2.0}}, "rebuild": {"wall": 1.0},
+              "single": {"wall": 15.0, "seconds": {"documents": 3.0}}}
+    assert ratios(result)["per_document_speedup"] == pytest.approx(1.5)  # one pair: the main builds
+    paired = ratios({**result, "speedups": [1.5, 1.8, 1.6]})
+    assert paired["per_document_speedup"] == pytest.approx(1.6)
+    assert paired["per_document_speedup_range"] == pytest.approx([1.5, 1.8])
