@@ -217,10 +217,16 @@ GOVERNMENT = ["province", "parent", "region"]
 
 
 def _plans(emphasis_table: pd.DataFrame) -> pd.DataFrame:
-    """One row per measured plan with a region and a year: file, the government and plan_year."""
+    """One row per measured plan with a region and a year: file, the government ('' for a missing
+    part, so that it groups) and plan_year."""
     e = emphasis_table.dropna(subset=["region", "plan_year"])
     plans = e[["file", *GOVERNMENT, "plan_year"]].drop_duplicates("file")
     return plans.assign(**{c: plans[c].astype("string").fillna("") for c in GOVERNMENT})
+
+
+def _unblank(frame: pd.DataFrame) -> pd.DataFrame:
+    """The government's parts missing again where `_plans` made them ''."""
+    return frame.assign(**{c: frame[c].mask(frame[c] == "") for c in GOVERNMENT})
 
 
 def several_plans(emphasis_table: pd.DataFrame) -> pd.DataFrame:
@@ -228,8 +234,8 @@ def several_plans(emphasis_table: pd.DataFrame) -> pd.DataFrame:
     task table…): `emphasis_change` leaves them out. Columns: the government, plan_year, files."""
     plans = _plans(emphasis_table)
     twice = plans[plans.duplicated([*GOVERNMENT, "plan_year"], keep=False)].sort_values("file", kind="mergesort")
-    out = twice.groupby([*GOVERNMENT, "plan_year"], sort=True)["file"].agg(list).rename("files").reset_index()
-    return out.assign(**{c: out[c].mask(out[c] == "") for c in GOVERNMENT})
+    return _unblank(twice.groupby([*GOVERNMENT, "plan_year"], sort=True)["file"].agg(list).rename("files")
+                    .reset_index())
 
 
 def emphasis_change(emphasis_table: pd.DataFrame) -> pd.DataFrame:
@@ -260,6 +266,4 @@ def emphasis_change(emphasis_table: pd.DataFrame) -> pd.DataFrame:
     grid = grid.dropna(subset=["previous_year"])
     grid["year_gap"] = grid["plan_year"] - grid["previous_year"]
     grid["change"] = grid["task_share"] - grid["previous_share"]
-    for c in GOVERNMENT:  # back to missing where the documents had nothing
-        grid[c] = grid[c].mask(grid[c] == "")
-    return conform("emphasis_change", grid)
+    return conform("emphasis_change", _unblank(grid))
