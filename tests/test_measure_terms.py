@@ -78,3 +78,20 @@ def test_scoring_groups_a_few_cells_at_a_time_changes_nothing(corpus_tables, top
     for chunk in (1, 7, 1000):
         pd.testing.assert_frame_equal(_sparse_log_odds(groups, counts.matrix, counts.vocabulary, 1.0, top_n, chunk),
                                       whole)
+
+
+def test_namesakes_are_two_groups_not_one():
+    """Two 鼓楼区 (of 南京市 and 徐州市) and a 丙市: by region, with the documents, three groups."""
+    tasks = tiny_tasks()
+    tasks["file"] = tasks["file"].map({"甲.txt": "nj.txt", "乙.txt": "xz.txt"})
+    tasks["region"] = "鼓楼区"
+    extra = pd.DataFrame({"task_id": ["c.txt#0000", "c.txt#0001"], "file": "c.txt", "region": "丙市",
+                          "plan_year": 2020, "content": ["规范政务新媒体管理", "政务新媒体信息发布"]})
+    tasks = pd.concat([tasks, extra], ignore_index=True)
+    documents = pd.DataFrame({"file": ["nj.txt", "xz.txt", "c.txt"], "region": ["鼓楼区", "鼓楼区", "丙市"],
+                              "parent": ["南京市", "徐州市", None], "province": ["江苏省", "江苏省", "某省"]})
+    terms = distinctive_terms(tasks, by="region", documents=documents, top_n=5)
+    first = terms[terms["rank"] == 1].set_index("group")["term"]
+    assert set(first.index) == {"鼓楼区（南京市）", "鼓楼区（徐州市）", "丙市"}
+    assert first["鼓楼区（南京市）"] == "财政预算" and first["鼓楼区（徐州市）"] == "义务教育"
+    assert set(distinctive_terms(tasks, by="region", top_n=5)["group"]) == {"鼓楼区", "丙市"}  # names alone pool

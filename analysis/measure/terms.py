@@ -12,6 +12,7 @@ from scipy import sparse
 
 from ..schemas import Table, _c, conform, register
 from ..text.counts import TermCounts, group_sums
+from .plans import government_labels
 
 DISTINCTIVE_TERMS = register(Table(
     "distinctive_terms", "Terms that set a group of plans apart from all the others (weighted log-odds, "
@@ -104,14 +105,19 @@ def distinctive_terms(tasks: pd.DataFrame, by: str = "region", documents: pd.Dat
 
     Counts are content words of the given tasks (`tokenize(content)`): pass the tasks of the
     plans to compare. `by` is a column of `tasks`, or of `documents` (joined on file) when given,
-    e.g. province or level. At least two groups are needed. `counts` (term counts by task_id,
+    e.g. province or level; by region with `documents`, the groups are governments
+    (`government_labels`: namesakes get their parent city in brackets). At least two groups
+    are needed. `counts` (term counts by task_id,
     as the pipeline builds them from its cache) saves segmenting the content again.
 
     >>> distinctive_terms(t["tasks"], by="plan_year", top_n=10)
     """
-    if documents is not None and by not in tasks.columns:
-        tasks = tasks.merge(documents[["file", by]], on="file", how="left")
-    groups = tasks[by].astype("string")
+    if documents is not None and by == "region":  # governments, not names: namesakes stay apart
+        groups = tasks["file"].map(government_labels(documents)).astype("string")
+    elif documents is not None and by not in tasks.columns:
+        groups = tasks["file"].map(documents.drop_duplicates("file").set_index("file")[by]).astype("string")
+    else:
+        groups = tasks[by].astype("string")
     keep = groups.notna().to_numpy()
     if counts is None:
         counts = TermCounts.from_texts(np.arange(keep.sum()), tasks["content"].to_numpy()[keep])
