@@ -249,3 +249,19 @@ def test_list_cells_read_the_same_fitted_or_stored():
     fitted, stored = synthetic_topics(), stored_topics()
     assert [frames.as_list(x) for x in stored["top_terms"]] == [list(x) for x in fitted["top_terms"]]
     assert frames.as_list("") == [] and frames.as_list(None) == [] and frames.as_list(float("nan")) == []
+
+
+def test_namesakes_get_their_own_series_rows_and_count():
+    """Two 鼓楼区 (of 南京市 and 徐州市): two series, two heatmap rows, two regions in the source note."""
+    e = synthetic_emphasis()
+    e = e[e["file"].isin(["fujian-2016.txt", "fujian-2017.txt", "lishui-2020.txt"])].copy()
+    e["region"] = e["file"].map({"fujian-2016.txt": "鼓楼区", "fujian-2017.txt": "鼓楼区", "lishui-2020.txt": "丽水市"})
+    e["parent"] = e["file"].map({"fujian-2016.txt": "南京市", "fujian-2017.txt": "徐州市"})
+    e["province"] = e["file"].map({"fujian-2016.txt": "江苏省", "fujian-2017.txt": "江苏省", "lishui-2020.txt": "浙江省"})
+    long = frames.emphasis_long(e)
+    assert set(long["region"]) == {"鼓楼区（南京市）", "鼓楼区（徐州市）", "丽水市"}
+    assert sorted(frames.share_matrix(e).index) == ["丽水市 2020", "鼓楼区（南京市） 2016", "鼓楼区（徐州市） 2017"]
+    assert "地区（3）" in frames.source_note(e, "zh")
+    unchanged = synthetic_emphasis()
+    assert frames.emphasis_long(unchanged)["region"].tolist() == \
+        frames.emphasis_long(unchanged.drop(columns=["parent", "province"]))["region"].tolist()
