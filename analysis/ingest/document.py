@@ -21,7 +21,9 @@ from .regions import region_table
 from .tables import link_annex, parse_annex, split_cell_row, split_flat_row
 from .units import Marker, UnitParser
 
-PARSER_VERSION = "1.0"
+#: Part of every cache key: raise it whenever a change to the parser changes what it gives for
+#: some input (1.1: a table row with nothing in it is no task), or old cached results stay.
+PARSER_VERSION = "1.1"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -191,8 +193,8 @@ class PlanParser:
         return segments
 
     def _tasks_from(self, path: str, content: str, columns: list[str] | None) -> list[Task]:
-        if columns:
-            return [self._table_task(path, content, columns)]
+        if columns:  # a row with nothing in it (a number closing the text) is no task, as in prose
+            return [self._table_task(path, content, columns)] if tidy(content) else []
         heading = _heading(content)
         segments = self._split_by_markers(content)
         tasks = []
