@@ -1,14 +1,13 @@
 """Writing figures: PNG/SVG/PDF for papers, standalone HTML for exploring; atomic and reproducible.
 
-Every file is written to a temporary file beside its target and moved into place with
-`os.replace`, so a reader never sees half a figure. Outputs are byte-identical across runs
+Every file is written to a temporary file beside its target and moved into place
+(`analysis.atomic`), so a reader never sees half a figure. Outputs are byte-identical across runs
 of the same figure: PNG, SVG and PDF carry no dates (SVG ids come from a fixed hash salt),
 HTML gets a fixed div id. PDF text is embedded as Type 3 glyphs: the bundled CJK font is
 CFF-flavoured OpenType, which matplotlib cannot embed as Type 42.
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -18,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from matplotlib.figure import Figure
 
-from ..atomic import temporary
+from ..atomic import atomic_write_with
 from . import interactive, static
 from .fonts import webfont_head
 from .palette import check_lang
@@ -27,19 +26,6 @@ STATIC_FORMATS = ("png", "svg", "pdf")
 DPI = 300
 _METADATA = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}
 SVG_HASH_SALT = "analysis-viz"
-
-
-def _atomic(path: Path, write: Callable[[str], None]) -> Path:
-    """Call write(temporary path) in path's folder, then move the result onto path (the
-    temporary is `analysis.atomic.temporary`'s: unique, the usual permissions)."""
-    tmp = temporary(path)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def save_static(fig: Figure, name: str, folder: str | Path, formats: tuple[str, ...] = STATIC_FORMATS) -> list[Path]:
@@ -59,10 +45,11 @@ def save_static(fig: Figure, name: str, folder: str | Path, formats: tuple[str, 
     try:
         with mpl.rc_context({"svg.hashsalt": SVG_HASH_SALT, "pdf.fonttype": 3}):
             for fmt in formats:
-                def write(tmp: str, fmt: str = fmt) -> None:
-                    fig.savefig(tmp, format=fmt, dpi=DPI, metadata=_METADATA[fmt], facecolor="white")
-
-                paths.append(_atomic(folder / f"{name}.{fmt}", write))
+                path = folder / f"{name}.{fmt}"
+                atomic_write_with(path, lambda fh, fmt=fmt: fig.savefig(fh, format=fmt, dpi=DPI,
+                                                                        metadata=_METADATA[fmt], facecolor="white"),
+                                  durable=False)
+                paths.append(path)
     finally:
         fig.set_layout_engine(engine)
     return paths
@@ -77,15 +64,14 @@ def save_interactive(fig: go.Figure, name: str, folder: str | Path) -> Path:
 
     config = {**interactive.CONFIG, "toImageButtonOptions": {"format": "svg", "filename": name}}
 
-    def write(tmp: str) -> None:
-        div = fig.to_html(include_plotlyjs=False, full_html=False, div_id=f"figure-{name}", config=config,
-                          include_mathjax=False)
-        page = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{escape(name)}</title>'
-                f'<script type="text/javascript">{get_plotlyjs()}</script>{webfont_head(div)}</head>'
-                f"<body>{div}</body></html>")
-        Path(tmp).write_text(page, encoding="utf-8")
-
-    return _atomic(Path(folder) / f"{name}.html", write)
+    div = fig.to_html(include_plotlyjs=False, full_html=False, div_id=f"figure-{name}", config=config,
+                      include_mathjax=False)
+    page = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{escape(name)}</title>'
+            f'<script type="text/javascript">{get_plotlyjs()}</script>{webfont_head(div)}</head>'
+            f"<body>{div}</body></html>")
+    path = Path(folder) / f"{name}.html"
+    atomic_write_with(path, lambda fh: fh.write(page.encode("utf-8")), durable=False)
+    return path
 
 
 class _View(NamedTuple):
