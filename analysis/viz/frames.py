@@ -34,29 +34,28 @@ def plan_label(region, plan_year) -> str:
     return f"{region} {year}".strip() or "?"
 
 
-def by_government(frame: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
-    """`frame` with each plan's region as its government (`measure.government_labels`, from
-    the frame's own parent/province columns or else `documents`'): a name two governments of
-    the corpus share gets its parent city in brackets, so namesakes get their own series,
-    colour and rows; without namesakes nothing changes."""
+def _governments(frame: pd.DataFrame, documents: pd.DataFrame | None) -> pd.Series | None:
+    """Each file's government label (`measure.government_labels`), from the frame's own
+    parent/province columns or else `documents`'; None when neither has them."""
     from ..measure.plans import government_labels
 
     source = frame if {"parent", "province"} <= set(frame.columns) else documents
-    if "region" not in frame.columns or source is None or "province" not in source.columns:
-        return frame
-    labels = government_labels(source)
-    return frame.assign(region=frame["file"].map(labels).fillna(frame["region"]))
+    return None if source is None or "province" not in source.columns else government_labels(source)
 
 
 def plans(frame: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per plan in `frame` (file, region, plan_year, level, label), in display order.
 
     Order: government level (province before city before district and county), region, year,
-    file. Levels come from `frame` or, when absent, `documents`. Two plans of one region and
-    year get their file name added to the label so no two rows share one.
+    file. Levels come from `frame` or, when absent, `documents`. A region name two governments
+    share gets its parent city in brackets (`_governments`), and two plans of one region and
+    year get their file name added to the label, so no two rows share one.
     """
     cols = ["file", "region", "plan_year", "level"]
-    p = by_government(frame, documents)[[c for c in cols if c in frame.columns]].drop_duplicates("file")
+    p = frame[[c for c in cols if c in frame.columns]].drop_duplicates("file")
+    governments = _governments(frame, documents) if "region" in p.columns else None
+    if governments is not None:
+        p = p.assign(region=p["file"].map(governments).fillna(p["region"]))
     if "level" not in p.columns:
         levels = documents.set_index("file")["level"] if documents is not None and "level" in documents else {}
         p = p.assign(level=p["file"].map(levels))
@@ -98,12 +97,12 @@ def emphasis_long(emphasis: pd.DataFrame, value: str = "task_share", lang: str =
     if value not in ("task_share", "char_share"):
         raise ValueError(f"value must be 'task_share' or 'char_share', not {value!r}")
     require(emphasis, [*EMPHASIS_COLUMNS, value, f"{value}_lo", f"{value}_hi"], "emphasis chart")
-    emphasis = by_government(emphasis, documents)
     p = plans(emphasis, documents)
     order = domain_order(emphasis["domain"])
     labels = domain_labels(lang)
     out = emphasis.merge(p[["file", "label"]].rename(columns={"label": "plan"}), on="file")
     out = out.assign(
+        region=out["file"].map(p.set_index("file")["region"]),  # the government, as in `plans`
         plan_order=out["file"].map({f: k for k, f in enumerate(p["file"])}),
         domain_order=out["domain"].map({d: k for k, d in enumerate(order)}),
         domain_label=out["domain"].map(labels),
