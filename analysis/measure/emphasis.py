@@ -10,7 +10,7 @@ from ..domains import Codebook, load_codebook
 from ..schemas import Table, _c, conform, register
 from ..tables import UNCLASSIFIED, domain_weights
 from .bootstrap import plan_rng, resample, share_intervals
-from .plans import select_plans
+from .plans import government_labels, select_plans
 
 NO_GROUP = "none"
 
@@ -212,38 +212,31 @@ def emphasis_groups(tasks: pd.DataFrame, task_domains: pd.DataFrame, documents: 
     return conform("emphasis_groups", df.drop(columns="order"))
 
 
-#: What tells governments apart: two 鼓楼区 (of 南京市 and 徐州市) are two governments.
-GOVERNMENT = ["province", "parent", "region"]
-
-
 def _plans(emphasis_table: pd.DataFrame) -> pd.DataFrame:
-    """One row per measured plan with a region and a year: file, the government ('' for a missing
-    part, so that it groups) and plan_year."""
+    """One row per measured plan with a region and a year: file, region, parent, province,
+    plan_year and its government (`government_labels`: namesakes such as the 鼓楼区 of 南京市
+    and of 徐州市 are two governments)."""
     e = emphasis_table.dropna(subset=["region", "plan_year"])
-    plans = e[["file", *GOVERNMENT, "plan_year"]].drop_duplicates("file")
-    return plans.assign(**{c: plans[c].astype("string").fillna("") for c in GOVERNMENT})
-
-
-def _unblank(frame: pd.DataFrame) -> pd.DataFrame:
-    """The government's parts missing again where `_plans` made them ''."""
-    return frame.assign(**{c: frame[c].mask(frame[c] == "") for c in GOVERNMENT})
+    plans = e[["file", "region", "parent", "province", "plan_year"]].drop_duplicates("file")
+    return plans.assign(government=plans["file"].map(government_labels(plans)))
 
 
 def several_plans(emphasis_table: pd.DataFrame) -> pd.DataFrame:
     """Government-years with more than one measured plan (a plan saved twice, a plan beside its
     task table…): `emphasis_change` leaves them out. Columns: the government, plan_year, files."""
     plans = _plans(emphasis_table)
-    twice = plans[plans.duplicated([*GOVERNMENT, "plan_year"], keep=False)].sort_values("file", kind="mergesort")
-    return _unblank(twice.groupby([*GOVERNMENT, "plan_year"], sort=True)["file"].agg(list).rename("files")
-                    .reset_index())
+    twice = plans[plans.duplicated(["government", "plan_year"], keep=False)].sort_values("file", kind="mergesort")
+    out = twice.groupby(["government", "plan_year"], sort=True).agg(
+        province=("province", "first"), parent=("parent", "first"), region=("region", "first"), files=("file", list))
+    return out.reset_index()[["province", "parent", "region", "plan_year", "files"]]
 
 
 def emphasis_change(emphasis_table: pd.DataFrame) -> pd.DataFrame:
     """Change of each government's task_share per domain between consecutive years it has plans for.
 
-    A government is (province, parent, region), so namesakes are separate series. Years without
-    a plan are skipped (year_gap says how far apart the two plans are); a government with one
-    plan has no rows. 'unclassified' counts as 0 in a plan of the government that has none.
+    Governments are told apart as `government_labels` does, so namesakes are separate series.
+    Years without a plan are skipped (year_gap says how far apart the two plans are); a
+    government with one plan has no rows. 'unclassified' counts as 0 in a plan of the government that has none.
     Plans without a region or year are left out, and so is any year in which a government has
     several plans (`several_plans` lists them: which one continues the series is the
     researcher's call, e.g. through overrides.csv or by removing the copy). One row per later
@@ -252,18 +245,18 @@ def emphasis_change(emphasis_table: pd.DataFrame) -> pd.DataFrame:
     >>> emphasis_change(emphasis(t["tasks"], t["task_domains"], t["documents"]))
     """
     plans = _plans(emphasis_table)
-    plans = plans[~plans.duplicated([*GOVERNMENT, "plan_year"], keep=False)]
+    plans = plans[~plans.duplicated(["government", "plan_year"], keep=False)]
     shares = emphasis_table[emphasis_table["file"].isin(plans["file"])][["file", "domain", "task_share"]]
-    domains = plans[["file", *GOVERNMENT]].merge(shares[["file", "domain"]], on="file")[[*GOVERNMENT, "domain"]]
-    grid = (plans.merge(domains.drop_duplicates(), on=GOVERNMENT)
+    domains = plans[["file", "government"]].merge(shares[["file", "domain"]], on="file")[["government", "domain"]]
+    grid = (plans.merge(domains.drop_duplicates(), on="government")
             .merge(shares, how="left", on=["file", "domain"])
             .fillna({"task_share": 0.0})
-            .sort_values([*GOVERNMENT, "domain", "plan_year"], kind="mergesort"))
-    previous = grid.groupby([*GOVERNMENT, "domain"], sort=False)[["file", "plan_year", "task_share"]].shift()
+            .sort_values(["government", "domain", "plan_year"], kind="mergesort"))
+    previous = grid.groupby(["government", "domain"], sort=False)[["file", "plan_year", "task_share"]].shift()
     grid["previous_file"] = previous["file"]
     grid["previous_year"] = previous["plan_year"]
     grid["previous_share"] = previous["task_share"]
     grid = grid.dropna(subset=["previous_year"])
     grid["year_gap"] = grid["plan_year"] - grid["previous_year"]
     grid["change"] = grid["task_share"] - grid["previous_share"]
-    return conform("emphasis_change", _unblank(grid))
+    return conform("emphasis_change", grid.drop(columns="government"))

@@ -107,8 +107,8 @@ def distinctive_terms(tasks: pd.DataFrame, by: str = "region", documents: pd.Dat
     plans to compare. `by` is a column of `tasks`, or of `documents` (joined on file) when given,
     e.g. province or level; by region with `documents`, the groups are governments
     (`government_labels`: namesakes get their parent city in brackets). At least two groups
-    are needed. `counts` (term counts by task_id,
-    as the pipeline builds them from its cache) saves segmenting the content again.
+    are needed. `counts` (term counts by task_id, as the pipeline builds them from its cache)
+    saves segmenting the content again.
 
     >>> distinctive_terms(t["tasks"], by="plan_year", top_n=10)
     """
