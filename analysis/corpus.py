@@ -85,14 +85,13 @@ def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False
     codebook = default_classifier().codebook_  # parsed once per version of the file
 
     docs, tasks, td = tables["documents"], tables["tasks"], tables["task_domains"]
-    plans = docs[docs["is_plan"].fillna(False) & ~docs["failed"].fillna(False)]
-    if not include_partial:
-        plans = plans[~plans["is_partial"].fillna(False)]
+    plans = measure.select_plans(docs, tasks, include_partial=include_partial)
     measured = tasks["file"].isin(set(plans["file"])).to_numpy()
     plan_tasks = tasks if measured.all() else _subset(tasks, measured, MEASURED_COLUMNS)
     if counts is None:
         counts = TermCounts.from_texts(plan_tasks["task_id"].to_numpy(), plan_tasks["content"].to_numpy())
     out = {
+        "plan_duplicates": measure.duplicate_plans(docs, tasks),
         "emphasis": measure.emphasis(tasks, td, docs, codebook, include_partial=include_partial, shares=shares),
         "emphasis_groups": measure.emphasis_groups(tasks, td, docs, codebook, include_partial=include_partial,
                                                    shares=shares),

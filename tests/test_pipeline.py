@@ -267,8 +267,8 @@ def test_a_build_removes_what_a_killed_one_left_half_written_beside_figures_and_
     assert [p for p in left if p.exists()] == [] and keep.exists()
 
 
-def test_a_plan_saved_twice_does_not_stop_the_build_and_leaves_its_year_out_of_the_change(tmp_path):
-    """Governments publish a plan as a page and as an attachment: two files, one government-year."""
+def test_a_plan_saved_twice_is_measured_once_and_said_so(tmp_path):
+    """Governments publish a plan as a page and as an attachment: two files, one plan."""
     from analysis.config import SHARED_DIR
 
     extra = SHARED_DIR / "extra"
@@ -280,8 +280,20 @@ def test_a_plan_saved_twice_does_not_stop_the_build_and_leaves_its_year_out_of_t
         (name,) = extra.glob(f"fujian-{year}-*.txt")
         shutil.copyfile(name, raw / name.name)
     shutil.copyfile(raw / "fujian-2017-task-table.txt", raw / "fujian-2017-attachment.txt")
-    summary, code = build(tmp_path)
+    summary, code = build(tmp_path, "--report")
     assert code == 0 and summary["failed"] == []
-    change = pd.read_parquet(tmp_path / "data" / "processed" / "emphasis_change.parquet")
-    assert set(change["file"]) == {"fujian-2018-task-table.txt"}
-    assert set(change["previous_file"]) == {"fujian-2016-task-table.txt"} and set(change["year_gap"]) == {2}
+    processed = tmp_path / "data" / "processed"
+    copies = pd.read_parquet(processed / "plan_duplicates.parquet")
+    assert len(copies) == 1 and {copies["file"].iloc[0], copies["duplicate_of"].iloc[0]} == {
+        "fujian-2017-task-table.txt", "fujian-2017-attachment.txt"}
+    measured, left_out = copies["duplicate_of"].iloc[0], copies["file"].iloc[0]
+    emphasis = pd.read_parquet(processed / "emphasis.parquet")
+    assert set(emphasis["file"]) == {"fujian-2016-task-table.txt", measured, "fujian-2018-task-table.txt"}
+    change = pd.read_parquet(processed / "emphasis_change.parquet")  # the series runs through the year of the copy
+    assert set(zip(change["file"], change["previous_file"])) == {(measured, "fujian-2016-task-table.txt"),
+                                                                 ("fujian-2018-task-table.txt", measured)}
+    similarity = pd.read_parquet(processed / "similarity.parquet")
+    assert left_out not in set(similarity["file_a"]) | set(similarity["file_b"])
+    topics = pd.read_parquet(processed / "topic_assignments.parquet")
+    assert not topics["task_id"].str.startswith(left_out).any()
+    assert f"{left_out} = {measured}" in (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")

@@ -211,6 +211,16 @@ def test_source_note_counts_plans_regions_years_and_exclusions(lang, expected):
         assert part in note
 
 
+@pytest.mark.parametrize("lang, reason", [("zh", "丽水市 2020（同一地区同年要点的副本，只计一次）"),
+                                          ("en", "丽水市 2020 (a copy of another plan of that region and year")])
+def test_source_note_names_a_copy_of_a_measured_plan_as_such(lang, reason):
+    docs = synthetic_documents()
+    mirror = docs[docs["file"] == "lishui-2020.txt"].assign(file="lishui-2020-mirror.html")
+    note = frames.source_note(synthetic_emphasis(), lang, pd.concat([docs, mirror], ignore_index=True))
+    assert reason in note
+    assert ("数据：6 份工作要点" if lang == "zh" else "Data: 6 plans") in note
+
+
 def test_source_note_without_documents_names_no_exclusions():
     assert "未纳入" not in frames.source_note(synthetic_emphasis(), "zh")
 

@@ -1,9 +1,9 @@
 """Measures over the per-document tables: emphasis per domain and its change, distinctive terms,
 plan similarity. Each returns a schema-checked DataFrame (schemas registered on import)."""
 from .emphasis import emphasis, emphasis_change, emphasis_groups, several_plans
-from .plans import select_plans
+from .plans import duplicate_plans, select_plans
 from .similarity import plan_similarity
 from .terms import distinctive_terms, weighted_log_odds
 
-__all__ = ["distinctive_terms", "emphasis", "emphasis_change", "emphasis_groups", "plan_similarity", "several_plans",
-           "select_plans", "weighted_log_odds"]
+__all__ = ["distinctive_terms", "duplicate_plans", "emphasis", "emphasis_change", "emphasis_groups", "plan_similarity",
+           "select_plans", "several_plans", "weighted_log_odds"]

@@ -222,8 +222,9 @@ def _plans(emphasis_table: pd.DataFrame) -> pd.DataFrame:
 
 
 def several_plans(emphasis_table: pd.DataFrame) -> pd.DataFrame:
-    """Government-years with more than one measured plan (a plan saved twice, a plan beside its
-    task table…): `emphasis_change` leaves them out. Columns: the government, plan_year, files."""
+    """Government-years with more than one measured plan (two documents on different work; copies
+    of one plan are measured once, see `duplicate_plans`): `emphasis_change` leaves them out.
+    Columns: the government, plan_year, files."""
     plans = _plans(emphasis_table)
     twice = plans[plans.duplicated(["government", "plan_year"], keep=False)].sort_values("file", kind="mergesort")
     out = twice.groupby(["government", "plan_year"], sort=True).agg(

@@ -19,6 +19,7 @@ import pandas as pd
 from .lineage_citations import CITATION_LINKS, citation_links, clean_doc_number, issuer, plan_title
 from .lineage_reuse import REUSE_INDEX, TEXT_REUSE, plan_sentences, reuse_index, sentence_matches, text_reuse
 from .lineage_units import RESPONSIBILITY, is_generic_unit, load_renames, normalize_unit, responsibility_edges
+from .plans import duplicate_plans
 
 __all__ = [
     "CITATION_LINKS", "REUSE_INDEX", "RESPONSIBILITY", "TEXT_REUSE", "citation_links", "clean_doc_number",
@@ -29,8 +30,10 @@ __all__ = [
 
 def lineage_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The four lineage tables from the per-document tables of `analysis.tables.build_tables`:
-    citation_links, text_reuse, reuse_index and responsibility, each schema-checked and sorted by key."""
+    citation_links, text_reuse, reuse_index and responsibility, each schema-checked and sorted by key.
+    Second copies of a plan (`duplicate_plans`) are left out: a copy is no plan that reuses another."""
     documents, tasks = tables["documents"], tables["tasks"]
+    documents = documents[~documents["file"].isin(set(duplicate_plans(documents, tasks)["file"]))]
     sentences = plan_sentences(tasks, documents)
     reuse = text_reuse(tasks, documents, sentences=sentences)
     return {

@@ -78,14 +78,18 @@ def _versions() -> dict[str, str]:
 # ---------------------------------------------------------------------------- sections
 def _corpus(tables: dict, lang: str) -> str:
     from ..explore import corpus_overview, warnings_table
+    from ..measure.plans import DUPLICATE_SHARE
 
     docs = tables["documents"]
     overview = corpus_overview(docs).reset_index()
-    n_plans = int(docs["is_plan"].fillna(False).sum())
-    years = sorted(int(y) for y in docs.loc[docs["is_plan"].fillna(False), "plan_year"].dropna().unique())
-    regions = docs.loc[docs["is_plan"].fillna(False), "region"].dropna().nunique()
-    summary = _t("corpus_summary", lang, docs=len(docs), plans=n_plans, regions=regions,
+    copies = tables.get("plan_duplicates", pd.DataFrame(columns=["file", "duplicate_of"]))
+    plans = docs[docs["is_plan"].fillna(False) & ~docs["file"].isin(set(copies["file"]))]
+    years = sorted(int(y) for y in plans["plan_year"].dropna().unique())
+    summary = _t("corpus_summary", lang, docs=len(docs), plans=len(plans), regions=plans["region"].dropna().nunique(),
                  years=f"{years[0]}–{years[-1]}" if years else "-", tasks=len(tables["tasks"]))
+    if len(copies):
+        items = "; ".join(f"{r.file} = {r.duplicate_of}" for r in copies.itertuples())
+        summary += " " + _t("corpus_duplicates", lang, share=f"{DUPLICATE_SHARE:.0%}", items=items)
     warnings = warnings_table(docs)
     details = (f'<details><summary>{escape(_t("warnings", lang, n=len(warnings)))}</summary>'
                f'{_table(warnings, "warnings", lang)}</details>') if len(warnings) else ""

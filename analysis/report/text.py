@@ -20,6 +20,10 @@ TEXT = {
     "corpus_summary": {"zh": "共 {docs} 份文件，其中 {plans} 份工作要点，覆盖 {regions} 个地区、{years} 年，{tasks} 项任务。",
                        "en": "{docs} documents, {plans} of them plans, from {regions} regions, plan years {years}; "
                              "{tasks} tasks."},
+    "corpus_duplicates": {"zh": "以下文件与同一地区同年的另一份要点任务文本基本相同（至少 {share}），视为副本，不计入任何度量："
+                                "{items}。",
+                          "en": "Left out of every measure as copies of another plan of the same region and year (at "
+                                "least {share} of the task text the same): {items}."},
     "corpus_help": {"zh": "level 为行政层级；plan_year 为要点适用年份（标题无年份时由所引上级文件推断）；is_partial 标记文本不完整，默认不计入占比。",
                     "en": "level is the administrative level; plan_year is the year the plan is for (inferred from "
                           "the documents it implements when the title has no year); is_partial marks truncated "
@@ -36,9 +40,10 @@ TEXT = {
     "group_policy": {"zh": "政策领域", "en": "Policy areas"},
     "group_process": {"zh": "公开机制", "en": "Disclosure processes"},
     "change_help": {"zh": "同一地区相邻两个要点年份之间变化最大的领域：", "en": "Largest changes between a region's consecutive plan years:"},
-    "change_several": {"zh": "同一地区同一年度有多份要点，未计入变化：{items}。请删除重复文件或在 overrides.csv 中更正年度。",
-                       "en": "Left out of the change, several plans for one region and year: {items}. Remove the copy, "
-                             "or correct the year in overrides.csv."},
+    "change_several": {"zh": "同一地区同一年度有多份不同的要点，未计入变化：{items}。如有年度错误，请在 overrides.csv "
+                             "中更正。",
+                       "en": "Left out of the change, several different plans for one region and year: {items}. "
+                             "Correct a wrong year in overrides.csv."},
     "terms_help": {"zh": "区分各地区的词语（带信息先验的加权对数优势比，Monroe 等 2008），z 值越大越具特色。",
                    "en": "Words that set each region apart (weighted log-odds with an informative Dirichlet prior, "
                          "Monroe et al. 2008); larger z = more distinctive."},

@@ -173,6 +173,8 @@ def _flag(value, default: bool = False) -> bool:
 
 def _excluded(documents: pd.DataFrame, included: set[str], lang: str) -> list[str]:
     rows = documents[~documents["file"].isin(included)].sort_values("file", kind="mergesort")
+    measured = documents[documents["file"].isin(included)]
+    counted = set(zip(measured["region"], measured["plan_year"], strict=True))  # a copy's plan is among these
     items = []
     for _, d in rows.iterrows():
         if _flag(d.get("failed")):
@@ -183,6 +185,8 @@ def _excluded(documents: pd.DataFrame, included: set[str], lang: str) -> list[st
             reason = "reason_partial"
         elif _flag(d.get("n_tasks") == 0):
             reason = "reason_no_tasks"
+        elif (d.get("region"), d.get("plan_year")) in counted:
+            reason = "reason_duplicate"
         else:
             reason = "reason_other"
         label = plan_label(d.get("region"), d.get("plan_year")) if pd.notna(d.get("region")) else str(d["file"])

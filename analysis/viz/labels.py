@@ -48,6 +48,8 @@ TEXT: dict[str, dict[str, str]] = {
     "reason_not_plan": {"zh": "非工作要点", "en": "not a plan"},
     "reason_partial": {"zh": "文本不完整", "en": "partial text"},
     "reason_no_tasks": {"zh": "未解析出任务", "en": "no tasks"},
+    "reason_duplicate": {"zh": "同一地区同年要点的副本，只计一次",
+                         "en": "a copy of another plan of that region and year, counted once"},
     "reason_other": {"zh": "未计入", "en": "not measured"},
     "note_intervals": {"zh": "误差线为 95% 自助法区间（对任务重抽样）", "en": "bars: 95% bootstrap intervals (tasks resampled)"},
     "note_weights": {"zh": "一项任务涉及多个领域时按权重分摊，各工作要点合计 100%",
