@@ -19,8 +19,10 @@ def load_tables(root: str | Path | None = None) -> dict[str, pd.DataFrame]:
     return {p.stem: pd.read_parquet(p) for p in paths}
 
 
-def select(tables: dict[str, pd.DataFrame], regions=None, years=None) -> dict[str, pd.DataFrame]:
-    """The tables restricted to plans of the given regions and plan years (None: all).
+def select(tables: dict[str, pd.DataFrame], regions=None, years=None, provinces=None) -> dict[str, pd.DataFrame]:
+    """The tables restricted to plans of the given regions, plan years and provinces (None: all);
+    e.g. the plans of one province, to chart a corpus larger than the charts' limits
+    (`analysis.viz.frames.MAX_PLAN_ROWS`).
 
     Tables with a `file` column are filtered by file; pair tables (similarity, text reuse)
     keep rows whose two plans are both selected; other tables are returned unchanged.
@@ -31,6 +33,8 @@ def select(tables: dict[str, pd.DataFrame], regions=None, years=None) -> dict[st
         keep &= docs["region"].isin(list(regions))
     if years:
         keep &= docs["plan_year"].isin(list(years))
+    if provinces:
+        keep &= docs["province"].isin(list(provinces))
     files = set(docs.loc[keep, "file"])
     out = {}
     for name, frame in tables.items():

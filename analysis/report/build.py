@@ -99,17 +99,26 @@ def _corpus(tables: dict, lang: str) -> str:
 
 def _headline(tables: dict, lang: str, domain: str) -> str:
     from ..explore import share_table
-    from ..viz import interactive
+    from ..viz import frames, interactive
 
     em, docs, tasks = tables["emphasis"], tables["documents"], tables["tasks"]
+    table = _table(share_table(em, lang).reset_index(), "task_shares", lang)
+    left_out = _left_out(frames.n_plans(em), frames.MAX_PLAN_ROWS, "plans", lang)
+    if left_out:
+        return _section("comparison", _t("comparison", lang), _p(_t("comparison_help", lang)), left_out, table)
     return _section(
         "comparison", _t("comparison", lang), _p(_t("comparison_help", lang)),
         _figure(interactive.domain_heatmap(em, lang, documents=docs, tasks=tasks), "heatmap"),
-        _table(share_table(em, lang).reset_index(), "task_shares", lang),
+        table,
         _p(_t("dotplot_help", lang)),
         _figure(interactive.domain_dotplot(em, domain, lang, documents=docs, tasks=tasks), "dotplot"),
         _figure(interactive.domain_composition(em, lang, documents=docs, tasks=tasks), "composition"),
     )
+
+
+def _left_out(count: int, limit: int, unit: str, lang: str) -> str:
+    """The paragraph standing for charts a corpus is too large for ('' when it is not)."""
+    return _p(_t("chart_left_out", lang, n=count, unit=_t(f"unit_{unit}", lang), limit=limit)) if count > limit else ""
 
 
 def _groups(tables: dict, lang: str) -> str:
@@ -125,11 +134,14 @@ def _groups(tables: dict, lang: str) -> str:
     table = groups.assign(plan=groups["file"].map(labels)).pivot_table(
         index="plan", columns="domain_group", values="task_share", aggfunc="sum")
     parts.append(_table((table * 100).round(1).reset_index(), "group_shares", lang))
-    for group in ("policy", "process"):
+    left_out = _left_out(frames.n_series(em, docs), frames.MAX_SERIES, "series", lang)
+    for group in ("policy", "process") if not left_out else ():
         domains = [d.id for d in cb.domains if d.group == group]
         parts.append(f"<h3>{escape(_t('group_' + group, lang))}</h3>")
         parts.append(_figure(interactive.emphasis_over_years(em, lang, domains=domains, documents=docs, tasks=tasks),
                              f"years_{group}"))
+    if left_out:
+        parts.append(left_out)
     change = tables.get("emphasis_change")
     if change is not None and len(change):
         top = change.assign(abs_change=change["change"].abs()).sort_values(
@@ -152,7 +164,7 @@ def _measured_tasks(tables: dict) -> pd.DataFrame:
 
 
 def _vocabulary(tables: dict, lang: str) -> str:
-    from ..viz import interactive
+    from ..viz import frames, interactive
 
     parts = []
     terms = tables.get("distinctive_terms")
@@ -164,7 +176,8 @@ def _vocabulary(tables: dict, lang: str) -> str:
                           "terms")]
     sim = tables.get("similarity")
     if sim is not None and len(sim):
-        parts += [_p(_t("similarity_help", lang)),
+        left_out = _left_out(frames.n_plans(sim), frames.MAX_PLAN_ROWS, "plans", lang)
+        parts += [_p(_t("similarity_help", lang)), left_out or
                   _figure(interactive.similarity_heatmap(sim, lang, documents=tables["documents"]), "similarity")]
     return _section("vocabulary", _t("vocabulary", lang), *parts) if parts else ""
 
@@ -185,13 +198,18 @@ def _topics(tables: dict, lang: str) -> str:
 def _lineage(tables: dict, lang: str) -> str:
     if "citation_links" not in tables:
         return ""
+    from ..measure.lineage_common import plan_documents
     from ..viz.export import lineage_figures
+    from ..viz.frames import MAX_PLAN_ROWS
 
     figures = lineage_figures(tables, lang)
     parts = [_p(_t("lineage_help", lang))]
     for key, name in (("lineage_citations", "citations"), ("lineage_text_reuse", "reuse")):
         if key in figures:
             parts.append(_figure(figures[key], name))
+    reuse = tables.get("text_reuse")
+    if "lineage_text_reuse" not in figures and reuse is not None and len(reuse):
+        parts.append(_left_out(plan_documents(tables["documents"]).shape[0], MAX_PLAN_ROWS, "plans", lang))
     index = tables.get("reuse_index")
     if index is not None and len(index):
         parts.append(_table(index, "reuse_index", lang))

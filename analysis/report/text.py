@@ -20,6 +20,13 @@ TEXT = {
     "corpus_summary": {"zh": "共 {docs} 份文件，其中 {plans} 份工作要点，覆盖 {regions} 个地区、{years} 年，{tasks} 项任务。",
                        "en": "{docs} documents, {plans} of them plans, from {regions} regions, plan years {years}; "
                              "{tasks} tasks."},
+    "chart_left_out": {"zh": "此处图表未绘制：语料有 {n} {unit}，超过逐一绘制的上限（{limit}）。可在 notebook 中用 "
+                             "analysis.explore.select 选取部分要点（如一个省）绘图；全部数值见 data/processed/ 中的表。",
+                       "en": "Charts left out here: the corpus has {n} {unit}, more than the {limit} they can draw one "
+                             "by one. Select some plans in a notebook (analysis.explore.select, e.g. one province) to "
+                             "chart them; every value is in the tables of data/processed/."},
+    "unit_plans": {"zh": "份要点", "en": "plans"},
+    "unit_series": {"zh": "个地区", "en": "regions"},
     "corpus_duplicates": {"zh": "以下文件与同一地区同年的另一份要点任务文本基本相同（至少 {share}），视为副本，不计入任何度量："
                                 "{items}。",
                           "en": "Left out of every measure as copies of another plan of the same region and year (at "

@@ -8,6 +8,7 @@ CFF-flavoured OpenType, which matplotlib cannot embed as Type 42.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
@@ -18,7 +19,7 @@ import plotly.graph_objects as go
 from matplotlib.figure import Figure
 
 from ..atomic import atomic_write_with
-from . import interactive, static
+from . import frames, interactive, static
 from .fonts import webfont_head
 from .palette import check_lang
 
@@ -90,21 +91,27 @@ def _views(tables: dict[str, pd.DataFrame], domain: str | None) -> dict[str, _Vi
     docs, tasks = tables.get("documents"), tables.get("tasks")
     measured = tasks[tasks["file"].isin(e["file"])] if tasks is not None else None
     plain, hover = {"documents": docs}, {"documents": docs, "tasks": tasks}
-    views = {
-        "domain_heatmap": _View(static.domain_heatmap, interactive.domain_heatmap, (e,), plain, hover),
-        "emphasis_over_years": _View(static.emphasis_over_years, interactive.emphasis_over_years, (e,), plain, hover),
-        "domain_composition": _View(static.domain_composition, interactive.domain_composition, (e,), plain, hover),
-    }
-    focus = domain or _most_varied(e)
-    views[f"domain_dotplot_{focus}"] = _View(static.domain_dotplot, interactive.domain_dotplot, (e, focus), plain,
+    views = {}
+    per_plan = frames.n_plans(e) <= frames.MAX_PLAN_ROWS
+    if per_plan:
+        views["domain_heatmap"] = _View(static.domain_heatmap, interactive.domain_heatmap, (e,), plain, hover)
+    if frames.n_series(e, docs) <= frames.MAX_SERIES:
+        views["emphasis_over_years"] = _View(static.emphasis_over_years, interactive.emphasis_over_years, (e,), plain,
                                              hover)
+    if per_plan:
+        views["domain_composition"] = _View(static.domain_composition, interactive.domain_composition, (e,), plain,
+                                            hover)
+        focus = domain or _most_varied(e)
+        views[f"domain_dotplot_{focus}"] = _View(static.domain_dotplot, interactive.domain_dotplot, (e, focus),
+                                                 plain, hover)
     terms = tables.get("distinctive_terms")
     if terms is not None:
         for group_by, part in terms.groupby("group_by", sort=True):
             kwargs = {"documents": docs, "tasks": measured}
             views[f"distinctive_terms_{group_by}"] = _View(static.distinctive_terms_chart,
                                                            interactive.distinctive_terms_chart, (part,), kwargs, kwargs)
-    if tables.get("similarity") is not None and len(tables["similarity"]):
+    sim = tables.get("similarity")
+    if sim is not None and len(sim) and frames.n_plans(sim) <= frames.MAX_PLAN_ROWS:
         views["similarity_heatmap"] = _View(static.similarity_heatmap, interactive.similarity_heatmap,
                                             (tables["similarity"],), plain, plain)
     if tables.get("topics") is not None and len(tables["topics"]):
@@ -123,6 +130,8 @@ def _most_varied(emphasis: pd.DataFrame) -> str:
 def render_all(tables: dict[str, pd.DataFrame], folder: str | Path, lang: str = "zh", *, domain: str | None = None,
                formats: tuple[str, ...] = STATIC_FORMATS, html: bool = True) -> list[Path]:
     """Draw every view the tables allow and write it under folder; return the written paths.
+    Views with a row per plan are left out above `frames.MAX_PLAN_ROWS` plans, the over-years
+    view above `frames.MAX_SERIES` governments (chart a selection: `analysis.explore.select`).
 
     `tables`: 'emphasis' (required), 'documents' (source notes, exclusions), 'tasks' (sample
     headings in hover text, plans behind terms and topics), 'distinctive_terms' (one chart per
@@ -132,23 +141,42 @@ def render_all(tables: dict[str, pd.DataFrame], folder: str | Path, lang: str = 
     """
     check_lang(lang)
     written: list[Path] = []
-    for name, view in _views(tables, domain).items():
+    views = _views(tables, domain)
+    for name, view in views.items():
         stem = f"{name}_{lang}"
         if formats:
             written += save_static(view.draw_static(*view.args, lang, **view.static_kwargs), stem, folder, formats)
         if html:
             fig = view.draw_interactive(*view.args, lang, **view.interactive_kwargs)
             written.append(save_interactive(fig, stem, folder))
+    lineage = lineage_figures(tables, lang)
     if html:
-        for name, fig in lineage_figures(tables, lang).items():
+        for name, fig in lineage.items():
             written.append(save_interactive(fig, f"{name}_{lang}", folder))
+    _remove_stale(Path(folder), lang, {f"{name}_{lang}" for name in [*views, *lineage]})
     return written
+
+
+#: Stems of the files render_all writes (then _<lang>.<ext>).
+VIEW_STEMS = re.compile(r"(domain_heatmap|emphasis_over_years|domain_composition|domain_dotplot_\w+|"
+                        r"distinctive_terms_\w+|similarity_heatmap|topic_clusters|lineage_\w+)_(zh|en)\."
+                        r"(png|svg|pdf|html)")
+
+
+def _remove_stale(folder: Path, lang: str, drawn: set[str]) -> None:
+    """Delete this language's figure files of views an earlier call drew and this one did not (a
+    view now left out, the dot plot of another domain), so no figure outlives its data; files of
+    the views drawn (in any format) and files of other names stay."""
+    for path in folder.glob(f"*_{lang}.*"):
+        if path.stem not in drawn and VIEW_STEMS.fullmatch(path.name):
+            path.unlink(missing_ok=True)
 
 
 def lineage_figures(tables: dict[str, pd.DataFrame], lang: str = "zh") -> dict[str, go.Figure]:
     """Interactive lineage charts (citation graph, text reuse matrix, responsibility network) for the
-    lineage tables present and not empty."""
+    lineage tables present and not empty; the reuse matrix up to `frames.MAX_PLAN_ROWS` plans."""
     from ..measure import lineage_charts as charts
+    from ..measure.lineage_common import plan_documents
 
     docs, out = tables.get("documents"), {}
     if docs is None:
@@ -156,7 +184,7 @@ def lineage_figures(tables: dict[str, pd.DataFrame], lang: str = "zh") -> dict[s
     links, reuse, resp = (tables.get(n) for n in ("citation_links", "text_reuse", "responsibility"))
     if links is not None and len(links):
         out["lineage_citations"] = charts.citation_graph_figure(links, docs, lang)
-    if reuse is not None and len(reuse):
+    if reuse is not None and len(reuse) and len(plan_documents(docs)) <= frames.MAX_PLAN_ROWS:  # a row per plan
         out["lineage_text_reuse"] = charts.reuse_matrix_figure(reuse, docs, lang)
     if resp is not None and len(resp):
         out["lineage_responsibility"] = charts.responsibility_figure(resp, lang)

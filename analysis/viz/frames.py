@@ -14,6 +14,17 @@ from .labels import t
 from .palette import codebook, domain_group, domain_labels, region_style
 
 LEVELS = ("national", "province", "city", "district", "county")
+#: Most panels a small-multiple chart draws (a 4 × 4 grid); the table behind it keeps every group.
+MAX_PANELS = 16
+#: Most plans a chart with a row or column per plan draws (heat maps, dot plot, composition,
+#: similarity); the build and the report leave larger ones out — chart a selection instead
+#: (`analysis.explore.select`) — and the tables keep every plan. At 200 plans these charts took
+#: two minutes to write and were unreadable.
+MAX_PLAN_ROWS = 60
+#: Most governments the over-years chart draws as series (beyond it, lines cannot be told apart).
+MAX_SERIES = 12
+#: Most names a source note lists (then: "and N more").
+MAX_NOTE_NAMES = 20
 EMPHASIS_COLUMNS = ("file", "region", "plan_year", "domain")
 
 
@@ -67,6 +78,18 @@ def plans(frame: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.Data
     twice = p["label"].duplicated(keep=False)
     p.loc[twice, "label"] = p.loc[twice, "label"] + " (" + p.loc[twice, "file"].astype(str) + ")"
     return p[cols + ["label"]].reset_index(drop=True)
+
+
+def n_plans(table: pd.DataFrame) -> int:
+    """Plans in an emphasis-like table (file column) or a pair table (file_a, file_b)."""
+    if "file" in table.columns:
+        return int(table["file"].nunique())
+    return len(set(table["file_a"]) | set(table["file_b"]))
+
+
+def n_series(emphasis: pd.DataFrame, documents: pd.DataFrame | None = None) -> int:
+    """Governments in an emphasis table (namesakes counted apart, as the charts draw them)."""
+    return int(plans(emphasis, documents)["region"].nunique())
 
 
 def domain_order(domains) -> list[str]:
@@ -211,16 +234,28 @@ def source_note(frame: pd.DataFrame | None, lang: str = "zh", documents: pd.Data
                 else t("note_year", lang, first=years[0]) if years else "?")
         regions = list(dict.fromkeys(p["region"].dropna().astype(str)))
         parts.append(t("note_plans", lang, n=len(p), years=span))
-        parts.append(t("note_regions", lang, n=len(regions), names=lsep.join(regions)))
+        parts.append(t("note_regions", lang, n=len(regions), names=_names(regions, lang)))
         if documents is not None:
             excluded = _excluded(documents, set(p["file"]), lang)
             if excluded:
                 parts.append(t("note_excluded", lang, items=lsep.join(excluded)))
     elif groups is not None:
         group_by, names = groups
-        parts.append(t("note_groups", lang, group_by=group_by, n=len(names), names=lsep.join(names)))
+        parts.append(t("note_groups", lang, group_by=group_by, n=len(names), names=_names(names, lang)))
     parts.extend(extra)
     return sep.join(parts) + t("note_end", lang)
+
+
+def panels_note(groups: pd.Series, shown: list[str], group_by: str, lang: str) -> tuple[str, ...]:
+    """The note part saying a small-multiple chart shows some of the groups (none when it shows all)."""
+    total = groups.astype(str).nunique()
+    return (t("note_panels", lang, n=len(shown), group_by=group_by, total=total),) if len(shown) < total else ()
+
+
+def _names(names: list[str], lang: str) -> str:
+    """The names joined for a note, the first MAX_NOTE_NAMES of a longer list and how many more."""
+    shown = t("note_list_sep", lang).join(names[:MAX_NOTE_NAMES])
+    return shown if len(names) <= MAX_NOTE_NAMES else shown + t("note_more", lang, n=len(names) - MAX_NOTE_NAMES)
 
 
 def plan_rows(tasks: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -232,14 +267,28 @@ def plan_rows(tasks: pd.DataFrame | None) -> pd.DataFrame | None:
 
 
 def term_groups(groups: pd.Series, group_by: str, tasks: pd.DataFrame | None = None,
-                documents: pd.DataFrame | None = None) -> list[str]:
+                documents: pd.DataFrame | None = None, limit: int = MAX_PANELS) -> list[str]:
     """Panel order of distinctive-term groups: years ascending; regions in plan display order when
-    tasks are given (level, then name), else sorted."""
+    tasks are given (level, then name), else sorted. At most `limit` groups: beyond it, those
+    with most tasks (given `tasks`; else the first in that order) — the table keeps them all."""
     names = list(dict.fromkeys(groups.astype(str)))
+    sizes: dict[str, int] = {}
+    if tasks is not None:
+        p = plans(plan_rows(tasks), documents)
+        per_file = tasks.groupby("file").size()
+        keys = p["region"].astype(str) if group_by == "region" else p["plan_year"].map(
+            lambda y: "" if pd.isna(y) else str(int(y)))
+        for key, file in zip(keys, p["file"], strict=True):
+            sizes[key] = sizes.get(key, 0) + int(per_file.get(file, 0))
     if group_by == "region" and tasks is not None:
         order = list(dict.fromkeys(plans(plan_rows(tasks), documents)["region"].astype(str)))
-        return sorted(names, key=lambda g: (order.index(g) if g in order else len(order), g))
-    return sorted(names)
+        names = sorted(names, key=lambda g: (order.index(g) if g in order else len(order), g))
+    else:
+        names = sorted(names)
+    if len(names) > limit:
+        largest = set(sorted(names, key=lambda g: (-sizes.get(g, 0), names.index(g)))[:limit])
+        names = [g for g in names if g in largest]
+    return names
 
 
 def region_styles(regions, documents: pd.DataFrame | None = None) -> dict[str, tuple[str, str, str]]:

@@ -338,9 +338,9 @@ def distinctive_terms_chart(terms: pd.DataFrame, lang: str = "zh", *, n_terms: i
     ncols = _columns(len(groups), ncols, 230 + term_px, 40)
     nrows = math.ceil(len(groups) / ncols)
     style = frames.region_styles(groups, documents) if group_by == "region" else {}
-    width = 40 + ncols * (230 + term_px)
+    width, height = 40 + ncols * (230 + term_px), nrows * (60 + 22 * n_terms)
     fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=[escape(g) for g in groups], shared_xaxes="all",
-                        horizontal_spacing=(term_px + 30) / width, vertical_spacing=0.25 / nrows + 0.04)
+                        horizontal_spacing=(term_px + 30) / width, vertical_spacing=70 / height)  # 70 px per gap
     for k, group in enumerate(groups):
         part = top[top["group"] == group]
         fig.add_trace(go.Bar(
@@ -358,9 +358,8 @@ def distinctive_terms_chart(terms: pd.DataFrame, lang: str = "zh", *, n_terms: i
         fig.update_xaxes(title_text=escape(t("z", lang, group_by=gname)) if c == 1 else None, row=nrows, col=c)
     fig.update_annotations(font={"size": 13}, selector={"xref": "x domain"})
     note = frames.source_note(frames.plan_rows(tasks), lang, documents, groups=(gname, groups),
-                              extra=(t("note_terms", lang, n=n_terms),))
-    return _layout(fig, t("terms_title", lang, group_by=gname), note, width, nrows * (60 + 22 * n_terms),
-                   left=term_px + 20, below=55)
+                              extra=(t("note_terms", lang, n=n_terms), *frames.panels_note(top["group"], groups, gname, lang)))
+    return _layout(fig, t("terms_title", lang, group_by=gname), note, width, height, left=term_px + 20, below=55)
 
 
 # --- 6. similarity matrix -------------------------------------------------------------------

@@ -354,7 +354,7 @@ def distinctive_terms_chart(terms: pd.DataFrame, lang: str = "zh", *, n_terms: i
     height = 1.4 + nrows * (0.45 + n_terms * 0.17)
     gname = group_name(group_by, lang)
     note = frames.source_note(frames.plan_rows(tasks), lang, documents, groups=(gname, groups),
-                              extra=(t("note_terms", lang, n=n_terms),))
+                              extra=(t("note_terms", lang, n=n_terms), *frames.panels_note(top["group"], groups, gname, lang)))
     fig, body = _figure(width, height, note)
     axes = body.subplots(nrows, ncols, sharex=True, squeeze=False).ravel()
     style = frames.region_styles(groups, documents) if group_by == "region" else {}
