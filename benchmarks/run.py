@@ -97,15 +97,16 @@ class Sampler(threading.Thread):
 
 
 # ---------------------------------------------------------------------------- one build (child process)
-def one_build(raw: Path, work: Path, workers: int, floor: bool) -> dict:
-    """Run analysis.pipeline.build once in this process and describe it (called in a fresh process)."""
+def one_build(raw: Path, work: Path, workers: int, floor: bool, figures: bool = False) -> dict:
+    """Run analysis.pipeline.build once in this process and describe it (called in a fresh process);
+    `figures`: with the figures and the report, as `make report` builds them."""
     from analysis.pipeline import build
 
     sampler = Sampler()
     sampler.start()
     start = time.perf_counter()
-    summary = build(raw, work / "processed", work / "reports", work / "cache", workers=workers, figures=False,
-                    report=False)
+    summary = build(raw, work / "processed", work / "reports", work / "cache", workers=workers, figures=figures,
+                    report=figures)
     wall = time.perf_counter() - start
     sampler.stop()
     seconds = dict(summary.seconds)
@@ -156,11 +157,13 @@ def start_floor() -> float:
     return float(done.stdout.strip().splitlines()[-1])
 
 
-def run_build(raw: Path, work: Path, workers: int, floor: bool = False) -> dict:
+def run_build(raw: Path, work: Path, workers: int, floor: bool = False, figures: bool = False) -> dict:
     """`one_build` in a fresh interpreter (clean memory figures, no warm caches)."""
     cmd = [sys.executable, str(Path(__file__)), "--one-build", str(raw), str(work), str(workers)]
     if floor:
         cmd.append("--floor")
+    if figures:
+        cmd.append("--figures")
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if done.returncode != 0:
         raise RuntimeError(f"build failed:\n{done.stderr[-4000:]}")
@@ -324,6 +327,8 @@ def bench_size(n: int, workers: int, single: bool, tmp: Path, log, floor_max: in
     extra = extra_plan(raw)
     log(f"N={n}: rebuild after adding {extra.name}")
     result["rebuild"] = run_build(raw, tmp / f"w{workers}-{n}", workers)
+    log(f"N={n}: figures and report (no new plan)")
+    result["figures"] = run_build(raw, tmp / f"w{workers}-{n}", workers, figures=True)
     result["start_floor"] = start_floor()
     extra.unlink()
     result["load_after"] = os.getloadavg()
@@ -418,7 +423,10 @@ def markdown(results: list[dict], info: dict, met: dict, real: dict | None = Non
                   f"Throughput: {r['raw_chars'] / full['wall']:,.0f} characters/s for the whole build, "
                   f"{r['raw_chars'] / max(s['documents'], 1e-9):,.0f} characters/s in the per-document stage. "
                   f"Rebuild after one new plan: {r['rebuild']['wall']:.1f} s "
-                  f"(measures {r['rebuild']['seconds'].get('measures', 0):.1f} s).", ""]
+                  f"(measures {r['rebuild']['seconds'].get('measures', 0):.1f} s)."
+                  + (f" Figures and report (`make report`'s last stage, in a build without a new plan): "
+                     f"{r['figures']['seconds'].get('figures+report', 0):.1f} s, that build's peak "
+                     f"{r['figures']['peak']['build']['total_mb']:.0f} MB." if "figures" in r else ""), ""]
         q = r["ratios"]
         lines += ["| ratio | value |", "|---|---:|"]
         if "segment_classify_vs_jieba" in q:
@@ -468,6 +476,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the temporary build folders")
     ap.add_argument("--one-build", nargs=3, metavar=("RAW", "WORK", "WORKERS"), help=argparse.SUPPRESS)
     ap.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--figures", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--real-cost", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.real_cost:
@@ -475,7 +484,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.one_build:
         raw, work, workers = args.one_build
-        print(json.dumps(one_build(Path(raw), Path(work), int(workers), args.floor)))
+        print(json.dumps(one_build(Path(raw), Path(work), int(workers), args.floor, args.figures)))
         return 0
     sizes = [200] if args.quick else args.sizes
 
