@@ -17,6 +17,7 @@
 # %% tags=["parameters"]
 REGIONS = None
 YEARS = None
+PROVINCES = None  # e.g. ["浙江省"]: a corpus of more plans than the charts draw one by one needs a selection
 LANG = "zh"
 ROOT = None
 DOMAIN = None  # domain id for the dot plot, e.g. "platforms"; None = the domain that varies most
@@ -25,11 +26,14 @@ DOMAIN = None  # domain id for the dot plot, e.g. "platforms"; None = the domain
 import pandas as pd
 
 from analysis import explore
-from analysis.viz import interactive, static, use_cjk_font
+from analysis.viz import frames, interactive, static, use_cjk_font
 
 use_cjk_font()
-tables = explore.select(explore.load_tables(ROOT), regions=REGIONS, years=YEARS)
+tables = explore.select(explore.load_tables(ROOT), regions=REGIONS, years=YEARS, provinces=PROVINCES)
 emphasis, documents, tasks = tables["emphasis"], tables["documents"], tables["tasks"]
+if frames.n_plans(emphasis) > frames.MAX_PLAN_ROWS:
+    raise ValueError(f"{frames.n_plans(emphasis)} plans: the charts below draw a row per plan, readable up to "
+                     f"{frames.MAX_PLAN_ROWS}; set REGIONS, YEARS or PROVINCES to select fewer")
 if DOMAIN is None:
     DOMAIN = emphasis.groupby("domain")["task_share"].std().fillna(0).sort_values(ascending=False).index[0]
 

@@ -16,17 +16,21 @@
 # %% tags=["parameters"]
 REGIONS = None
 YEARS = None
+PROVINCES = None  # e.g. ["浙江省"]: more governments than the chart tells apart need a selection
 LANG = "zh"
 ROOT = None
 DOMAINS = None  # list of domain ids to show; None = all
 
 # %%
 from analysis import explore
-from analysis.viz import interactive, static, use_cjk_font
+from analysis.viz import frames, interactive, static, use_cjk_font
 
 use_cjk_font()
-tables = explore.select(explore.load_tables(ROOT), regions=REGIONS, years=YEARS)
+tables = explore.select(explore.load_tables(ROOT), regions=REGIONS, years=YEARS, provinces=PROVINCES)
 emphasis, documents = tables["emphasis"], tables["documents"]
+if frames.n_series(emphasis, documents) > frames.MAX_SERIES:
+    raise ValueError(f"{frames.n_series(emphasis, documents)} governments: the charts below draw one line each, "
+                     f"told apart up to {frames.MAX_SERIES}; set REGIONS or PROVINCES to select fewer")
 if DOMAINS:
     emphasis = emphasis[emphasis["domain"].isin(DOMAINS)]
 

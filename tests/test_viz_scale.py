@@ -3,6 +3,8 @@ finishes, leaves those charts out and says so, caps the small multiples and the 
 lists, and a selection of the plans charts as before."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from analysis import explore, pipeline
@@ -22,8 +24,9 @@ def built(tmp_path_factory):
     figures.mkdir(parents=True)
     (figures / "domain_heatmap_zh.png").write_bytes(b"an earlier build's heat map")
     (figures / "my_notes_zh.txt").write_text("mine", encoding="utf-8")
-    summary = pipeline.build(raw, root / "processed", root / "reports", root / "cache", workers=1)
-    tables = {name: pipeline.read_table(name, root / "processed") for name in pipeline.available_tables(root / "processed")}
+    processed = root / "data" / "processed"
+    summary = pipeline.build(raw, processed, root / "reports", root / "cache", workers=1)
+    tables = {name: pipeline.read_table(name, processed) for name in pipeline.available_tables(processed)}
     return root, summary, tables
 
 
@@ -71,3 +74,20 @@ def test_a_selection_of_the_plans_gets_every_chart(built):
     views = set(export._views(part, None))
     assert {"domain_heatmap", "emphasis_over_years", "domain_composition", "similarity_heatmap"} <= views
     assert set(export._views(tables, None)).isdisjoint({"domain_heatmap", "emphasis_over_years", "similarity_heatmap"})
+
+
+@pytest.mark.parametrize("name, says", [("03_cross_region_comparison", f"{N} plans: the charts below draw a row"),
+                                        ("04_emphasis_across_years", "governments: the charts below draw one line")])
+def test_the_notebooks_ask_for_a_selection_instead_of_drawing_every_plan(built, name, says):
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    root = built[0]
+    path = Path(__file__).resolve().parents[1] / "notebooks" / f"{name}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    params.source = params.source.replace("ROOT = None", f"ROOT = {str(root)!r}")
+    with pytest.raises(CellExecutionError, match=says):
+        NotebookClient(nb, timeout=300, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
