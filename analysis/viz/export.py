@@ -112,8 +112,8 @@ def _views(tables: dict[str, pd.DataFrame], domain: str | None) -> dict[str, _Vi
                                                            interactive.distinctive_terms_chart, (part,), kwargs, kwargs)
     sim = tables.get("similarity")
     if sim is not None and len(sim) and frames.n_plans(sim) <= frames.MAX_PLAN_ROWS:
-        views["similarity_heatmap"] = _View(static.similarity_heatmap, interactive.similarity_heatmap,
-                                            (tables["similarity"],), plain, plain)
+        views["similarity_heatmap"] = _View(static.similarity_heatmap, interactive.similarity_heatmap, (sim,), plain,
+                                            plain)
     if tables.get("topics") is not None and len(tables["topics"]):
         kwargs = {"documents": docs, "tasks": measured}
         views["topic_clusters"] = _View(static.topic_clusters, interactive.topic_clusters, (tables["topics"],),
@@ -132,6 +132,7 @@ def render_all(tables: dict[str, pd.DataFrame], folder: str | Path, lang: str = 
     """Draw every view the tables allow and write it under folder; return the written paths.
     Views with a row per plan are left out above `frames.MAX_PLAN_ROWS` plans, the over-years
     view above `frames.MAX_SERIES` governments (chart a selection: `analysis.explore.select`).
+    Files an earlier call wrote in `folder` for views this one does not draw are removed.
 
     `tables`: 'emphasis' (required), 'documents' (source notes, exclusions), 'tasks' (sample
     headings in hover text, plans behind terms and topics), 'distinctive_terms' (one chart per
