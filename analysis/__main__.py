@@ -138,6 +138,11 @@ def build(force: bool = typer.Option(False, "--force", help="Rebuild everything,
         typer.echo("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in s.seconds.items()))
         typer.echo(f"outputs: {len([o for o in s.outputs if 'processed' in o])} table files in data/processed/, "
                    f"{len([o for o in s.outputs if 'processed' not in o])} files in reports/")
+        if s.charts_left_out:
+            typer.echo("charts not drawn, the corpus is too large to draw one by one (chart a selection in a "
+                       "notebook: analysis.explore.select):")
+            for view, why in s.charts_left_out.items():
+                typer.echo(f"  {view}: {why}")
     raise typer.Exit(s.exit_code)
 
 

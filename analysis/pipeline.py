@@ -431,6 +431,7 @@ class BuildSummary:
     n_warnings: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     outputs: list[str] = field(default_factory=list)
+    charts_left_out: dict[str, str] = field(default_factory=dict)  # view → why (corpus too large to draw)
 
     @property
     def exit_code(self) -> int:
@@ -599,6 +600,10 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
         clock = time.perf_counter()
         summary.outputs += [str(p) for p in render_outputs(tables, reports_dir, lang, figures, report,
                                                            raw_dir=raw_dir, versions=vers)]
+        if figures:
+            from .viz.export import left_out_views
+
+            summary.charts_left_out = left_out_views(tables)
         summary.seconds["figures+report"] = time.perf_counter() - clock
     return summary
 

@@ -40,6 +40,9 @@ def test_the_build_finishes_and_leaves_out_the_charts_with_a_row_per_plan(built)
         assert not any(n.startswith(view) for n in names), view
     assert {"distinctive_terms_region_zh.png", "topic_clusters_zh.html"} <= names
     assert "my_notes_zh.txt" in names  # not a figure of ours: kept
+    assert set(summary.charts_left_out) == {"domain_heatmap", "domain_composition", "domain_dotplot",
+                                            "emphasis_over_years", "similarity_heatmap", "lineage_text_reuse"}
+    assert summary.charts_left_out["domain_heatmap"] == f"{N} plans > {frames.MAX_PLAN_ROWS}"
     report = (root / "reports" / "index.html").read_text(encoding="utf-8")
     assert report.count(f"语料有 {N} 份要点，超过逐一绘制的上限（{frames.MAX_PLAN_ROWS}）") == 3  # comparison, similarity, reuse
     assert "个地区，超过逐一绘制的上限" in report
@@ -74,6 +77,7 @@ def test_a_selection_of_the_plans_gets_every_chart(built):
     views = set(export._views(part, None))
     assert {"domain_heatmap", "emphasis_over_years", "domain_composition", "similarity_heatmap"} <= views
     assert set(export._views(tables, None)).isdisjoint({"domain_heatmap", "emphasis_over_years", "similarity_heatmap"})
+    assert export.left_out_views(part) == {}
 
 
 @pytest.mark.parametrize("name, says", [("03_cross_region_comparison", f"{N} plans: the charts below draw a row"),

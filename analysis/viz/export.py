@@ -92,10 +92,11 @@ def _views(tables: dict[str, pd.DataFrame], domain: str | None) -> dict[str, _Vi
     measured = tasks[tasks["file"].isin(e["file"])] if tasks is not None else None
     plain, hover = {"documents": docs}, {"documents": docs, "tasks": tasks}
     views = {}
-    per_plan = frames.n_plans(e) <= frames.MAX_PLAN_ROWS
+    skipped = left_out_views(tables)
+    per_plan = "domain_heatmap" not in skipped
     if per_plan:
         views["domain_heatmap"] = _View(static.domain_heatmap, interactive.domain_heatmap, (e,), plain, hover)
-    if frames.n_series(e, docs) <= frames.MAX_SERIES:
+    if "emphasis_over_years" not in skipped:
         views["emphasis_over_years"] = _View(static.emphasis_over_years, interactive.emphasis_over_years, (e,), plain,
                                              hover)
     if per_plan:
@@ -111,7 +112,7 @@ def _views(tables: dict[str, pd.DataFrame], domain: str | None) -> dict[str, _Vi
             views[f"distinctive_terms_{group_by}"] = _View(static.distinctive_terms_chart,
                                                            interactive.distinctive_terms_chart, (part,), kwargs, kwargs)
     sim = tables.get("similarity")
-    if sim is not None and len(sim) and frames.n_plans(sim) <= frames.MAX_PLAN_ROWS:
+    if sim is not None and len(sim) and "similarity_heatmap" not in skipped:
         views["similarity_heatmap"] = _View(static.similarity_heatmap, interactive.similarity_heatmap, (sim,), plain,
                                             plain)
     if tables.get("topics") is not None and len(tables["topics"]):
@@ -119,6 +120,30 @@ def _views(tables: dict[str, pd.DataFrame], domain: str | None) -> dict[str, _Vi
         views["topic_clusters"] = _View(static.topic_clusters, interactive.topic_clusters, (tables["topics"],),
                                         kwargs, kwargs)
     return views
+
+
+def left_out_views(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """Views render_all does not draw because the corpus is too large to chart one by one, by
+    name, with the reason: a row per plan above `frames.MAX_PLAN_ROWS` plans (heat maps,
+    composition, dot plot, similarity, text reuse), a line per government above
+    `frames.MAX_SERIES` governments (over years)."""
+    e, docs = tables.get("emphasis"), tables.get("documents")
+    out = {}
+    if e is not None and (n := frames.n_plans(e)) > frames.MAX_PLAN_ROWS:
+        why = f"{n} plans > {frames.MAX_PLAN_ROWS}"
+        out |= dict.fromkeys(["domain_heatmap", "domain_composition", "domain_dotplot"], why)
+    if e is not None and (n := frames.n_series(e, docs)) > frames.MAX_SERIES:
+        out["emphasis_over_years"] = f"{n} governments > {frames.MAX_SERIES}"
+    sim = tables.get("similarity")
+    if sim is not None and len(sim) and (n := frames.n_plans(sim)) > frames.MAX_PLAN_ROWS:
+        out["similarity_heatmap"] = f"{n} plans > {frames.MAX_PLAN_ROWS}"
+    reuse = tables.get("text_reuse")
+    if reuse is not None and len(reuse) and docs is not None:
+        from ..measure.lineage_common import plan_documents
+
+        if (n := len(plan_documents(docs))) > frames.MAX_PLAN_ROWS:
+            out["lineage_text_reuse"] = f"{n} plans > {frames.MAX_PLAN_ROWS}"
+    return out
 
 
 def _most_varied(emphasis: pd.DataFrame) -> str:
@@ -177,7 +202,6 @@ def lineage_figures(tables: dict[str, pd.DataFrame], lang: str = "zh") -> dict[s
     """Interactive lineage charts (citation graph, text reuse matrix, responsibility network) for the
     lineage tables present and not empty; the reuse matrix up to `frames.MAX_PLAN_ROWS` plans."""
     from ..measure import lineage_charts as charts
-    from ..measure.lineage_common import plan_documents
 
     docs, out = tables.get("documents"), {}
     if docs is None:
@@ -185,7 +209,7 @@ def lineage_figures(tables: dict[str, pd.DataFrame], lang: str = "zh") -> dict[s
     links, reuse, resp = (tables.get(n) for n in ("citation_links", "text_reuse", "responsibility"))
     if links is not None and len(links):
         out["lineage_citations"] = charts.citation_graph_figure(links, docs, lang)
-    if reuse is not None and len(reuse) and len(plan_documents(docs)) <= frames.MAX_PLAN_ROWS:  # a row per plan
+    if reuse is not None and len(reuse) and "lineage_text_reuse" not in left_out_views(tables):
         out["lineage_text_reuse"] = charts.reuse_matrix_figure(reuse, docs, lang)
     if resp is not None and len(resp):
         out["lineage_responsibility"] = charts.responsibility_figure(resp, lang)
