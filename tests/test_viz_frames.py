@@ -197,6 +197,19 @@ def test_example_headings_fall_back_to_content():
     assert not items or all(items)
 
 
+
+def test_chart_tasks_keep_what_charts_read_and_draw_the_same_hover_text():
+    tasks = synthetic_tasks().assign(content=lambda d: d["heading"] + "。" + "具体内容" * 30, extra="x" * 500)
+    files = sorted(tasks["file"].unique())[:2]
+    narrow = frames.chart_tasks(tasks, files)
+    assert "extra" not in narrow.columns and set(narrow["file"]) == set(files)
+    assert narrow["content"].str.len().max() <= 40
+    measured = tasks[tasks["file"].isin(files)]
+    assert frames.example_headings(narrow) == frames.example_headings(measured)
+    assert frames.plan_rows(narrow).equals(frames.plan_rows(measured))
+    assert frames.chart_tasks(None) is None and len(frames.chart_tasks(tasks)) == len(tasks)
+
+
 # --- source notes ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang, expected", [

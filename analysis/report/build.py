@@ -101,11 +101,12 @@ def _headline(tables: dict, lang: str, domain: str) -> str:
     from ..explore import share_table
     from ..viz import frames, interactive
 
-    em, docs, tasks = tables["emphasis"], tables["documents"], tables["tasks"]
+    em, docs = tables["emphasis"], tables["documents"]
     table = _table(share_table(em, lang).reset_index(), "task_shares", lang)
     left_out = _left_out(frames.n_plans(em), frames.MAX_PLAN_ROWS, "plans", lang)
     if left_out:
         return _section("comparison", _t("comparison", lang), _p(_t("comparison_help", lang)), left_out, table)
+    tasks = _measured_tasks(tables)
     return _section(
         "comparison", _t("comparison", lang), _p(_t("comparison_help", lang)),
         _figure(interactive.domain_heatmap(em, lang, documents=docs, tasks=tasks), "heatmap"),
@@ -127,7 +128,7 @@ def _groups(tables: dict, lang: str) -> str:
     from ..viz import frames, interactive
 
     cb = load_codebook()
-    em, docs, tasks = tables["emphasis"], tables["documents"], tables["tasks"]
+    em, docs = tables["emphasis"], tables["documents"]
     groups = tables["emphasis_groups"]
     parts = [_p(_t("groups_help", lang))]
     labels = frames.plans(groups).set_index("file")["label"]  # two plans of one region-year keep two rows
@@ -135,6 +136,7 @@ def _groups(tables: dict, lang: str) -> str:
         index="plan", columns="domain_group", values="task_share", aggfunc="sum")
     parts.append(_table((table * 100).round(1).reset_index(), "group_shares", lang))
     left_out = _left_out(frames.n_series(em, docs), frames.MAX_SERIES, "series", lang)
+    tasks = None if left_out else _measured_tasks(tables)
     for group in ("policy", "process") if not left_out else ():
         domains = [d.id for d in cb.domains if d.group == group]
         parts.append(f"<h3>{escape(_t('group_' + group, lang))}</h3>")
@@ -159,8 +161,9 @@ def _groups(tables: dict, lang: str) -> str:
 
 def _measured_tasks(tables: dict) -> pd.DataFrame:
     """Tasks of the plans that entered the emphasis measures (the charts' source notes count these)."""
-    tasks = tables["tasks"]
-    return tasks[tasks["file"].isin(tables["emphasis"]["file"])] if "emphasis" in tables else tasks
+    from ..viz import frames
+
+    return frames.chart_tasks(tables["tasks"], tables["emphasis"]["file"] if "emphasis" in tables else None)
 
 
 def _vocabulary(tables: dict, lang: str) -> str:

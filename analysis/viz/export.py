@@ -89,8 +89,8 @@ def _views(tables: dict[str, pd.DataFrame], domain: str | None) -> dict[str, _Vi
         raise KeyError(f"render_all needs at least the 'emphasis' table; got {sorted(tables)}")
     e = tables["emphasis"]
     docs, tasks = tables.get("documents"), tables.get("tasks")
-    measured = tasks[tasks["file"].isin(e["file"])] if tasks is not None else None
-    plain, hover = {"documents": docs}, {"documents": docs, "tasks": tasks}
+    measured = frames.chart_tasks(tasks, e["file"])
+    plain, hover = {"documents": docs}, {"documents": docs, "tasks": measured}
     views = {}
     skipped = left_out_views(tables)
     per_plan = "domain_heatmap" not in skipped
