@@ -197,7 +197,6 @@ def test_example_headings_fall_back_to_content():
     assert not items or all(items)
 
 
-
 def test_chart_tasks_keep_what_charts_read_and_draw_the_same_hover_text():
     tasks = synthetic_tasks().assign(content=lambda d: d["heading"] + "。" + "具体内容" * 30, extra="x" * 500)
     files = sorted(tasks["file"].unique())[:2]
