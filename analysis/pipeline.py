@@ -603,7 +603,7 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
         if figures:
             from .viz.export import left_out_views
 
-            summary.charts_left_out = left_out_views(tables)
+            summary.charts_left_out = {view: str(why) for view, why in left_out_views(tables).items()}
         summary.seconds["figures+report"] = time.perf_counter() - clock
     return summary
 

@@ -49,6 +49,18 @@ def test_the_build_finishes_and_leaves_out_the_charts_with_a_row_per_plan(built)
     assert 'id="fig-heatmap"' not in report and 'id="fig-terms"' in report
 
 
+def test_the_report_leaves_out_exactly_the_charts_the_figures_leave_out(built, monkeypatch):
+    from analysis.report import render
+
+    _, _, tables = built
+    monkeypatch.setattr(frames, "MAX_PLAN_ROWS", N)  # now the plans fit; the governments still do not
+    assert set(export.left_out_views(tables)) == {"emphasis_over_years"}
+    html = render(tables, "en")
+    assert all(f'id="fig-{name}"' in html for name in ("heatmap", "dotplot", "similarity", "reuse"))
+    assert html.count("Charts left out here") == 1 and 'id="fig-years_policy"' not in html
+    assert f"the corpus has {frames.n_series(tables['emphasis'], tables['documents'])} regions" in html
+
+
 def test_small_multiples_show_the_groups_with_most_tasks_and_say_so(built, monkeypatch):
     _, _, tables = built
     terms, tasks, docs = tables["distinctive_terms"], tables["tasks"], tables["documents"]

@@ -97,16 +97,15 @@ def _corpus(tables: dict, lang: str) -> str:
                     _table(overview, "plans", lang), details)
 
 
-def _headline(tables: dict, lang: str, domain: str) -> str:
+def _headline(tables: dict, lang: str, domain: str, skipped: dict, tasks: pd.DataFrame) -> str:
     from ..explore import share_table
-    from ..viz import frames, interactive
+    from ..viz import interactive
 
     em, docs = tables["emphasis"], tables["documents"]
     table = _table(share_table(em, lang).reset_index(), "task_shares", lang)
-    left_out = _left_out(frames.n_plans(em), frames.MAX_PLAN_ROWS, "plans", lang)
-    if left_out:
-        return _section("comparison", _t("comparison", lang), _p(_t("comparison_help", lang)), left_out, table)
-    tasks = _measured_tasks(tables)
+    if "domain_heatmap" in skipped:
+        return _section("comparison", _t("comparison", lang), _p(_t("comparison_help", lang)),
+                        _left_out(skipped["domain_heatmap"], lang), table)
     return _section(
         "comparison", _t("comparison", lang), _p(_t("comparison_help", lang)),
         _figure(interactive.domain_heatmap(em, lang, documents=docs, tasks=tasks), "heatmap"),
@@ -117,12 +116,12 @@ def _headline(tables: dict, lang: str, domain: str) -> str:
     )
 
 
-def _left_out(count: int, limit: int, unit: str, lang: str) -> str:
-    """The paragraph standing for charts a corpus is too large for ('' when it is not)."""
-    return _p(_t("chart_left_out", lang, n=count, unit=_t(f"unit_{unit}", lang), limit=limit)) if count > limit else ""
+def _left_out(why, lang: str) -> str:
+    """The paragraph standing for charts the corpus is too large for (`why`: a `viz.export.LeftOut`)."""
+    return _p(_t("chart_left_out", lang, n=why.count, unit=_t(f"unit_{why.unit}", lang), limit=why.limit))
 
 
-def _groups(tables: dict, lang: str) -> str:
+def _groups(tables: dict, lang: str, skipped: dict, tasks: pd.DataFrame) -> str:
     from ..domains import load_codebook
     from ..measure import several_plans
     from ..viz import frames, interactive
@@ -135,15 +134,14 @@ def _groups(tables: dict, lang: str) -> str:
     table = groups.assign(plan=groups["file"].map(labels)).pivot_table(
         index="plan", columns="domain_group", values="task_share", aggfunc="sum")
     parts.append(_table((table * 100).round(1).reset_index(), "group_shares", lang))
-    left_out = _left_out(frames.n_series(em, docs), frames.MAX_SERIES, "series", lang)
-    tasks = None if left_out else _measured_tasks(tables)
+    left_out = skipped.get("emphasis_over_years")
     for group in ("policy", "process") if not left_out else ():
         domains = [d.id for d in cb.domains if d.group == group]
         parts.append(f"<h3>{escape(_t('group_' + group, lang))}</h3>")
         parts.append(_figure(interactive.emphasis_over_years(em, lang, domains=domains, documents=docs, tasks=tasks),
                              f"years_{group}"))
     if left_out:
-        parts.append(left_out)
+        parts.append(_left_out(left_out, lang))
     change = tables.get("emphasis_change")
     if change is not None and len(change):
         top = change.assign(abs_change=change["change"].abs()).sort_values(
@@ -159,33 +157,26 @@ def _groups(tables: dict, lang: str) -> str:
     return _section("groups", _t("groups", lang), *parts)
 
 
-def _measured_tasks(tables: dict) -> pd.DataFrame:
-    """Tasks of the plans that entered the emphasis measures (the charts' source notes count these)."""
-    from ..viz import frames
-
-    return frames.chart_tasks(tables["tasks"], tables["emphasis"]["file"] if "emphasis" in tables else None)
-
-
-def _vocabulary(tables: dict, lang: str) -> str:
-    from ..viz import frames, interactive
+def _vocabulary(tables: dict, lang: str, skipped: dict, tasks: pd.DataFrame) -> str:
+    from ..viz import interactive
 
     parts = []
     terms = tables.get("distinctive_terms")
     if terms is not None and len(terms[terms["group_by"] == "region"]):
         parts += [_p(_t("terms_help", lang)),
                   _figure(interactive.distinctive_terms_chart(terms[terms["group_by"] == "region"], lang,
-                                                              tasks=_measured_tasks(tables),
+                                                              tasks=tasks,
                                                               documents=tables["documents"]),
                           "terms")]
     sim = tables.get("similarity")
     if sim is not None and len(sim):
-        left_out = _left_out(frames.n_plans(sim), frames.MAX_PLAN_ROWS, "plans", lang)
-        parts += [_p(_t("similarity_help", lang)), left_out or
+        left_out = skipped.get("similarity_heatmap")
+        parts += [_p(_t("similarity_help", lang)), _left_out(left_out, lang) if left_out else
                   _figure(interactive.similarity_heatmap(sim, lang, documents=tables["documents"]), "similarity")]
     return _section("vocabulary", _t("vocabulary", lang), *parts) if parts else ""
 
 
-def _topics(tables: dict, lang: str) -> str:
+def _topics(tables: dict, lang: str, tasks: pd.DataFrame | None) -> str:
     from ..viz import interactive
 
     topics = tables.get("topics")
@@ -193,26 +184,23 @@ def _topics(tables: dict, lang: str) -> str:
         return _section("topics", _t("topics", lang), _p(_t("topics_none", lang)))
     shown = topics[["topic", "n_tasks", "top_terms", "matched_domain", "domain_similarity", "example_headings"]]
     return _section("topics", _t("topics", lang), _p(_t("topics_help", lang)),
-                    _figure(interactive.topic_clusters(topics, lang, tasks=_measured_tasks(tables),
+                    _figure(interactive.topic_clusters(topics, lang, tasks=tasks,
                                                        documents=tables["documents"]), "topics"),
                     _table(shown, "topics", lang))
 
 
-def _lineage(tables: dict, lang: str) -> str:
+def _lineage(tables: dict, lang: str, skipped: dict) -> str:
     if "citation_links" not in tables:
         return ""
-    from ..measure.lineage_common import plan_documents
     from ..viz.export import lineage_figures
-    from ..viz.frames import MAX_PLAN_ROWS
 
-    figures = lineage_figures(tables, lang)
+    figures = lineage_figures(tables, lang, skipped)
     parts = [_p(_t("lineage_help", lang))]
     for key, name in (("lineage_citations", "citations"), ("lineage_text_reuse", "reuse")):
         if key in figures:
             parts.append(_figure(figures[key], name))
-    reuse = tables.get("text_reuse")
-    if "lineage_text_reuse" not in figures and reuse is not None and len(reuse):
-        parts.append(_left_out(plan_documents(tables["documents"]).shape[0], MAX_PLAN_ROWS, "plans", lang))
+    if "lineage_text_reuse" in skipped:
+        parts.append(_left_out(skipped["lineage_text_reuse"], lang))
     index = tables.get("reuse_index")
     if index is not None and len(index):
         parts.append(_table(index, "reuse_index", lang))
@@ -268,26 +256,26 @@ def _provenance(tables: dict, lang: str, raw_dir: Path) -> str:
                     _table(docs, "raw_files", lang), _table(packages, "packages", lang))
 
 
-def _most_varied(emphasis: pd.DataFrame) -> str:
-    spread = emphasis[emphasis["domain_group"] != "none"].groupby("domain")["task_share"].std().fillna(0.0)
-    return str(spread.sort_values(ascending=False, kind="mergesort").index[0])
-
-
 def render(tables: dict[str, pd.DataFrame], lang: str = "zh", *, raw_dir: Path = config.RAW_DIR,
            versions: dict | None = None) -> str:
     """The report as one HTML string."""
     from plotly.offline import get_plotlyjs
 
+    from ..viz.export import left_out_views, most_varied
+    from ..viz.frames import chart_tasks
+
     if lang not in TEXT["title"]:
         raise ValueError(f"unknown language {lang!r} (use zh or en)")
     has_emphasis = "emphasis" in tables and len(tables["emphasis"])
+    skipped = left_out_views(tables)  # the charts the figures leave out, left out here too
+    tasks = chart_tasks(tables.get("tasks"), tables["emphasis"]["file"] if "emphasis" in tables else None)
     body = [_corpus(tables, lang)]
     if has_emphasis:
-        body += [_headline(tables, lang, _most_varied(tables["emphasis"])), _groups(tables, lang),
-                 _vocabulary(tables, lang)]
+        body += [_headline(tables, lang, most_varied(tables["emphasis"]), skipped, tasks),
+                 _groups(tables, lang, skipped, tasks), _vocabulary(tables, lang, skipped, tasks)]
     else:
         body.append(_p(_t("no_plans", lang)))
-    body += [_topics(tables, lang), _lineage(tables, lang), _validation(lang),
+    body += [_topics(tables, lang, tasks), _lineage(tables, lang, skipped), _validation(lang),
              _methods(lang, versions or {}), _provenance(tables, lang, raw_dir)]
     toc = "".join(f'<a href="#{a}">{escape(_t(a, lang))}</a>' for a in
                   ("corpus", "comparison", "groups", "vocabulary", "topics", "lineage", "validation", "methods",

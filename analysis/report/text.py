@@ -26,7 +26,7 @@ TEXT = {
                              "by one. Select some plans in a notebook (analysis.explore.select, e.g. one province) to "
                              "chart them; every value is in the tables of data/processed/."},
     "unit_plans": {"zh": "份要点", "en": "plans"},
-    "unit_series": {"zh": "个地区", "en": "regions"},
+    "unit_governments": {"zh": "个地区", "en": "regions"},
     "corpus_duplicates": {"zh": "以下文件与同一地区同年的另一份要点任务文本基本相同（至少 {share}），视为副本，不计入任何度量："
                                 "{items}。",
                           "en": "Left out of every measure as copies of another plan of the same region and year (at "

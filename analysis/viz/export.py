@@ -83,8 +83,10 @@ class _View(NamedTuple):
     interactive_kwargs: dict
 
 
-def _views(tables: dict[str, pd.DataFrame], domain: str | None) -> dict[str, _View]:
-    """The views the tables allow, by file stem, with the arguments each library's function takes."""
+def _views(tables: dict[str, pd.DataFrame], domain: str | None,
+           skipped: dict[str, LeftOut] | None = None) -> dict[str, _View]:
+    """The views the tables allow, by file stem, with the arguments each library's function takes;
+    `skipped`: `left_out_views(tables)`, when the caller has it."""
     if "emphasis" not in tables:
         raise KeyError(f"render_all needs at least the 'emphasis' table; got {sorted(tables)}")
     e = tables["emphasis"]
@@ -92,7 +94,7 @@ def _views(tables: dict[str, pd.DataFrame], domain: str | None) -> dict[str, _Vi
     measured = frames.chart_tasks(tasks, e["file"])
     plain, hover = {"documents": docs}, {"documents": docs, "tasks": measured}
     views = {}
-    skipped = left_out_views(tables)
+    skipped = left_out_views(tables) if skipped is None else skipped
     per_plan = "domain_heatmap" not in skipped
     if per_plan:
         views["domain_heatmap"] = _View(static.domain_heatmap, interactive.domain_heatmap, (e,), plain, hover)
@@ -102,7 +104,7 @@ def _views(tables: dict[str, pd.DataFrame], domain: str | None) -> dict[str, _Vi
     if per_plan:
         views["domain_composition"] = _View(static.domain_composition, interactive.domain_composition, (e,), plain,
                                             hover)
-        focus = domain or _most_varied(e)
+        focus = domain or most_varied(e)
         views[f"domain_dotplot_{focus}"] = _View(static.domain_dotplot, interactive.domain_dotplot, (e, focus),
                                                  plain, hover)
     terms = tables.get("distinctive_terms")
@@ -122,31 +124,43 @@ def _views(tables: dict[str, pd.DataFrame], domain: str | None) -> dict[str, _Vi
     return views
 
 
-def left_out_views(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+class LeftOut(NamedTuple):
+    """Why a view is not drawn: the corpus has `count` plans or governments (`unit`), more than
+    the `limit` a chart draws one by one."""
+    count: int
+    unit: str  # "plans" or "governments"
+    limit: int
+
+    def __str__(self) -> str:
+        return f"{self.count} {self.unit} > {self.limit}"
+
+
+def left_out_views(tables: dict[str, pd.DataFrame]) -> dict[str, LeftOut]:
     """Views render_all does not draw because the corpus is too large to chart one by one, by
     name, with the reason: a row per plan above `frames.MAX_PLAN_ROWS` plans (heat maps,
     composition, dot plot, similarity, text reuse), a line per government above
-    `frames.MAX_SERIES` governments (over years)."""
+    `frames.MAX_SERIES` governments (over years). The figures, the report and the build's
+    summary all take their decisions from here."""
     e, docs = tables.get("emphasis"), tables.get("documents")
     out = {}
     if e is not None and (n := frames.n_plans(e)) > frames.MAX_PLAN_ROWS:
-        why = f"{n} plans > {frames.MAX_PLAN_ROWS}"
+        why = LeftOut(n, "plans", frames.MAX_PLAN_ROWS)
         out |= dict.fromkeys(["domain_heatmap", "domain_composition", "domain_dotplot"], why)
     if e is not None and (n := frames.n_series(e, docs)) > frames.MAX_SERIES:
-        out["emphasis_over_years"] = f"{n} governments > {frames.MAX_SERIES}"
+        out["emphasis_over_years"] = LeftOut(n, "governments", frames.MAX_SERIES)
     sim = tables.get("similarity")
     if sim is not None and len(sim) and (n := frames.n_plans(sim)) > frames.MAX_PLAN_ROWS:
-        out["similarity_heatmap"] = f"{n} plans > {frames.MAX_PLAN_ROWS}"
+        out["similarity_heatmap"] = LeftOut(n, "plans", frames.MAX_PLAN_ROWS)
     reuse = tables.get("text_reuse")
     if reuse is not None and len(reuse) and docs is not None:
         from ..measure.lineage_common import plan_documents
 
         if (n := len(plan_documents(docs))) > frames.MAX_PLAN_ROWS:
-            out["lineage_text_reuse"] = f"{n} plans > {frames.MAX_PLAN_ROWS}"
+            out["lineage_text_reuse"] = LeftOut(n, "plans", frames.MAX_PLAN_ROWS)
     return out
 
 
-def _most_varied(emphasis: pd.DataFrame) -> str:
+def most_varied(emphasis: pd.DataFrame) -> str:
     """The codebook domain whose task_share varies most across plans (the dot plot's default)."""
     spread = emphasis[emphasis["domain_group"] != "none"].groupby("domain")["task_share"].std().fillna(0.0)
     return str(spread.sort_values(ascending=False, kind="mergesort").index[0])
@@ -167,7 +181,8 @@ def render_all(tables: dict[str, pd.DataFrame], folder: str | Path, lang: str = 
     """
     check_lang(lang)
     written: list[Path] = []
-    views = _views(tables, domain)
+    skipped = left_out_views(tables)
+    views = _views(tables, domain, skipped)
     for name, view in views.items():
         stem = f"{name}_{lang}"
         if formats:
@@ -175,7 +190,7 @@ def render_all(tables: dict[str, pd.DataFrame], folder: str | Path, lang: str = 
         if html:
             fig = view.draw_interactive(*view.args, lang, **view.interactive_kwargs)
             written.append(save_interactive(fig, stem, folder))
-    lineage = lineage_figures(tables, lang)
+    lineage = lineage_figures(tables, lang, skipped)
     if html:
         for name, fig in lineage.items():
             written.append(save_interactive(fig, f"{name}_{lang}", folder))
@@ -198,9 +213,11 @@ def _remove_stale(folder: Path, lang: str, drawn: set[str]) -> None:
             path.unlink(missing_ok=True)
 
 
-def lineage_figures(tables: dict[str, pd.DataFrame], lang: str = "zh") -> dict[str, go.Figure]:
+def lineage_figures(tables: dict[str, pd.DataFrame], lang: str = "zh",
+                    skipped: dict[str, LeftOut] | None = None) -> dict[str, go.Figure]:
     """Interactive lineage charts (citation graph, text reuse matrix, responsibility network) for the
-    lineage tables present and not empty; the reuse matrix up to `frames.MAX_PLAN_ROWS` plans."""
+    lineage tables present and not empty; the reuse matrix up to `frames.MAX_PLAN_ROWS` plans
+    (`skipped`: `left_out_views(tables)`, when the caller has it)."""
     from ..measure import lineage_charts as charts
 
     docs, out = tables.get("documents"), {}
@@ -209,7 +226,8 @@ def lineage_figures(tables: dict[str, pd.DataFrame], lang: str = "zh") -> dict[s
     links, reuse, resp = (tables.get(n) for n in ("citation_links", "text_reuse", "responsibility"))
     if links is not None and len(links):
         out["lineage_citations"] = charts.citation_graph_figure(links, docs, lang)
-    if reuse is not None and len(reuse) and "lineage_text_reuse" not in left_out_views(tables):
+    skipped = left_out_views(tables) if skipped is None else skipped
+    if reuse is not None and len(reuse) and "lineage_text_reuse" not in skipped:
         out["lineage_text_reuse"] = charts.reuse_matrix_figure(reuse, docs, lang)
     if resp is not None and len(resp):
         out["lineage_responsibility"] = charts.responsibility_figure(resp, lang)
