@@ -18,7 +18,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from ..schemas import Table, _c, conform, register
-from ..text.counts import TermCounts, group_sums
+from ..text.counts import TermCounts, group_sums, used_columns
 
 #: Largest corpus for which every pair of plans is listed; above it each plan's TOP_K nearest.
 ALL_PAIRS_MAX = 1000
@@ -45,13 +45,11 @@ def plan_vectors(tasks: pd.DataFrame, counts: TermCounts | None = None) -> tuple
     weighted by scikit-learn's TF-IDF defaults (smoothed idf, L2-normalised rows)."""
     files, codes = np.unique(tasks["file"].to_numpy(dtype=object).astype(str), return_inverse=True)
     if counts is None:
-        counts = TermCounts.from_texts(np.arange(len(tasks)), tasks["content"].to_numpy())
-        rows = counts.matrix
+        counts, rows = TermCounts.from_texts(np.arange(len(tasks)), tasks["content"].to_numpy()), None
     else:
-        rows = counts.rows(tasks["task_id"].to_numpy())
-    plan_counts = group_sums(codes, len(files), rows)
-    plan_counts = plan_counts[:, np.flatnonzero(np.asarray(plan_counts.sum(axis=0)).ravel() > 0)].sorted_indices()
-    return files, TfidfTransformer().fit_transform(plan_counts).tocsr()
+        rows = counts.positions(tasks["task_id"].to_numpy())
+    plan_counts = group_sums(codes, len(files), counts.matrix, rows)
+    return files, TfidfTransformer().fit_transform(used_columns(plan_counts)[0]).tocsr()
 
 
 def pair_cosines(matrix: sparse.csr_matrix, a: np.ndarray, b: np.ndarray, chunk: int = 4096) -> np.ndarray:

@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..schemas import Table, _c, conform, register
-from ..text.counts import TermCounts, group_sums
+from ..text.counts import TermCounts, group_sums, used_columns
 from .plans import government_labels
 
 DISTINCTIVE_TERMS = register(Table(
@@ -53,8 +53,10 @@ def weighted_log_odds(counts: pd.DataFrame, prior_scale: float = 1.0) -> pd.Data
 
 
 def _sparse_log_odds(groups: pd.Series, counts: sparse.csr_matrix, vocabulary: np.ndarray,
-                     prior_scale: float, top_n: int | None = None, chunk: int = 1 << 20) -> pd.DataFrame:
-    """`weighted_log_odds` of the nonzero (group, term) cells only, from task rows of counts;
+                     prior_scale: float, top_n: int | None = None, chunk: int = 1 << 20,
+                     rows: np.ndarray | None = None) -> pd.DataFrame:
+    """`weighted_log_odds` of the nonzero (group, term) cells only, from task rows of counts
+    (`rows`: those rows only, `groups[i]` being the group of the i-th; all when None);
     with `top_n`, only each group's top_n cells of positive z (by z, then term), ranked.
 
     Zero cells are left out because they never have a positive z (a term a group never
@@ -63,17 +65,14 @@ def _sparse_log_odds(groups: pd.Series, counts: sparse.csr_matrix, vocabulary: n
     `chunk` cells at a time (a group's cells depend on corpus totals and its own row only).
     """
     codes, names = pd.factorize(groups, sort=True)
-    wide = group_sums(codes, len(names), counts)
+    wide, used = used_columns(group_sums(codes, len(names), counts, rows))  # counts are positive
     total = np.asarray(wide.sum(axis=0)).ravel()
-    used = np.flatnonzero(total > 0)
-    wide = wide[:, used].tocsr()
-    wide.sort_indices()
-    alpha = prior_scale * total[used].astype(float)
+    alpha = prior_scale * total.astype(float)
     a0 = alpha.sum()
     n = np.asarray(wide.sum(axis=1), dtype=float).ravel()
     n_rest = n.sum() - n
     bounds = np.r_[0, np.unique(np.r_[np.searchsorted(wide.indptr, np.arange(chunk, wide.nnz, chunk)), len(n)])]
-    parts = [_score_groups(wide[lo:hi].tocoo(), lo, alpha, a0, total[used], n, n_rest, top_n)
+    parts = [_score_groups(wide[lo:hi].tocoo(), lo, alpha, a0, total, n, n_rest, top_n)
              for lo, hi in zip(bounds[:-1], bounds[1:])]
     g, j, y, log_odds, z, *rank = (np.concatenate(x) for x in zip(*parts))
     extra = {"rank": rank[0]} if top_n is not None else {}
@@ -120,12 +119,12 @@ def distinctive_terms(tasks: pd.DataFrame, by: str = "region", documents: pd.Dat
         groups = tasks[by].astype("string")
     keep = groups.notna().to_numpy()
     if counts is None:
-        counts = TermCounts.from_texts(np.arange(keep.sum()), tasks["content"].to_numpy()[keep])
-        rows = counts.matrix
+        counts, rows = TermCounts.from_texts(np.arange(keep.sum()), tasks["content"].to_numpy()[keep]), None
     else:
-        rows = counts.rows(tasks["task_id"].to_numpy()[keep])
-    used = groups[keep][np.diff(rows.indptr) > 0]
-    if used.nunique() < 2:
+        rows = counts.positions(tasks["task_id"].to_numpy()[keep])
+    words = np.diff(counts.matrix.indptr)
+    if groups[keep][(words if rows is None else words[rows]) > 0].nunique() < 2:
         raise ValueError(f"distinctive terms need at least two groups of '{by}' with words")
-    scored = _sparse_log_odds(groups[keep].to_numpy(dtype=object), rows, counts.vocabulary, prior_scale, top_n)
+    scored = _sparse_log_odds(groups[keep].to_numpy(dtype=object), counts.matrix, counts.vocabulary, prior_scale,
+                              top_n, rows=rows)
     return conform("distinctive_terms", scored.assign(group_by=by))

@@ -61,17 +61,33 @@ class TermCounts:
         return [t for j, c in zip(self.matrix.indices[lo:hi], self.matrix.data[lo:hi]) for t in [self.vocabulary[j]] * c]
 
 
-def group_sums(codes: np.ndarray, n_groups: int, matrix: sparse.csr_matrix, chunk: int = 100_000) -> sparse.csr_matrix:
-    """Row sums of `matrix` by group (`codes[i]` is row i's group), as int64, `chunk` rows at a
-    time: an int64 copy of a whole corpus's counts would take more memory than the counts."""
-    total = sparse.csr_matrix((n_groups, matrix.shape[1]), dtype=np.int64)
-    for start in range(0, matrix.shape[0], chunk):
-        part = matrix[start: start + chunk].astype(np.int64)
-        rows = np.asarray(codes[start: start + chunk])
-        member = sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, np.arange(len(rows)))),
-                                   shape=(n_groups, len(rows)))
-        total = total + member @ part
-    return total.tocsr()
+def group_sums(codes: np.ndarray, n_groups: int, matrix: sparse.csr_matrix, rows: np.ndarray | None = None,
+               ) -> sparse.csr_matrix:
+    """Sums of rows of `matrix` by group, in one sparse product: `rows` are the rows to sum (all,
+    in order, when None) and `codes[i]` is the group of the i-th of them. The sums keep the
+    matrix's integer type (int32 counts: a term would need two billion occurrences in one group
+    to overflow; narrower types are widened to int32), so no wider copy of a corpus's counts or of
+    the sums is made. The result has sorted indices and no stored zeros."""
+    dtype = np.result_type(matrix.dtype, np.int32)
+    matrix = matrix if matrix.dtype == dtype else matrix.astype(dtype)
+    rows = np.arange(matrix.shape[0]) if rows is None else np.asarray(rows)
+    member = sparse.csr_matrix((np.ones(len(rows), dtype=dtype), (np.asarray(codes), rows)),
+                               shape=(n_groups, matrix.shape[0]))
+    total = (member @ matrix).tocsr()
+    total.eliminate_zeros()
+    total.sort_indices()
+    return total
+
+
+def used_columns(matrix: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """(`matrix` without the columns that store no value, sharing its values; the kept columns'
+    numbers): what `matrix[:, used]` gives, without copying a large matrix's values."""
+    used = np.zeros(matrix.shape[1], dtype=bool)
+    used[matrix.indices] = True
+    renumber = np.cumsum(used, dtype=np.int32) - 1
+    kept = sparse.csr_matrix((matrix.data, renumber[matrix.indices], matrix.indptr),
+                             shape=(matrix.shape[0], int(used.sum())))
+    return kept, np.flatnonzero(used)
 
 
 class CountsBuilder:
