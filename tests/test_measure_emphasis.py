@@ -181,3 +181,30 @@ def test_the_seed_drives_the_intervals(seed_tables):
     pd.testing.assert_frame_equal(a, b)
     assert (a["task_share"] == c["task_share"]).all()
     assert not a["task_share_hi"].equals(c["task_share_hi"])
+
+
+def test_shares_computed_beforehand_are_used_where_they_match_and_change_nothing(corpus_tables, monkeypatch):
+    """The pipeline passes each plan's bootstrap from its document cache; a stale one (other
+    replicates) is recomputed, and the tables are those computed from scratch."""
+    import importlib
+
+    module = importlib.import_module("analysis.measure.emphasis")  # the module, not the function of that name
+    t = corpus_tables
+    made, real = {}, module.plan_bootstrap
+
+    def recording(file, *args, **kwargs):
+        made[file] = real(file, *args, **kwargs)
+        return made[file]
+
+    monkeypatch.setattr(module, "plan_bootstrap", recording)
+    args = (t["tasks"], t["task_domains"], t["documents"], CODEBOOK)
+    scratch = emphasis(*args, n_boot=N_BOOT), emphasis_groups(*args, n_boot=N_BOOT)
+    files = sorted(made)
+    assert len(files) >= 4
+    given_shares = {f: made[f] for f in files[:-2]} | {files[-1]: {**made[files[-1]], "n_boot": N_BOOT + 1}}
+    made.clear()
+    again = emphasis(*args, n_boot=N_BOOT, shares=given_shares), emphasis_groups(*args, n_boot=N_BOOT,
+                                                                                  shares=given_shares)
+    assert sorted(made) == files[-2:]  # the one not given and the stale one, computed once per table
+    for before, after in zip(scratch, again):
+        pd.testing.assert_frame_equal(before, after)

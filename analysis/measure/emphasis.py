@@ -121,11 +121,8 @@ def _shares(tasks, task_domains, documents, codebook, include_non_plans, include
     """Shares of each label (domain or group) in every measured plan, one row per (file, label)."""
     columns = [*codebook.ids, UNCLASSIFIED]
     plans = select_plans(documents, tasks, include_non_plans, include_partial)
-    measured = set(plans["file"])  # only the columns used: a copy of every task's text would double the memory
-    plan_tasks = tasks.loc[tasks["file"].isin(measured), ["task_id", "file", "n_chars"]].sort_values(
-        "task_id", kind="mergesort")
-    links = task_domains.loc[task_domains["file"].isin(measured), ["task_id", "file", "domain", "weight"]]
-    unknown = sorted(set(links["domain"]) - set(columns))
+    files = set(plans["file"]) & set(tasks["file"].unique())  # measured plans with tasks
+    unknown = sorted(set(task_domains.loc[task_domains["file"].isin(files), "domain"].unique()) - set(columns))
     if unknown:
         raise ValueError(f"task_domains has domains not in the codebook: {unknown}")
     precomputed = precomputed or {}
@@ -135,10 +132,11 @@ def _shares(tasks, task_domains, documents, codebook, include_non_plans, include
         return bool(done) and done["file"] == file and done["n_boot"] == n_boot and done["seed"] == seed \
             and list(done["columns"]) == columns
 
-    files = plan_tasks["file"].to_numpy(dtype=object)
-    ready = {f: usable(f) for f in set(files)}
-    todo = plan_tasks[~np.array([ready[f] for f in files], dtype=bool)]
-    weights = (links[links["file"].isin(todo["file"])]
+    to_compute = {f for f in files if not usable(f)}  # only their tasks are copied, only the columns used
+    todo = tasks.loc[tasks["file"].isin(to_compute), ["task_id", "file", "n_chars"]].sort_values(
+        "task_id", kind="mergesort")
+    links = task_domains.loc[task_domains["file"].isin(to_compute), ["task_id", "file", "domain", "weight"]]
+    weights = (links
                .pivot_table(index="task_id", columns="domain", values="weight", aggfunc="sum")
                .reindex(index=todo["task_id"], columns=columns).astype(float))
     missing = weights.index[weights.isna().all(axis=1)]
@@ -150,7 +148,7 @@ def _shares(tasks, task_domains, documents, codebook, include_non_plans, include
                 for file, idx in todo.groupby("file", sort=True).indices.items()}
     fields = [c.name for c in _SHARES]
     rows: dict[str, list] = {"file": [], "label": [], "order": [], **{f: [] for f in fields}}
-    for file in sorted(set(files)):
+    for file in sorted(files):
         part = (computed.get(file) or precomputed[file])[kind]
         size = len(part["labels"])
         rows["file"].append(np.full(size, file, dtype=object))
