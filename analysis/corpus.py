@@ -2,6 +2,7 @@
 distinctive vocabulary, plan similarity, topic clusters and lineage."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from . import config
@@ -26,7 +27,8 @@ TOPIC_ASSIGNMENTS = register(Table("topic_assignments", "Each task's strongest t
 
 
 #: The task columns the corpus measures read: a subset of plans' tasks is copied with these only
-#: (at 20,000 plans every column of the tasks table is about 1 GB).
+#: (at 20,000 plans every column of the tasks table is about 1 GB), and without the content when
+#: the term counts are given (the content alone is 300 MB there).
 MEASURED_COLUMNS = ("task_id", "file", "region", "plan_year", "heading", "content")
 
 
@@ -44,20 +46,24 @@ def _empty(name: str) -> pd.DataFrame:
 
 
 def topic_tables(tasks: pd.DataFrame, random_state: int = 0, counts=None, memory=None,
-                 codebook=None) -> dict[str, pd.DataFrame]:
-    """Topics and assignments for the plan tasks (empty tables when there are too few tasks).
+                 codebook=None, rows=None) -> dict[str, pd.DataFrame]:
+    """Topics and assignments for the tasks with content among `rows` (a boolean mask; all when
+    None), e.g. the measured plans' (empty tables when there are too few tasks).
 
     `counts` and `memory` are passed to `TopicModel` (term counts by task_id; a folder that
-    keeps fitted models)."""
+    keeps fitted models). With counts, the tasks fitted on are copied without their content."""
     from .domains import TopicModel
 
-    with_text = (tasks["content"].fillna("").str.len() > 0).to_numpy()
-    usable = tasks if with_text.all() else _subset(tasks, with_text, ("task_id", "file", "heading", "content"))
+    with_text = tasks["content"].str.len().fillna(0).to_numpy() > 0
+    if rows is not None:
+        with_text &= np.asarray(rows, dtype=bool)
+    columns = ("task_id", "file", "heading") + (("content",) if counts is None else ())
+    usable = tasks if with_text.all() else _subset(tasks, with_text, columns)
     if len(usable) < 20:
         return {"topics": _empty("topics"), "topic_assignments": _empty("topic_assignments")}
     model = TopicModel(random_state=random_state, memory=memory).fit(usable, key="task_id", text="content",
                                                                      codebook=codebook, counts=counts)
-    topics = model.topics(usable)
+    topics = model.topics(tasks)  # the examples' headings (or text) from the whole table
     for col in ("top_terms", "example_task_ids", "example_headings"):
         topics[col] = topics[col].map(lambda xs: LIST_SEP.join(map(str, xs)))
     topics["k"] = model.k_
@@ -87,7 +93,8 @@ def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False
     docs, tasks, td = tables["documents"], tables["tasks"], tables["task_domains"]
     plans = measure.select_plans(docs, tasks, include_partial=include_partial)
     measured = tasks["file"].isin(set(plans["file"])).to_numpy()
-    plan_tasks = tasks if measured.all() else _subset(tasks, measured, MEASURED_COLUMNS)
+    columns = MEASURED_COLUMNS if counts is None else [c for c in MEASURED_COLUMNS if c != "content"]
+    plan_tasks = tasks if measured.all() else _subset(tasks, measured, columns)
     if counts is None:
         counts = TermCounts.from_texts(plan_tasks["task_id"].to_numpy(), plan_tasks["content"].to_numpy())
     out = {
@@ -102,7 +109,7 @@ def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False
     out["distinctive_terms"] = check("distinctive_terms", pd.concat(parts, ignore_index=True)) if parts else \
         _empty("distinctive_terms")
     out["similarity"] = measure.plan_similarity(plan_tasks, docs, counts=counts)
-    out.update(topic_tables(plan_tasks, counts=counts, memory=memory, codebook=codebook))
+    out.update(topic_tables(tasks, counts=counts, memory=memory, codebook=codebook, rows=measured))
     if lineage or (lineage is None and len(plans) <= config.LINEAGE_AUTO_MAX_PLANS):
         from .measure.lineage import lineage_tables
 

@@ -55,3 +55,17 @@ def test_measures_of_some_plans_with_counts_of_the_whole_corpus_are_those_from_t
         pd.testing.assert_frame_equal(distinctive_terms(part, by=by, counts=counts), distinctive_terms(part, by=by))
     docs = corpus_tables["documents"]
     pd.testing.assert_frame_equal(plan_similarity(part, docs, counts=counts), plan_similarity(part, docs))
+
+
+def test_corpus_measures_from_the_counts_of_every_task_are_those_from_the_text(corpus_tables):
+    """As the pipeline calls them: counts of every task (the report that is not a plan and the
+    partial plan included), the tasks copied without their content; every table the same."""
+    from analysis.corpus import corpus_tables as measures
+
+    tasks = corpus_tables["tasks"]
+    counts = TermCounts.from_texts(tasks["task_id"].to_numpy(), tasks["content"].to_numpy())
+    plain, given = measures(corpus_tables, lineage=False), measures(corpus_tables, counts=counts, lineage=False)
+    assert set(plain["emphasis"]["file"]) < set(tasks["file"])  # some tasks are not measured
+    assert sorted(plain) == sorted(given) and len(plain["topics"]) > 0
+    for name in plain:
+        pd.testing.assert_frame_equal(plain[name], given[name], obj=name)
