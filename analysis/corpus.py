@@ -104,6 +104,7 @@ def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False
                                                    shares=shares),
     }
     out["emphasis_change"] = measure.emphasis_change(out["emphasis"])
+    out["emphasis_means"] = measure.emphasis_means(out["emphasis"])
     parts = [measure.distinctive_terms(plan_tasks, by=by, documents=docs, counts=counts)
              for by in ("region", "plan_year") if plan_tasks[by].nunique() >= 2]
     out["distinctive_terms"] = check("distinctive_terms", pd.concat(parts, ignore_index=True)) if parts else \

@@ -39,6 +39,9 @@ def test_the_build_finishes_and_leaves_out_the_charts_with_a_row_per_plan(built)
                  "lineage_text_reuse"):
         assert not any(n.startswith(view) for n in names), view
     assert {"distinctive_terms_region_zh.png", "topic_clusters_zh.html"} <= names
+    # in their place, the means of levels and years (synthetic regions are in no province)
+    assert {"emphasis_means_level_zh.png", "emphasis_means_plan_year_zh.html"} <= names
+    assert not any(n.startswith("emphasis_means_province") for n in names)
     assert "my_notes_zh.txt" in names  # not a figure of ours: kept
     assert set(summary.charts_left_out) == {"domain_heatmap", "domain_composition", "domain_dotplot",
                                             "emphasis_over_years", "similarity_heatmap", "lineage_text_reuse"}
@@ -47,6 +50,8 @@ def test_the_build_finishes_and_leaves_out_the_charts_with_a_row_per_plan(built)
     assert report.count(f"语料有 {N} 份要点，超过逐一绘制的上限（{frames.MAX_PLAN_ROWS}）") == 3  # comparison, similarity, reuse
     assert "个地区，超过逐一绘制的上限" in report
     assert 'id="fig-heatmap"' not in report and 'id="fig-terms"' in report
+    assert 'id="fig-means_level"' in report and 'id="fig-means_plan_year"' in report
+    assert 'data-name="emphasis_means"' in report
 
 
 def test_the_report_leaves_out_exactly_the_charts_the_figures_leave_out(built, monkeypatch):
@@ -90,6 +95,7 @@ def test_a_selection_of_the_plans_gets_every_chart(built):
     assert {"domain_heatmap", "emphasis_over_years", "domain_composition", "similarity_heatmap"} <= views
     assert set(export._views(tables, None)).isdisjoint({"domain_heatmap", "emphasis_over_years", "similarity_heatmap"})
     assert export.left_out_views(part) == {}
+    assert not any(v.startswith("emphasis_means") for v in views)  # a corpus charted plan by plan
 
 
 @pytest.mark.parametrize("name, says", [("03_cross_region_comparison", f"{N} plans: the charts below draw a row"),

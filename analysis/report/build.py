@@ -99,13 +99,21 @@ def _corpus(tables: dict, lang: str) -> str:
 
 def _headline(tables: dict, lang: str, domain: str, skipped: dict, tasks: pd.DataFrame) -> str:
     from ..explore import share_table
-    from ..viz import interactive
+    from ..viz import frames, interactive
+    from ..viz.export import group_means
 
     em, docs = tables["emphasis"], tables["documents"]
-    table = _table(share_table(em, lang).reset_index(), "task_shares", lang)
-    if "domain_heatmap" in skipped:
+    shares = share_table(em, lang).reset_index()
+    if "domain_heatmap" in skipped:  # the plans' rows in the CSV; the means of groups of plans drawn
+        means = group_means(tables)
+        figures = [_figure(interactive.group_heatmap(means, by, lang, emphasis=em, documents=docs), f"means_{by}")
+                   for by in frames.mean_groups(means)]
+        shown = means[["group_by", "group", "n_plans", "domain", "mean_share", "mean_share_lo", "mean_share_hi"]]
         return _section("comparison", _t("comparison", lang), _p(_t("comparison_help", lang)),
-                        _left_out(skipped["domain_heatmap"], lang), table)
+                        _left_out(skipped["domain_heatmap"], lang), _table(shares, "task_shares", lang, max_rows=20),
+                        *([_p(_t("means_help", lang)), *figures, _table(shown, "emphasis_means", lang, max_rows=20)]
+                          if figures else []))
+    table = _table(shares, "task_shares", lang)
     return _section(
         "comparison", _t("comparison", lang), _p(_t("comparison_help", lang)),
         _figure(interactive.domain_heatmap(em, lang, documents=docs, tasks=tasks), "heatmap"),

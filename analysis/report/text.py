@@ -38,6 +38,12 @@ TEXT = {
     "comparison_help": {"zh": "每一格为该要点中属于某领域的任务占比（多领域任务按 0.6/0.4 或 0.5/0.3/0.2 拆分，每行合计 100%）。",
                         "en": "Each cell is the share of a plan's tasks in a domain (tasks with several domains are "
                               "split 0.6/0.4 or 0.5/0.3/0.2, primary first; each row sums to 100%)."},
+    "means_help": {"zh": "以下按省份、行政层级和年度分组：每一格为组内各要点任务占比的均值（每份要点计一次）。均值的 95% 区间"
+                         "（对组内要点重抽样）见下表及 data/processed/emphasis_means；组内要点很少时区间很宽。",
+                   "en": "Instead, plans grouped by province, administrative level and year: each cell is the mean of "
+                         "the group's plans' shares (each plan counts once). The 95% intervals of the means (plans "
+                         "resampled within the group) are in the table below and data/processed/emphasis_means; they "
+                         "are wide for groups of few plans."},
     "dotplot_help": {"zh": "各要点在差异最大的领域上的占比及 95% 自助法区间：区间几乎不重叠时差异才可信。",
                      "en": "Plans compared on the domain that varies most, with 95% bootstrap intervals: a "
                            "difference is credible only where intervals barely overlap."},
@@ -91,9 +97,10 @@ TEXT = {
 COLUMN_LABELS = {
     "added": "加入日期", "change": "变化", "component": "组件", "domain": "领域",
     "domain_similarity": "与领域相似度", "example_headings": "示例任务标题", "f1": "F1 值", "file": "文件",
-    "id": "编号", "is_partial": "文本不完整", "is_plan": "是否工作要点", "issuer": "发文机关", "level": "行政层级",
+    "group": "组", "group_by": "分组依据", "id": "编号", "is_partial": "文本不完整", "is_plan": "是否工作要点", "issuer": "发文机关", "level": "行政层级",
     "main_source_file": "主要来源文件", "main_source_share": "来自主要来源的占比", "matched_domain": "最接近领域",
-    "method": "方法", "n_earlier_plans": "更早要点数", "n_sentences": "句数", "n_tasks": "任务数",
+    "mean_share": "平均任务占比", "mean_share_hi": "均值区间上限", "mean_share_lo": "均值区间下限",
+    "method": "方法", "n_earlier_plans": "更早要点数", "n_plans": "要点数", "n_sentences": "句数", "n_tasks": "任务数",
     "n_warnings": "提示数", "none": "未分类", "package": "软件包", "parent": "上级地区", "plan": "工作要点",
     "plan_year": "年度", "policy": "政策领域", "precision": "精确率", "previous_file": "上期文件", "previous_share": "上期占比",
     "previous_year": "上期年度", "primary_accuracy": "主领域准确率", "primary_macro_f1": "主领域宏平均 F1",

@@ -107,6 +107,12 @@ def _views(tables: dict[str, pd.DataFrame], domain: str | None,
         focus = domain or most_varied(e)
         views[f"domain_dotplot_{focus}"] = _View(static.domain_dotplot, interactive.domain_dotplot, (e, focus),
                                                  plain, hover)
+    else:  # too many plans for a row each: the means of provinces, levels and years instead
+        means = group_means(tables)
+        for by in frames.mean_groups(means):
+            kwargs = {"emphasis": e, "documents": docs}
+            views[f"emphasis_means_{by}"] = _View(static.group_heatmap, interactive.group_heatmap, (means, by),
+                                                  kwargs, kwargs)
     terms = tables.get("distinctive_terms")
     if terms is not None:
         for group_by, part in terms.groupby("group_by", sort=True):
@@ -122,6 +128,15 @@ def _views(tables: dict[str, pd.DataFrame], domain: str | None,
         views["topic_clusters"] = _View(static.topic_clusters, interactive.topic_clusters, (tables["topics"],),
                                         kwargs, kwargs)
     return views
+
+
+def group_means(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The tables' `emphasis_means`, computed from their emphasis when they lack it (tables of an older build)."""
+    if "emphasis_means" in tables:
+        return tables["emphasis_means"]
+    from ..measure import emphasis_means
+
+    return emphasis_means(tables["emphasis"])
 
 
 class LeftOut(NamedTuple):
@@ -170,7 +185,9 @@ def render_all(tables: dict[str, pd.DataFrame], folder: str | Path, lang: str = 
                formats: tuple[str, ...] = STATIC_FORMATS, html: bool = True) -> list[Path]:
     """Draw every view the tables allow and write it under folder; return the written paths.
     Views with a row per plan are left out above `frames.MAX_PLAN_ROWS` plans, the over-years
-    view above `frames.MAX_SERIES` governments (chart a selection: `analysis.explore.select`).
+    view above `frames.MAX_SERIES` governments (chart a selection: `analysis.explore.select`);
+    in their place, heat maps of the mean emphasis of provinces, levels and plan years
+    (`emphasis_means_<province|level|plan_year>`, those with two groups or more).
     Files an earlier call wrote in `folder` for views this one does not draw are removed.
 
     `tables`: 'emphasis' (required), 'documents' (source notes, exclusions), 'tasks' (sample
@@ -199,8 +216,9 @@ def render_all(tables: dict[str, pd.DataFrame], folder: str | Path, lang: str = 
 
 
 #: Stems of the files render_all writes (then _<lang>.<ext>).
-VIEW_STEMS = re.compile(r"(domain_heatmap|emphasis_over_years|domain_composition|domain_dotplot_\w+|"
-                        r"distinctive_terms_\w+|similarity_heatmap|topic_clusters|lineage_\w+)_(zh|en)\."
+VIEW_STEMS = re.compile(r"(domain_heatmap|emphasis_over_years|emphasis_means_\w+|domain_composition|"
+                        r"domain_dotplot_\w+|distinctive_terms_\w+|similarity_heatmap|topic_clusters|lineage_\w+)"
+                        r"_(zh|en)\."
                         r"(png|svg|pdf|html)")
 
 

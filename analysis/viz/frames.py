@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..schemas import LIST_SEP
 from ..tables import UNCLASSIFIED
-from .labels import t
+from .labels import TEXT, t
 from .palette import codebook, domain_group, domain_labels, region_style
 
 LEVELS = ("national", "province", "city", "district", "county")
@@ -147,6 +147,50 @@ def share_matrix(emphasis: pd.DataFrame, value: str = "task_share", lang: str = 
     return m.reindex(index=list(p["label"]), columns=domain_order(emphasis["domain"])).fillna(0.0)
 
 
+def group_label(by: str, group: str, lang: str) -> str:
+    """A group of `emphasis_means` as a chart names it: the province, the level, the year."""
+    if by == "level":
+        return t(f"level_{group}", lang) if f"level_{group}" in TEXT else group
+    if by == "plan_year":
+        return t("note_year", lang, first=group)
+    return group
+
+
+def _group_order(by: str, groups: list[str]) -> list[str]:
+    """Provinces by administrative code (the region table's order), levels from the top, years ascending."""
+    if by == "level":
+        return sorted(groups, key=lambda g: (LEVELS.index(g) if g in LEVELS else len(LEVELS), g))
+    if by == "province":
+        from ..ingest.regions import region_table
+
+        code = {r["name"]: r["adcode"] for r in region_table().rows if r["level"] == "province"}
+        return sorted(groups, key=lambda g: (code.get(g, "999999"), g))
+    return sorted(groups)
+
+
+def mean_groups(means: pd.DataFrame) -> list[str]:
+    """The columns of `emphasis_means` (province, level, plan_year) with at least two groups to compare."""
+    counts = means.groupby("group_by", sort=False)["group"].nunique()
+    return [by for by in ("province", "level", "plan_year") if counts.get(by, 0) >= 2]
+
+
+def means_matrices(means: pd.DataFrame, by: str, lang: str = "zh") -> dict[str, pd.DataFrame]:
+    """The groups of `by` in `emphasis_means` (rows, labelled 'name (n = k)', in `_group_order`)
+    × domains (codebook order): {'mean', 'lo', 'hi'} matrices and the groups' 'n_plans'."""
+    require(means, ["group_by", "group", "domain", "n_plans", "mean_share", "mean_share_lo", "mean_share_hi"],
+            "group means chart")
+    part = means[means["group_by"] == by]
+    groups = _group_order(by, list(dict.fromkeys(part["group"])))
+    n = part.drop_duplicates("group").set_index("group")["n_plans"].reindex(groups)
+    labels = [f"{group_label(by, g, lang)} (n = {int(k):,})" for g, k in zip(groups, n)]
+    out = {}
+    for key, column in (("mean", "mean_share"), ("lo", "mean_share_lo"), ("hi", "mean_share_hi")):
+        m = part.pivot(index="group", columns="domain", values=column)
+        out[key] = m.reindex(index=groups, columns=domain_order(part["domain"])).fillna(0.0).set_axis(labels)
+    out["n_plans"] = n.set_axis(labels)
+    return out
+
+
 def similarity_matrix(similarity: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Symmetric plan × plan matrix of cosine (diagonal 1), rows and columns in display order."""
     require(similarity, ["file_a", "file_b", "region_a", "region_b", "year_a", "year_b", "cosine"],
@@ -225,7 +269,7 @@ def source_note(frame: pd.DataFrame | None, lang: str = "zh", documents: pd.Data
     distinctive terms without their tasks; `groups` = (group_by, names) then names the groups).
     Exclusions are the `documents` rows not among the plans, with the reason recorded there.
     """
-    sep, lsep = t("note_sep", lang), t("note_list_sep", lang)
+    sep = t("note_sep", lang)
     parts = []
     if frame is not None and len(frame):
         p = plans(frame, documents)
@@ -233,12 +277,12 @@ def source_note(frame: pd.DataFrame | None, lang: str = "zh", documents: pd.Data
         span = (t("note_years", lang, first=years[0], last=years[-1]) if len(years) > 1
                 else t("note_year", lang, first=years[0]) if years else "?")
         regions = list(dict.fromkeys(p["region"].dropna().astype(str)))
-        parts.append(t("note_plans", lang, n=len(p), years=span))
-        parts.append(t("note_regions", lang, n=len(regions), names=_names(regions, lang)))
+        parts.append(t("note_plans", lang, n=f"{len(p):,}", years=span))
+        parts.append(t("note_regions", lang, n=f"{len(regions):,}", names=_names(regions, lang)))
         if documents is not None:
             excluded = _excluded(documents, set(p["file"]), lang)
             if excluded:
-                parts.append(t("note_excluded", lang, items=lsep.join(excluded)))
+                parts.append(t("note_excluded", lang, items=_names(excluded, lang)))
     elif groups is not None:
         group_by, names = groups
         parts.append(t("note_groups", lang, group_by=group_by, n=len(names), names=_names(names, lang)))

@@ -118,18 +118,41 @@ def domain_heatmap(emphasis: pd.DataFrame, lang: str = "zh", *, value: str = "ta
     check_lang(lang)
     m = frames.share_matrix(emphasis, value, lang, documents)
     headings = frames.example_headings(tasks)
-    domains, plans = list(m.columns), list(m.index)
+    hover = _cell_hover(emphasis, value, lang, documents, headings, list(m.index), list(m.columns))
+    note = frames.source_note(emphasis, lang, documents, extra=(t("note_weights", lang),))
+    return _share_grid(m, hover, lang, note, t("heatmap_title", lang), t("plan", lang), t(value, lang))
+
+
+def group_heatmap(means: pd.DataFrame, by: str, lang: str = "zh", *, emphasis: pd.DataFrame | None = None,
+                  documents: pd.DataFrame | None = None) -> go.Figure:
+    """Groups of plans (provinces, levels or years of `emphasis_means`) × domains of the mean share
+    of tasks; hovering shows the mean, its 95% interval over resampled plans and the number of plans."""
+    check_lang(lang)
+    mats = frames.means_matrices(means, by, lang)
+    m, labels = mats["mean"], domain_labels(lang)
+    hover = [[f"<b>{escape(g)}</b><br>{escape(labels[d])}<br>{escape(t('mean_share', lang))}: {m.at[g, d] * 100:.1f}%"
+              f"<br>{escape(t('interval', lang))}: {mats['lo'].at[g, d] * 100:.1f}–{mats['hi'].at[g, d] * 100:.1f}%"
+              for d in m.columns] for g in m.index]
+    group_by = t(f"group_{by}", lang)
+    note = frames.source_note(emphasis, lang, documents, extra=(t("note_means", lang),))
+    return _share_grid(m, hover, lang, note, t("means_title", lang, group_by=group_by), group_by,
+                       t("mean_share", lang))
+
+
+def _share_grid(m: pd.DataFrame, hover: list[list[str]], lang: str, note: str, title: str, row_title: str,
+                bar_title: str) -> go.Figure:
+    """Rows × domains of shares (0-1) as a heat map annotated in percent, domain groups ruled apart and named."""
+    domains, rows = list(m.columns), list(m.index)
     labels = domain_labels(lang)
     x = [labels[d] for d in domains]
     values = m.to_numpy(dtype=float) * 100
-    hover = _cell_hover(emphasis, value, lang, documents, headings, plans, domains)
     cells = [["<1" if 0 < v < 0.5 else f"{v:.0f}" for v in row] for row in values]
     vmax = max(5.0, math.ceil(np.nanmax(values) / 5) * 5)
     fig = go.Figure(go.Heatmap(
-        z=values, x=x, y=plans, text=cells, texttemplate="%{text}", textfont={"size": 10},
+        z=values, x=x, y=rows, text=cells, texttemplate="%{text}", textfont={"size": 10},
         customdata=np.array(hover, dtype=object), hovertemplate="%{customdata}<extra></extra>",
         colorscale=_scale(SHARE_RAMP), zmin=0, zmax=vmax, xgap=1, ygap=1,
-        colorbar={"title": {"text": escape(t(value, lang)), "side": "right"}, "thickness": 14},
+        colorbar={"title": {"text": escape(bar_title), "side": "right"}, "thickness": 14},
     ))
     for group, first, last in frames.group_runs(domains):
         if first > 0:
@@ -138,12 +161,11 @@ def domain_heatmap(emphasis: pd.DataFrame, lang: str = "zh", *, value: str = "ta
             fig.add_annotation(x=(first + last) / 2, y=1.0, xref="x", yref="paper", yanchor="bottom", showarrow=False,
                                text=f"<b>{escape(GROUP_LABELS[lang][group])}</b>", font={"size": 13})
     fig.update_xaxes(tickangle=-45, title_text=escape(t("domain", lang)), side="bottom")
-    fig.update_yaxes(autorange="reversed", title_text=escape(t("plan", lang)))
-    left = _px(max(em_width(p) for p in plans)) + 40
+    fig.update_yaxes(autorange="reversed", title_text=escape(row_title))
+    left = _px(max(em_width(r) for r in rows)) + 40
     cell = min(46, (MAX_WIDTH - left - 130) // len(domains))
     width = left + cell * len(domains) + 130
-    note = frames.source_note(emphasis, lang, documents, extra=(t("note_weights", lang),))
-    return _layout(fig, t("heatmap_title", lang), note, width, 30 * len(plans), left=left,
+    return _layout(fig, title, note, width, 30 * len(rows), left=left,
                    below=_px(max(em_width(s) for s in x) * 0.72) + 45, top=90)
 
 

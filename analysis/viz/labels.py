@@ -33,6 +33,18 @@ TEXT: dict[str, dict[str, str]] = {
     "policy_share": {"zh": "政策 {value}", "en": "policy {value}"},
     "group_plan_year": {"zh": "年度", "en": "year"},
     "group_region": {"zh": "地区", "en": "region"},
+    "group_province": {"zh": "省份", "en": "province"},
+    "group_level": {"zh": "行政层级", "en": "administrative level"},
+    "level_national": {"zh": "国家", "en": "national"},
+    "level_province": {"zh": "省级", "en": "province level"},
+    "level_city": {"zh": "地级", "en": "prefecture level"},
+    "level_district": {"zh": "市辖区", "en": "urban districts"},
+    "level_county": {"zh": "县级（县、县级市）", "en": "county level"},
+    "means_title": {"zh": "按{group_by}分组的平均领域侧重", "en": "Mean emphasis by domain, plans grouped by {group_by}"},
+    "mean_share": {"zh": "平均任务占比（%）", "en": "mean share of tasks (%)"},
+    "note_means": {"zh": "每份工作要点计一次，格中为各要点任务占比的均值；95% 区间（对工作要点重抽样）见 emphasis_means 表",
+                   "en": "each plan counts once; cells: mean of the plans' shares of tasks; 95% intervals (plans "
+                         "resampled) in the emphasis_means table"},
     # source notes
     "note_plans": {"zh": "数据：{n} 份工作要点（{years}）", "en": "Data: {n} plans ({years})"},
     "note_years": {"zh": "{first}–{last} 年", "en": "{first}–{last}"},

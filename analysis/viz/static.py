@@ -106,12 +106,29 @@ def domain_heatmap(emphasis: pd.DataFrame, lang: str = "zh", *, value: str = "ta
     """
     check_lang(lang)
     m = frames.share_matrix(emphasis, value, lang, documents)
+    note = frames.source_note(emphasis, lang, documents, extra=(t("note_weights", lang),))
+    return _share_grid(m, lang, note, t("heatmap_title", lang), t("plan", lang), t(value, lang))
+
+
+def group_heatmap(means: pd.DataFrame, by: str, lang: str = "zh", *, emphasis: pd.DataFrame | None = None,
+                  documents: pd.DataFrame | None = None) -> Figure:
+    """Groups of plans (rows: the provinces, levels or years of `emphasis_means`, with their
+    number of plans) × domains of the mean share of tasks, drawn as `domain_heatmap` draws plans;
+    the source note counts the plans of `emphasis` when given."""
+    check_lang(lang)
+    m = frames.means_matrices(means, by, lang)["mean"]
+    group_by = t(f"group_{by}", lang)
+    note = frames.source_note(emphasis, lang, documents, extra=(t("note_means", lang),))
+    return _share_grid(m, lang, note, t("means_title", lang, group_by=group_by), group_by, t("mean_share", lang))
+
+
+def _share_grid(m: pd.DataFrame, lang: str, note: str, title: str, row_title: str, bar_title: str) -> Figure:
+    """Rows × domains of shares (0-1) as a heat map annotated in percent, domain groups bracketed."""
     domains = list(m.columns)
     n_rows, n_cols = m.shape
     row_em = _max_em(m.index)
     width = 1.1 + row_em * TICK_PT / 72 + n_cols * 0.40 + 0.9
     height = 1.6 + n_rows * 0.26 + (0.9 if lang == "zh" else 1.0)
-    note = frames.source_note(emphasis, lang, documents, extra=(t("note_weights", lang),))
     fig, body = _figure(width, height, note)
     ax = body.add_subplot()
     values = m.to_numpy(dtype=float) * 100
@@ -130,11 +147,11 @@ def domain_heatmap(emphasis: pd.DataFrame, lang: str = "zh", *, value: str = "ta
         spine.set_visible(False)
     _group_header(ax, domains, lang)
     ax.set_xlabel(t("domain", lang), fontsize=LABEL_PT)
-    ax.set_ylabel(t("plan", lang), fontsize=LABEL_PT)
+    ax.set_ylabel(row_title, fontsize=LABEL_PT)
     bar = body.colorbar(image, ax=ax, shrink=min(1.0, 3.0 / max(n_rows * 0.26, 1.0)), aspect=20, pad=0.01)
-    bar.set_label(t(value, lang), fontsize=LABEL_PT)
+    bar.set_label(bar_title, fontsize=LABEL_PT)
     bar.ax.tick_params(labelsize=TICK_PT)
-    _title(body, t("heatmap_title", lang))
+    _title(body, title)
     return fig
 
 

@@ -1,0 +1,67 @@
+"""Mean emphasis of groups of plans: hand-made plans, the real plans, and the charts' order."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.measure import emphasis, emphasis_means
+from analysis.viz import frames
+
+
+def plans_table() -> pd.DataFrame:
+    """Three plans' emphasis rows in the emphasis table's layout: two in 浙江省, one without a province."""
+    rows = [("a.txt", "浙江省", "city", 2020, {"finance": 0.5, "education": 0.5}),
+            ("b.txt", "浙江省", "county", 2020, {"finance": 1.0}),  # no education row: counts 0
+            ("c.txt", None, "county", 2021, {"education": 0.25, "unclassified": 0.75})]
+    group = {"finance": "policy", "education": "policy", "unclassified": "none"}
+    return pd.DataFrame([{"file": f, "region": f[0], "province": p, "level": lv, "plan_year": y, "domain": d,
+                          "domain_group": group[d], "task_share": v}
+                         for f, p, lv, y, shares in rows for d, v in shares.items()])
+
+
+def test_means_count_each_plan_once_and_a_missing_domain_as_zero():
+    m = emphasis_means(plans_table(), n_boot=200).set_index(["group_by", "group", "domain"])
+    assert m.loc[("province", "浙江省", "finance"), "mean_share"] == pytest.approx(0.75)
+    assert m.loc[("province", "浙江省", "education"), "mean_share"] == pytest.approx(0.25)
+    assert m.loc[("province", "浙江省", "unclassified"), "mean_share"] == 0
+    assert set(m.loc["province"].index.get_level_values("group")) == {"浙江省"}  # c.txt has no province
+    assert m.loc[("level", "county", "education"), "mean_share"] == pytest.approx(0.125)
+    assert (m.loc["level"].groupby("group")["n_plans"].first() == pd.Series({"city": 1, "county": 2})).all()
+    one = m.loc[("plan_year", "2021")]
+    assert (one["mean_share_lo"] == one["mean_share"]).all() and (one["mean_share_hi"] == one["mean_share"]).all()
+    assert (m["mean_share_lo"] <= m["mean_share"]).all() and (m["mean_share"] <= m["mean_share_hi"]).all()
+    sums = m.groupby(level=["group_by", "group"])["mean_share"].sum()
+    assert np.allclose(sums, 1.0)  # each plan's shares sum to 1, so do the means
+
+
+def test_a_groups_interval_depends_on_its_plans_only():
+    table = plans_table()
+    whole = emphasis_means(table, n_boot=300).set_index(["group_by", "group", "domain"])
+    part = emphasis_means(table[table["file"] != "c.txt"], n_boot=300).set_index(["group_by", "group", "domain"])
+    zhejiang = ("province", "浙江省")
+    kept = part.loc[zhejiang]  # without c.txt no plan has 'unclassified': that column is gone
+    pd.testing.assert_frame_equal(whole.loc[zhejiang].loc[kept.index], kept)
+    assert emphasis_means(table, n_boot=300).equals(emphasis_means(table.sample(frac=1, random_state=2), n_boot=300))
+
+
+def test_means_of_the_real_plans_are_the_plain_means_of_their_shares(corpus_tables):
+    t = corpus_tables
+    e = emphasis(t["tasks"], t["task_domains"], t["documents"], n_boot=200)
+    means = emphasis_means(e, n_boot=200)
+    wide = e.pivot_table(index="file", columns="domain", values="task_share", fill_value=0.0)
+    by_level = wide.groupby(e.drop_duplicates("file").set_index("file")["level"]).mean()
+    got = means[means["group_by"] == "level"].pivot(index="group", columns="domain", values="mean_share")
+    pd.testing.assert_frame_equal(got.rename_axis(index="level").reindex(columns=by_level.columns), by_level,
+                                  check_names=False)
+    assert set(frames.mean_groups(means)) >= {"province", "level", "plan_year"}
+
+
+def test_charts_order_levels_from_the_top_and_provinces_by_administrative_code():
+    means = emphasis_means(pd.concat([plans_table().assign(file=lambda f: f["file"] + str(k), province=p)
+                                      for k, p in enumerate(["云南省", "北京市", "浙江省"])]), n_boot=50)
+    rows = frames.means_matrices(means, "province", "zh")["mean"].index
+    assert [r.split(" ")[0] for r in rows] == ["北京市", "浙江省", "云南省"]  # 11…, 33…, 53…
+    levels = frames.means_matrices(means, "level", "en")
+    assert list(levels["mean"].index) == ["prefecture level (n = 3)", "county level (n = 6)"]
+    assert list(levels["mean"].columns) == frames.domain_order(means["domain"])
