@@ -25,7 +25,9 @@ def select(tables: dict[str, pd.DataFrame], regions=None, years=None, provinces=
     (`analysis.viz.frames.MAX_PLAN_ROWS`).
 
     Tables with a `file` column are filtered by file; pair tables (similarity, text reuse)
-    keep rows whose two plans are both selected; other tables are returned unchanged.
+    keep rows whose two plans are both selected; `emphasis_means` is recomputed from the
+    selected plans; other tables (topics, distinctive terms: fitted on the whole corpus) are
+    returned unchanged.
     """
     docs = tables["documents"]
     keep = pd.Series(True, index=docs.index)
@@ -45,6 +47,10 @@ def select(tables: dict[str, pd.DataFrame], regions=None, years=None, provinces=
         elif "task_id" in frame.columns and "tasks" in tables:
             frame = frame[frame["task_id"].isin(tables["tasks"].loc[tables["tasks"]["file"].isin(files), "task_id"])]
         out[name] = frame.reset_index(drop=True)
+    if "emphasis_means" in out and "emphasis" in out:
+        from .measure import emphasis_means
+
+        out["emphasis_means"] = emphasis_means(out["emphasis"])
     return out
 
 

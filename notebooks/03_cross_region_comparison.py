@@ -1,7 +1,14 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: tags,-all
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -33,7 +40,8 @@ tables = explore.select(explore.load_tables(ROOT), regions=REGIONS, years=YEARS,
 emphasis, documents, tasks = tables["emphasis"], tables["documents"], tables["tasks"]
 if frames.n_plans(emphasis) > frames.MAX_PLAN_ROWS:
     raise ValueError(f"{frames.n_plans(emphasis)} plans: the charts below draw a row per plan, readable up to "
-                     f"{frames.MAX_PLAN_ROWS}; set REGIONS, YEARS or PROVINCES to select fewer")
+                     f"{frames.MAX_PLAN_ROWS}; set REGIONS, YEARS or PROVINCES to select fewer, or compare groups "
+                     "of plans: static.group_heatmap(tables['emphasis_means'], 'province')")
 if DOMAIN is None:
     DOMAIN = emphasis.groupby("domain")["task_share"].std().fillna(0).sort_values(ascending=False).index[0]
 

@@ -1,7 +1,14 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: tags,-all
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -30,7 +37,8 @@ tables = explore.select(explore.load_tables(ROOT), regions=REGIONS, years=YEARS,
 emphasis, documents = tables["emphasis"], tables["documents"]
 if frames.n_series(emphasis, documents) > frames.MAX_SERIES:
     raise ValueError(f"{frames.n_series(emphasis, documents)} governments: the charts below draw one line each, "
-                     f"told apart up to {frames.MAX_SERIES}; set REGIONS or PROVINCES to select fewer")
+                     f"told apart up to {frames.MAX_SERIES}; set REGIONS or PROVINCES to select fewer, or compare "
+                     "groups of plans: static.group_heatmap(tables['emphasis_means'], 'province')")
 if DOMAINS:
     emphasis = emphasis[emphasis["domain"].isin(DOMAINS)]
 

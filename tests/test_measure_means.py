@@ -58,7 +58,8 @@ def test_means_of_the_real_plans_are_the_plain_means_of_their_shares(corpus_tabl
 
 
 def test_charts_order_levels_from_the_top_and_provinces_by_administrative_code():
-    means = emphasis_means(pd.concat([plans_table().assign(file=lambda f: f["file"] + str(k), province=p)
+    base = plans_table()
+    means = emphasis_means(pd.concat([base.assign(file=base["file"] + str(k), province=p)
                                       for k, p in enumerate(["云南省", "北京市", "浙江省"])]), n_boot=50)
     rows = frames.means_matrices(means, "province", "zh")["mean"].index
     assert [r.split(" ")[0] for r in rows] == ["北京市", "浙江省", "云南省"]  # 11…, 33…, 53…

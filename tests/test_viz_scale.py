@@ -96,6 +96,8 @@ def test_a_selection_of_the_plans_gets_every_chart(built):
     assert set(export._views(tables, None)).isdisjoint({"domain_heatmap", "emphasis_over_years", "similarity_heatmap"})
     assert export.left_out_views(part) == {}
     assert not any(v.startswith("emphasis_means") for v in views)  # a corpus charted plan by plan
+    n = part["emphasis_means"].drop_duplicates(["group_by", "group"]).groupby("group_by")["n_plans"].sum()
+    assert n["plan_year"] == n["level"] == frames.n_plans(part["emphasis"]) < N  # the selection's means
 
 
 @pytest.mark.parametrize("name, says", [("03_cross_region_comparison", f"{N} plans: the charts below draw a row"),
