@@ -75,6 +75,18 @@ def test_tables_download_as_csv(reports, lang):
     assert cells and not [c for c in cells if re.fullmatch(r"-?\d+\.\d{4,}", c)]  # shown rounded, CSV in full
 
 
+def test_a_table_too_large_to_embed_points_to_the_processed_tables(tables, monkeypatch):
+    """At 20,000 plans the embedded CSVs made the report 56 MB; large ones are left to data/processed/."""
+    from analysis.report import build as report
+
+    monkeypatch.setattr(report, "MAX_EMBEDDED_CSV", 2000)
+    html = render(tables, "en", raw_dir=ROOT / "data" / "raw", versions={"parser": "test"})
+    links = set(re.findall(r'download="([^"]+)\.csv"', html))
+    assert "pipeline_versions" in links and "codebook" not in links  # a few hundred bytes; over 2,000
+    assert re.search(r"This table&#x27;s CSV \(0\.\d MB\) is too large to embed", html)
+    assert html.count('data-name="codebook"') == 1  # the table itself is still shown
+
+
 def test_zh_table_heads_name_columns_in_chinese_and_the_csv_keeps_the_names(reports):
     zh, en = (re.findall(r"<th>([^<]*)</th>", reports[k].read_text(encoding="utf-8")) for k in ("zh", "en"))
     assert {"地区（region）", "年度（plan_year）", "文件（file）"} <= set(zh)

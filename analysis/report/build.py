@@ -32,12 +32,21 @@ def _figure(fig: go.Figure, name: str) -> str:
     return f'<figure class="chart" data-name="{escape(name)}">{html}</figure>'
 
 
+#: Largest CSV a table embeds as a download link (base64 makes it a third larger): at 20,000
+#: plans the tables' links made the report 56 MB, 35 MB of it the emphasis changes.
+MAX_EMBEDDED_CSV = 2 * 2**20
+
+
 def _table(frame: pd.DataFrame, name: str, lang: str, index: bool = False, max_rows: int = 200) -> str:
-    """An HTML table with a link to download it (all rows) as CSV."""
+    """An HTML table with a link to download it (all rows) as CSV; above MAX_EMBEDDED_CSV bytes, a
+    note pointing to the processed tables instead."""
     csv = frame.to_csv(index=index).encode("utf-8-sig")
-    link = (f'<a class="download" download="{escape(name)}.csv" '
-            f'href="data:text/csv;charset=utf-8;base64,{base64.b64encode(csv).decode()}">'
-            f'{escape(_t("download_csv", lang))}</a>')
+    if len(csv) > MAX_EMBEDDED_CSV:
+        link = f'<p class="note">{escape(_t("csv_not_embedded", lang, size=f"{len(csv) / 2**20:.1f}"))}</p>'
+    else:
+        link = (f'<a class="download" download="{escape(name)}.csv" '
+                f'href="data:text/csv;charset=utf-8;base64,{base64.b64encode(csv).decode()}">'
+                f'{escape(_t("download_csv", lang))}</a>')
     head = frame.head(max_rows)
     shown = head.astype(object).where(head.notna(), "")
     for col in head.columns[[pd.api.types.is_float_dtype(t) for t in head.dtypes]]:  # the CSV keeps every digit

@@ -15,6 +15,9 @@ TEXT = {
     "methods": {"zh": "方法", "en": "Methods"},
     "provenance": {"zh": "数据来源与版本", "en": "Provenance"},
     "download_csv": {"zh": "下载 CSV", "en": "Download CSV"},
+    "csv_not_embedded": {"zh": "此表的 CSV 较大（{size} MB），未嵌入报告；全部数据见 data/processed/ 中的表。",
+                         "en": "This table's CSV ({size} MB) is too large to embed in the report; every row is in the "
+                               "tables of data/processed/."},
     "rows_shown": {"zh": "显示前 {n} 行（共 {total} 行，CSV 含全部）。", "en": "First {n} of {total} rows shown (the CSV has all)."},
     "warnings": {"zh": "解析提示（{n} 条）", "en": "Parse warnings ({n})"},
     "corpus_summary": {"zh": "共 {docs} 份文件，其中 {plans} 份工作要点，覆盖 {regions} 个地区、{years} 年，{tasks} 项任务。",
