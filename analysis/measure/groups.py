@@ -7,7 +7,7 @@ import pandas as pd
 
 from .. import config
 from ..schemas import Table, _c, conform, register
-from .bootstrap import plan_rng
+from .bootstrap import plan_rng, resample_uniform
 
 #: Plan attributes that group plans, in the order the table lists them.
 GROUP_BY = ("province", "level", "plan_year")
@@ -25,14 +25,6 @@ EMPHASIS_MEANS = register(Table(
                                      "seeded per group (equal to the mean for a group of one plan)"),
         _c("mean_share_hi", "float", "97.5th percentile of the same (the interval is clipped to contain the mean)"),
     )))
-
-
-def _draws(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """How often each of `n` plans is drawn in each of `n_boot` resamples with replacement
-    (n_boot × n), from uniform draws: `bootstrap.resample`'s multinomial takes seconds for the
-    thousands of plans of a level or year in a national corpus."""
-    picks = rng.integers(0, n, size=(n_boot, n)) + n * np.arange(n_boot)[:, None]
-    return np.bincount(picks.ravel(), minlength=n_boot * n).reshape(n_boot, n)
 
 
 def emphasis_means(emphasis: pd.DataFrame, by: tuple[str, ...] = GROUP_BY, value: str = "task_share",
@@ -55,7 +47,7 @@ def emphasis_means(emphasis: pd.DataFrame, by: tuple[str, ...] = GROUP_BY, value
         groups = plans[column].dropna()
         for group, files in groups.groupby(groups.astype(str), sort=True).groups.items():
             sample = matrix[shares.index.get_indexer(files)]
-            freq = _draws(len(sample), n_boot, plan_rng(seed, f"{column}\x00{group}"))
+            freq = resample_uniform(len(sample), n_boot, plan_rng(seed, f"{column}\x00{group}"))
             mean = sample.mean(axis=0)
             lo, hi = np.percentile(freq @ sample / len(sample), [2.5, 97.5], axis=0)
             parts.append(pd.DataFrame({"group_by": column, "group": group, "domain": domains, "domain_group": group_of,

@@ -169,14 +169,16 @@ def _group_order(by: str, groups: list[str]) -> list[str]:
 
 
 def mean_groups(means: pd.DataFrame) -> list[str]:
-    """The columns of `emphasis_means` (province, level, plan_year) with at least two groups to compare."""
+    """The columns of `emphasis_means` (`measure.groups.GROUP_BY`) with at least two groups to compare."""
+    from ..measure.groups import GROUP_BY
+
     counts = means.groupby("group_by", sort=False)["group"].nunique()
-    return [by for by in ("province", "level", "plan_year") if counts.get(by, 0) >= 2]
+    return [by for by in GROUP_BY if counts.get(by, 0) >= 2]
 
 
 def means_matrices(means: pd.DataFrame, by: str, lang: str = "zh") -> dict[str, pd.DataFrame]:
     """The groups of `by` in `emphasis_means` (rows, labelled 'name (n = k)', in `_group_order`)
-    × domains (codebook order): {'mean', 'lo', 'hi'} matrices and the groups' 'n_plans'."""
+    × domains (codebook order): the {'mean', 'lo', 'hi'} matrices."""
     require(means, ["group_by", "group", "domain", "n_plans", "mean_share", "mean_share_lo", "mean_share_hi"],
             "group means chart")
     part = means[means["group_by"] == by]
@@ -187,7 +189,6 @@ def means_matrices(means: pd.DataFrame, by: str, lang: str = "zh") -> dict[str, 
     for key, column in (("mean", "mean_share"), ("lo", "mean_share_lo"), ("hi", "mean_share_hi")):
         m = part.pivot(index="group", columns="domain", values=column)
         out[key] = m.reindex(index=groups, columns=domain_order(part["domain"])).fillna(0.0).set_axis(labels)
-    out["n_plans"] = n.set_axis(labels)
     return out
 
 
