@@ -194,6 +194,7 @@ def test_issuer_of_a_plan_whose_region_is_not_in_the_table(title):
 # --- text reuse ---------------------------------------------------------------------------------
 
 N_SYNTHETIC = 40
+N_EXAMPLES_SHOWN = 3
 SOURCE = "heze-2018.txt"
 FILLER_PLANS = ("chengde-2022.txt", "lishui-2020.txt", "longyang-2020.txt")
 
@@ -318,6 +319,52 @@ def test_reuse_does_not_depend_on_row_order(synthetic, synthetic_reuse):
     tasks, documents, _ = synthetic
     shuffled = text_reuse(tasks.sample(frac=1, random_state=7), documents.sample(frac=1, random_state=3))
     pd.testing.assert_frame_equal(synthetic_reuse, shuffled)
+
+
+def _reuse_by_loops(tasks: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """text_reuse's rule, sentence by sentence and plan by plan (the reference for the vectorised one)."""
+    from analysis.measure.lineage_reuse import N_EXAMPLES, _clip, sentence_matches
+
+    sents = plan_sentences(tasks, documents)
+    norms = sorted(set(sents["norm"]))
+    matches = sentence_matches(norms)
+    uid = {n: i for i, n in enumerate(norms)}
+    where: dict[int, dict[str, str]] = {}
+    for s in sents.itertuples(index=False):
+        where.setdefault(uid[s.norm], {}).setdefault(s.file, s.sentence)
+    pairs: dict[tuple[str, str], dict] = {}
+    for s in sents.itertuples(index=False):
+        best: dict[str, tuple[float, str]] = {}
+        for j, score in [(uid[s.norm], 1.0), *matches[uid[s.norm]].items()]:
+            for file_b, sentence_b in where.get(j, {}).items():
+                if file_b != s.file and (file_b not in best or score > best[file_b][0]):
+                    best[file_b] = (score, sentence_b)
+        for file_b, (_, sentence_b) in best.items():
+            pair = pairs.setdefault((s.file, file_b), {"matched": [], "examples": []})
+            pair["matched"].append(s.sentence_index)
+            if len(pair["examples"]) < N_EXAMPLES:
+                pair["examples"].append(f"「{_clip(s.sentence)}」≈「{_clip(sentence_b)}」")
+    n = sents.groupby("file").size()
+    rows = [{"file_a": a, "file_b": b, "n_sentences_a": int(n[a]), "n_matched": len(p["matched"]),
+             "reuse_share": len(p["matched"]) / int(n[a]), "matched_sentences": LIST_SEP.join(map(str, p["matched"])),
+             "example_passages": LIST_SEP.join(p["examples"])} for (a, b), p in pairs.items()]
+    from analysis.tables import frame
+
+    return frame("text_reuse", rows)
+
+
+@pytest.mark.parametrize("chunk", [None, 40])
+def test_reuse_equals_the_sentence_by_sentence_rule(synthetic, monkeypatch, chunk):
+    """The vectorised pair search gives what looping over sentences and plans gives, also when
+    the plans are taken a few at a time (chunk: sentence matches expanded at once)."""
+    from analysis.measure import lineage_reuse
+
+    tasks, documents, _ = synthetic
+    expected = _reuse_by_loops(tasks, documents)
+    assert (expected["reuse_share"] < 1).any() and (expected["n_matched"] > N_EXAMPLES_SHOWN).any()
+    if chunk:
+        monkeypatch.setattr(lineage_reuse, "CHUNK_HITS", chunk)
+    pd.testing.assert_frame_equal(text_reuse(tasks, documents), expected)
 
 
 def test_reuse_rows_are_consistent(synthetic_reuse):

@@ -168,16 +168,16 @@ def own_doc_numbers(documents: pd.DataFrame, citations: pd.DataFrame) -> dict[st
     return own
 
 
-def _resolve(number, region, year, genre, is_plan, by_number, plans) -> str | None:
+def _resolve(number, region, year, genre, is_plan, by_number, by_issuer) -> str | None:
     if number and number in by_number:
         return by_number[number]
     if not (is_plan and region and year is not None):
         return None
-    same = plans[(plans["region"] == region) & (plans["plan_year"] == year)]
+    same = by_issuer.get((region, year), [])
     if len(same) == 1:
-        return same["file"].iloc[0]
-    exact = same[same["title"].fillna("").map(plan_genre) == genre]
-    return exact["file"].iloc[0] if len(exact) else None
+        return same[0][0]
+    exact = [file for file, title in same if plan_genre(title) == genre]
+    return exact[0] if exact else None
 
 
 def citation_links(documents: pd.DataFrame, citations: pd.DataFrame) -> pd.DataFrame:
@@ -191,10 +191,15 @@ def citation_links(documents: pd.DataFrame, citations: pd.DataFrame) -> pd.DataF
     plans = plan_documents(documents)
     own = own_doc_numbers(plans, citations)
     by_number = {number: file for file, number in own.items()}
-    docs = plans.set_index("file")
+    docs = plans.set_index("file").to_dict("index")
+    by_issuer: dict[tuple, list[tuple[str, str]]] = {}  # (region, plan year) → its plans' (file, title)
+    for file, row in docs.items():
+        if not (pd.isna(row["region"]) or pd.isna(row["plan_year"])):
+            title = "" if pd.isna(row["title"]) else row["title"]
+            by_issuer.setdefault((row["region"], row["plan_year"]), []).append((file, title))
     rows: dict[tuple[str, str], dict] = {}
-    for c in citations[citations["file"].isin(docs.index)].sort_values(["file", "citation_index"]).itertuples():
-        citing = docs.loc[c.file]
+    for c in citations[citations["file"].isin(docs)].sort_values(["file", "citation_index"]).itertuples():
+        citing = docs[c.file]
         title, number = clean_title(c.title), clean_doc_number(c.doc_number)
         if number is not None and number == own.get(c.file):
             continue
@@ -203,12 +208,12 @@ def citation_links(documents: pd.DataFrame, citations: pd.DataFrame) -> pd.DataF
         title_year = _YEAR.search(inner or "")
         year = int(title_year.group(1)) if title_year else (None if pd.isna(c.year) else int(c.year))
         genre = plan_genre(inner) if inner else None
-        resolved = _resolve(number, region, year, genre, inner is not None, by_number, plans)
+        resolved = _resolve(number, region, year, genre, inner is not None, by_number, by_issuer)
         if resolved == c.file:
             continue
         if resolved:
-            region, level = docs.loc[resolved, "region"], docs.loc[resolved, "level"]
-            inner = inner or docs.loc[resolved, "title"]
+            region, level = docs[resolved]["region"], docs[resolved]["level"]
+            inner = inner or docs[resolved]["title"]
             node = resolved
         elif inner:
             node = f"plan:{region or '?'}:{year}:{genre}"

@@ -32,14 +32,13 @@ on synthetic corpora of 60-sentence plans (2 cores): 50 plans 12 s vs 27 s exhau
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from ..ingest.regions import region_table
-from ..schemas import LIST_SEP, Table, _c, register
+from ..schemas import LIST_SEP, Table, _c, conform, register
 from ..tables import frame
 from .lineage_common import depth, plan_documents
 
@@ -121,14 +120,15 @@ def plan_sentences(tasks: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame
     sentence (as written) and norm (as compared)."""
     plans = plan_documents(documents)
     order = ["file", "task_index"] if "task_index" in tasks.columns else ["file", "task_id"]
-    rows = []
-    for file, group in tasks[tasks["file"].isin(plans["file"])].sort_values(order, kind="mergesort").groupby(
-            "file", sort=True):
-        k = 0
-        for task in group.itertuples(index=False):
-            for sentence in split_sentences(task.content):
-                k += 1
-                rows.append((file, k, task.task_id, sentence, normalize_sentence(sentence)))
+    mine = tasks.loc[tasks["file"].isin(plans["file"]), ["file", "task_id", *order[1:], "content"]]
+    mine = mine.sort_values(order, kind="mergesort")
+    rows, k, last = [], 0, None
+    for file, task_id, content in zip(*(mine[c].to_numpy(dtype=object) for c in ("file", "task_id", "content"))):
+        k = 0 if file != last else k
+        last = file
+        for sentence in split_sentences(content):
+            k += 1
+            rows.append((file, k, task_id, sentence, normalize_sentence(sentence)))
     return pd.DataFrame(rows, columns=["file", "sentence_index", "task_id", "sentence", "norm"])
 
 
@@ -185,39 +185,87 @@ def _clip(sentence: str, n: int = 60) -> str:
     return sentence if len(sentence) <= n else sentence[:n] + "…"
 
 
+#: Sentence matches expanded at a time (about 50 bytes each): the plans are taken in groups, so a
+#: corpus whose sentences recur in hundreds of plans is not expanded all at once.
+CHUNK_HITS = 2_000_000
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The concatenation of range(start, start + count) for each pair."""
+    offsets = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+    return offsets + np.arange(offsets.size)
+
+
+def _hits(uid: np.ndarray, plan: np.ndarray, matches: list[dict[int, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (row, row_b) of sentence occurrences: for each occurrence (`uid`: its distinct
+    sentence, `plan`: its plan's code, ascending) and each other plan holding the same or a
+    matching sentence, that plan's best one — highest score; ties: the same sentence, then the
+    lowest uid — at its first occurrence there. Ordered by (plan, other plan, row)."""
+    n = len(matches)
+    counts = np.fromiter((1 + len(m) for m in matches), dtype=np.int64, count=n)
+    edge_j = np.fromiter((j for i, m in enumerate(matches) for j in (i, *m)), dtype=np.int64)
+    edge_score = np.fromiter((s for m in matches for s in (1.0, *m.values())), dtype=np.float64)
+    edge_start = np.cumsum(counts) - counts  # each sentence itself first, then its matches by uid
+    _, first = np.unique(uid * (int(plan.max()) + 1) + plan, return_index=True)  # by (uid, plan)
+    where_start = np.searchsorted(uid[first], np.arange(n))
+    where_count = np.bincount(uid[first], minlength=n)
+    cost = np.cumsum(np.add.reduceat(where_count[edge_j], edge_start)[uid])
+    bounds = np.r_[0, np.flatnonzero(np.diff(plan)) + 1, len(plan)]  # each plan's first row, and the end
+    crossed = np.searchsorted(cost, np.arange(CHUNK_HITS, cost[-1], CHUNK_HITS))  # rows where a chunk fills up
+    edges = bounds[np.unique(np.r_[0, np.searchsorted(bounds, crossed), len(bounds) - 1])]  # moved to a plan's end
+    rows, rows_b = [], []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        row = np.arange(lo, hi)
+        row, edge = np.repeat(row, counts[uid[row]]), _ranges(edge_start[uid[row]], counts[uid[row]])
+        j = edge_j[edge]
+        row, edge = np.repeat(row, where_count[j]), np.repeat(edge, where_count[j])
+        row_b = first[_ranges(where_start[j], where_count[j])]
+        other = plan[row_b] != plan[row]
+        row, edge, row_b = row[other], edge[other], row_b[other]
+        best = np.lexsort((edge, -edge_score[edge], plan[row_b], row))
+        row, row_b = row[best], row_b[best]
+        first_of_pair = np.ones(len(row), dtype=bool)
+        first_of_pair[1:] = (row[1:] != row[:-1]) | (plan[row_b][1:] != plan[row_b][:-1])
+        row, row_b = row[first_of_pair], row_b[first_of_pair]
+        order = np.lexsort((row, plan[row_b], plan[row]))
+        rows.append(row[order])
+        rows_b.append(row_b[order])
+    return np.concatenate(rows), np.concatenate(rows_b)
+
+
 def text_reuse(tasks: pd.DataFrame, documents: pd.DataFrame, method: str = "minhash",
                sentences: pd.DataFrame | None = None, **params) -> pd.DataFrame:
     """Table `text_reuse`: for every ordered pair of plans (a, b) with any overlap, the share of a's
     sentences found near-verbatim in b (rule and candidate search: module docstring). `sentences`:
     `plan_sentences(tasks, documents)` when already at hand; `params` go to `sentence_matches`
-    (jaccard, containment, num_perm, seed, k)."""
-    sents = (plan_sentences(tasks, documents) if sentences is None else sentences).copy()
-    norms = sorted(set(sents["norm"]))
-    uid = {n: i for i, n in enumerate(norms)}
-    sents["uid"] = sents["norm"].map(uid)
-    matches = sentence_matches(norms, method=method, **params)
-    # where each distinct sentence occurs: uid → {file: first sentence as written}
-    where: dict[int, dict[str, str]] = defaultdict(dict)
-    for s in sents.itertuples(index=False):
-        where[s.uid].setdefault(s.file, s.sentence)
-    n_sentences = sents.groupby("file").size().to_dict()
-    pairs: dict[tuple[str, str], dict] = {}
-    for s in sents.itertuples(index=False):
-        best: dict[str, tuple[float, str]] = {}
-        for j, score in [(s.uid, 1.0), *matches[s.uid].items()]:
-            for file_b, sentence_b in where[j].items():
-                if file_b != s.file and (file_b not in best or score > best[file_b][0]):
-                    best[file_b] = (score, sentence_b)
-        for file_b, (_, sentence_b) in best.items():
-            pair = pairs.setdefault((s.file, file_b), {"matched": [], "examples": []})
-            pair["matched"].append(s.sentence_index)
-            if len(pair["examples"]) < N_EXAMPLES:
-                pair["examples"].append(f"「{_clip(s.sentence)}」≈「{_clip(sentence_b)}」")
-    rows = [{"file_a": a, "file_b": b, "n_sentences_a": int(n_sentences[a]), "n_matched": len(p["matched"]),
-             "reuse_share": len(p["matched"]) / int(n_sentences[a]),
-             "matched_sentences": LIST_SEP.join(map(str, p["matched"])),
-             "example_passages": LIST_SEP.join(p["examples"])} for (a, b), p in pairs.items()]
-    return frame("text_reuse", rows)
+    (jaccard, containment, num_perm, seed, k). Examples: a's first N_EXAMPLES matched sentences,
+    each with its best match in b."""
+    sents = plan_sentences(tasks, documents) if sentences is None else sentences
+    if sents.empty:
+        return frame("text_reuse", [])
+    sents = sents.sort_values("file", kind="mergesort")
+    plan, files = pd.factorize(sents["file"], sort=True)
+    norms, uid = np.unique(sents["norm"].to_numpy(dtype=object), return_inverse=True)
+    row, row_b = _hits(uid, plan, sentence_matches(list(norms), method=method, **params))
+    if not len(row):
+        return frame("text_reuse", [])
+    a, b = plan[row], plan[row_b]
+    starts = np.flatnonzero(np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])])
+    ends = np.r_[starts[1:], len(row)]
+    text = sents["sentence"].to_numpy(dtype=object)
+    index = sents["sentence_index"].astype(str).tolist()
+    matched = [index[i] for i in row]
+    n_sentences = np.bincount(plan, minlength=len(files))
+    out = pd.DataFrame({
+        "file_a": files[a[starts]], "file_b": files[b[starts]], "n_sentences_a": n_sentences[a[starts]],
+        "n_matched": ends - starts,
+        "matched_sentences": [LIST_SEP.join(matched[s:e]) for s, e in zip(starts, ends)],
+        "example_passages": [LIST_SEP.join(f"「{_clip(text[i])}」≈「{_clip(text[j])}」"
+                                           for i, j in zip(row[s:e][:N_EXAMPLES], row_b[s:e][:N_EXAMPLES]))
+                             for s, e in zip(starts, ends)],
+    })
+    out["reuse_share"] = out["n_matched"] / out["n_sentences_a"]
+    return conform("text_reuse", out)
 
 
 def is_earlier(b: pd.Series, a: pd.Series) -> bool:
@@ -245,21 +293,28 @@ def reuse_index(text_reuse: pd.DataFrame, documents: pd.DataFrame, tasks: pd.Dat
     earlier = (year[:, None] < year[None, :]) | ((year[:, None] == year[None, :]) & (level[:, None] < level[None, :]))
     np.fill_diagonal(earlier, False)
     files = plans["file"].to_numpy(dtype=object)
-    by_a = dict(tuple(text_reuse.groupby("file_a", sort=False))) if len(text_reuse) else {}
+    position = {f: i for i, f in enumerate(files)}
+    a = text_reuse["file_a"].map(position).to_numpy(dtype=float)
+    b = text_reuse["file_b"].map(position).to_numpy(dtype=float)
+    known = ~(np.isnan(a) | np.isnan(b))
+    from_earlier = np.zeros(len(text_reuse), dtype=bool)
+    from_earlier[known] = earlier[b[known].astype(int), a[known].astype(int)]
+    mine = text_reuse[from_earlier].sort_values(["file_a", "reuse_share", "file_b"], ascending=[True, False, True],
+                                                kind="mergesort")
+    main = mine.drop_duplicates("file_a").set_index("file_a")
+    matched: dict[str, set[int]] = {}
+    for file, sentences in zip(mine["file_a"].to_numpy(dtype=object), mine["matched_sentences"].to_numpy(dtype=object)):
+        matched.setdefault(file, set()).update(int(k) for k in str(sentences).split(LIST_SEP) if k)
     rows = []
-    for i, a in enumerate(plans.itertuples(index=False)):
-        before = set(files[earlier[:, i]])
-        mine = by_a.get(a.file, text_reuse.iloc[:0])
-        mine = mine[mine["file_b"].isin(before)].sort_values(["reuse_share", "file_b"], ascending=[False, True],
-                                                            kind="mergesort")
-        matched = {int(k) for v in mine["matched_sentences"] for k in str(v).split(LIST_SEP) if k}
-        n = counts.get(a.file)
+    for i, p in enumerate(plans.itertuples(index=False)):
+        n = counts.get(p.file)
         n = None if n is None or pd.isna(n) else int(n)
+        found = len(matched.get(p.file, ()))
         rows.append({
-            "file": a.file, "region": a.region, "level": a.level, "plan_year": a.plan_year, "n_sentences": n,
-            "n_earlier_plans": len(before),
-            "reuse_share_any": (len(matched) / n if n else (None if n == 0 else 0.0)),
-            "main_source_file": mine["file_b"].iloc[0] if len(mine) else None,
-            "main_source_share": float(mine["reuse_share"].iloc[0]) if len(mine) else 0.0,
+            "file": p.file, "region": p.region, "level": p.level, "plan_year": p.plan_year, "n_sentences": n,
+            "n_earlier_plans": int(earlier[:, i].sum()),
+            "reuse_share_any": (found / n if n else (None if n == 0 else 0.0)),
+            "main_source_file": main["file_b"].get(p.file),
+            "main_source_share": float(main["reuse_share"].get(p.file, 0.0)),
         })
     return frame("reuse_index", rows)

@@ -196,18 +196,20 @@ def responsibility_edges(tasks: pd.DataFrame, task_domains: pd.DataFrame, docume
     acc: dict[tuple, dict] = {}
     region_rows = docs[["region", "level", "parent", "plan_year"]].to_dict("index")
     normalized: dict[tuple[str, str], str] = {}  # (raw name, file): units repeat from task to task
-    for task in tasks[tasks["file"].isin(docs.index)].sort_values("task_id").itertuples(index=False):
-        region_row = region_rows[task.file]
-        for role, column in ROLES.items():
+    mine = tasks.loc[tasks["file"].isin(docs.index), ["task_id", "file", *ROLES.values()]].sort_values("task_id")
+    columns = [mine[c].to_numpy(dtype=object) for c in ("task_id", "file", *ROLES.values())]
+    for task_id, file, *units in zip(*columns):
+        region_row = region_rows[file]
+        for role, value in zip(ROLES, units):
             raw_by_unit: dict[str, list[str]] = {}
-            for raw in _split(getattr(task, column)):
-                unit = normalized.get((raw, task.file))
+            for raw in _split(value):
+                unit = normalized.get((raw, file))
                 if unit is None:
-                    unit = normalized[(raw, task.file)] = normalize_unit(raw, region_row)
+                    unit = normalized[(raw, file)] = normalize_unit(raw, region_row)
                 raw_by_unit.setdefault(unit, []).append(raw)
             for unit, raws in raw_by_unit.items():
-                for domain, weight in weights.get(task.task_id, []):
-                    entry = acc.setdefault((task.file, unit, role, domain), {"weight": 0.0, "n_tasks": 0, "raw": []})
+                for domain, weight in weights.get(task_id, []):
+                    entry = acc.setdefault((file, unit, role, domain), {"weight": 0.0, "n_tasks": 0, "raw": []})
                     entry["weight"] += float(weight)
                     entry["n_tasks"] += 1
                     entry["raw"] += [r for r in raws if r not in entry["raw"]]
