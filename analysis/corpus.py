@@ -46,12 +46,12 @@ def _empty(name: str) -> pd.DataFrame:
 
 
 def topic_tables(tasks: pd.DataFrame, random_state: int = 0, counts=None, memory=None,
-                 codebook=None, rows=None) -> dict[str, pd.DataFrame]:
+                 codebook=None, rows=None, n_jobs: int | None = None) -> dict[str, pd.DataFrame]:
     """Topics and assignments for the tasks with content among `rows` (a boolean mask; all when
     None), e.g. the measured plans' (empty tables when there are too few tasks).
 
-    `counts` and `memory` are passed to `TopicModel` (term counts by task_id; a folder that
-    keeps fitted models). With counts, the tasks fitted on are copied without their content."""
+    `counts`, `memory` and `n_jobs` are passed to `TopicModel` (term counts by task_id; a folder that
+    keeps fitted models; threads). With counts, the tasks fitted on are copied without their content."""
     from .domains import TopicModel
 
     with_text = tasks["content"].str.len().fillna(0).to_numpy() > 0
@@ -61,7 +61,7 @@ def topic_tables(tasks: pd.DataFrame, random_state: int = 0, counts=None, memory
     usable = tasks if with_text.all() else _subset(tasks, with_text, columns)
     if len(usable) < 20:
         return {"topics": _empty("topics"), "topic_assignments": _empty("topic_assignments")}
-    model = TopicModel(random_state=random_state, memory=memory).fit(usable, key="task_id", text="content",
+    model = TopicModel(random_state=random_state, memory=memory, n_jobs=n_jobs).fit(usable, key="task_id", text="content",
                                                                      codebook=codebook, counts=counts)
     topics = model.topics(tasks)  # the examples' headings (or text) from the whole table
     for col in ("top_terms", "example_task_ids", "example_headings"):
@@ -73,7 +73,7 @@ def topic_tables(tasks: pd.DataFrame, random_state: int = 0, counts=None, memory
 
 
 def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False, counts=None, shares=None,
-                  memory=None, lineage: bool | None = None) -> dict[str, pd.DataFrame]:
+                  memory=None, lineage: bool | None = None, workers: int | None = None) -> dict[str, pd.DataFrame]:
     """All corpus-level tables from documents, tasks, task_domains and citations.
 
     The lineage tables (`measure.lineage.lineage_tables`) are added when `lineage` is True, or
@@ -82,7 +82,8 @@ def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False
     What the pipeline's per-document stage prepared makes this fast on large corpora without
     changing any result: `counts` (`analysis.text.counts.TermCounts` of every task, built
     from the cached token lists), `shares` ({file: `measure.emphasis.plan_bootstrap`}, cached per
-    document) and `memory` (a folder where the topic model keeps its fitted sample model).
+    document) and `memory` (a folder where the topic model keeps its fitted sample model);
+    `workers` threads fit the topic models.
     """
     from . import measure
     from .domains import default_classifier
@@ -110,7 +111,7 @@ def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False
     out["distinctive_terms"] = check("distinctive_terms", pd.concat(parts, ignore_index=True)) if parts else \
         _empty("distinctive_terms")
     out["similarity"] = measure.plan_similarity(plan_tasks, docs, counts=counts)
-    out.update(topic_tables(tasks, counts=counts, memory=memory, codebook=codebook, rows=measured))
+    out.update(topic_tables(tasks, counts=counts, memory=memory, codebook=codebook, rows=measured, n_jobs=workers))
     if lineage or (lineage is None and len(plans) <= config.LINEAGE_AUTO_MAX_PLANS):
         from .measure.lineage import lineage_tables
 

@@ -589,7 +589,7 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     clock = time.perf_counter()
     with threadpool_limits(1):  # see `_run`; the corpus stage's products are small too
         tables.update(corpus_measures(tables, include_partial=include_partial, counts=counts, shares=shares,
-                                      memory=memory, lineage=lineage))
+                                      memory=memory, lineage=lineage, workers=workers or os.cpu_count()))
     summary.seconds["measures"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

@@ -2,6 +2,7 @@
 import json
 import random
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -119,6 +120,17 @@ def test_topics_are_stable_under_reordering():
     topics = a.topics(gold)
     assert topics["n_tasks"].sum() <= len(gold)
     assert set(topics["matched_domain"]) <= set(load_codebook().ids)
+
+
+@needs_gold
+def test_topics_fitted_in_two_threads_are_the_same():
+    from analysis.domains.validate import load_gold
+
+    gold = load_gold(GOLD / "seed_labels.jsonl")
+    a = TopicModel(random_state=0).fit(gold, key="task_id", text="content")
+    b = TopicModel(random_state=0, n_jobs=2).fit(gold, key="task_id", text="content")
+    assert len(a.coherence_) > 1 and a.coherence_ == b.coherence_ and a.k_ == b.k_
+    np.testing.assert_array_equal(a.weights_, b.weights_)
 
 
 @needs_gold

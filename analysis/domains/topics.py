@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import math
 import pickle
+from concurrent.futures import ThreadPoolExecutor
 from itertools import combinations
 from pathlib import Path
 
@@ -122,11 +123,12 @@ def _tfidf(vectorizer: TfidfVectorizer, counts: TermCounts, rows: np.ndarray) ->
 
 
 class TopicModel:
-    """NMF topics over tasks (scikit-learn style: fit, then read the fitted attributes)."""
+    """NMF topics over tasks (scikit-learn style: fit, then read the fitted attributes). `n_jobs`:
+    threads fitting the candidate numbers of topics (the result does not depend on it)."""
 
     def __init__(self, k: int | None = None, k_range: tuple[int, ...] = tuple(range(6, 25, 2)), n_top: int = 10,
                  random_state: int = 0, max_fit_tasks: int = 5000, large_k_range: tuple[int, ...] = (8, 12, 16, 20),
-                 sample_by: str | None = "file", memory: str | Path | None = None):
+                 sample_by: str | None = "file", memory: str | Path | None = None, n_jobs: int | None = None):
         self.k = k
         self.k_range = k_range
         self.n_top = n_top
@@ -135,6 +137,7 @@ class TopicModel:
         self.large_k_range = large_k_range
         self.sample_by = sample_by
         self.memory = memory
+        self.n_jobs = n_jobs
 
     def _sample(self, data: pd.DataFrame, key: str) -> np.ndarray:
         """Rows to fit on: all, or whole groups in hash order up to max_fit_tasks (at least one group)."""
@@ -162,12 +165,17 @@ class TopicModel:
         k_range = self.large_k_range if large else self.k_range
         upper = max(2, min(max(k_range), x.shape[0] // 4, x.shape[1] // 3))
         candidates = [self.k] if self.k else [k for k in k_range if k <= upper] or [min(k_range[0], upper)]
-        coherence, best = {}, None
-        for k in candidates:
+
+        def fit(k: int) -> tuple[float, NMF, np.ndarray]:
             nmf = NMF(n_components=k, init="nndsvda", random_state=self.random_state, max_iter=800)
-            w = nmf.fit_transform(x)
+            w = nmf.fit_transform(x.copy())  # its own copy: fits sharing one matrix gave varying results
             tops = [[vocab[j] for j in np.argsort(-row, kind="stable")[: self.n_top]] for row in nmf.components_]
-            score = _coherence(tops, present, columns)
+            return _coherence(tops, present, columns), nmf, w
+
+        with ThreadPoolExecutor(max_workers=max(1, self.n_jobs or 1)) as pool:  # NMF's updates release the GIL
+            fits = list(pool.map(fit, candidates))
+        coherence, best = {}, None
+        for k, (score, nmf, w) in zip(candidates, fits):
             coherence[k] = round(score, 4)
             if best is None or score > best[0] + 1e-9:
                 best = (score, k, nmf, w)
