@@ -129,6 +129,8 @@ def build(force: bool = typer.Option(False, "--force", help="Rebuild everything,
     if json_out:
         _emit([asdict(s) | {"exit_code": s.exit_code}])
     elif not quiet:
+        if s.up_to_date:
+            typer.echo("up to date: nothing changed since the last build, its outputs are current (--force rebuilds)")
         typer.echo(f"documents: {s.n_documents} ({s.n_plans} plans), tasks: {s.n_tasks}, warnings: {s.n_warnings}")
         typer.echo(f"raw files: {len(s.added)} added, {len(s.changed)} changed, {len(s.removed)} removed, "
                    f"{len(s.unchanged)} unchanged; parsed now: {len(s.processed)}")

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config, snapshot
+from . import config, freshness, snapshot
 from . import corpus as _corpus  # noqa: F401 — registers its tables before the measures' (order of docs/tables.md)
 from .atomic import atomic_write_text, atomic_write_with, remove_temporaries, temporary
 from .schemas import TABLES, check
@@ -437,6 +437,7 @@ class BuildSummary:
     seconds: dict[str, float] = field(default_factory=dict)
     outputs: list[str] = field(default_factory=list)
     charts_left_out: dict[str, str] = field(default_factory=dict)  # view → why (corpus too large to draw)
+    up_to_date: bool = False  # nothing was rebuilt: the last build's outputs are current (see analysis.freshness)
 
     @property
     def exit_code(self) -> int:
@@ -542,6 +543,17 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     clock = time.perf_counter()
     corrections, listed = overrides(raw_dir), raw_manifest(raw_dir)
     prints = {file: snapshot.fingerprint(sha, corrections.get(file), listed.get(file)) for file, sha in current.items()}
+    record = {} if force else freshness.read_record(cache_dir)
+    tables_key = freshness.key(prints=prints, versions=vers, code=freshness.code_digest(),
+                               lists=[freshness.file_digest(raw_dir / name) for name in ("manifest.csv", "overrides.csv")],
+                               include_partial=include_partial, lineage=lineage, folder=str(out_dir.resolve()))
+    if freshness.current(record.get("tables"), tables_key, out_dir):  # nothing changed since the last build
+        for name, value in record["tables"]["summary"].items():
+            setattr(summary, name, value)
+        summary.up_to_date = True
+        save_hashes(cache_dir, raw_dir, known, current)
+        return _reports(summary, None, tables_key, record, out_dir, reports_dir, cache_dir, figures, report, lang,
+                        raw_dir, vers)
     memory = cache_dir / "corpus"
     remove_temporaries(memory)
     snap = None if force else snapshot.load(memory, cache.key)
@@ -601,15 +613,38 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     save_hashes(cache_dir, raw_dir, known, current)
     summary.seconds["write"] = time.perf_counter() - clock
 
-    if figures or report:
-        clock = time.perf_counter()
-        summary.outputs += [str(p) for p in render_outputs(tables, reports_dir, lang, figures, report,
-                                                           raw_dir=raw_dir, versions=vers)]
-        if figures:
-            from .viz.export import left_out_views
+    freshness.write_record(cache_dir, tables={
+        "key": tables_key, "outputs": freshness.stamps(out_dir, [*written, out_dir / MANIFEST]),
+        "summary": {name: getattr(summary, name) for name in ("failed", "n_documents", "n_plans", "n_tasks",
+                                                               "n_warnings")}})
+    return _reports(summary, tables, tables_key, record, out_dir, reports_dir, cache_dir, figures, report, lang,
+                    raw_dir, vers)
 
-            summary.charts_left_out = {view: str(why) for view, why in left_out_views(tables).items()}
-        summary.seconds["figures+report"] = time.perf_counter() - clock
+
+def _reports(summary: BuildSummary, tables, tables_key: str, record: dict, out_dir: Path, reports_dir: Path,
+             cache_dir: Path, figures: bool, report: bool, lang: str, raw_dir: Path, vers: dict) -> BuildSummary:
+    """Draw the figures and write the report (`tables` None: read them from out_dir), unless those of
+    the last build are current for these tables and options."""
+    if not (figures or report):
+        return summary
+    clock = time.perf_counter()
+    wanted = freshness.key(tables=tables_key, lang=lang, figures=figures, report=report,
+                           inputs=freshness.report_inputs(), folder=str(reports_dir.resolve()))
+    if freshness.current(record.get("reports"), wanted, reports_dir):
+        summary.charts_left_out = record["reports"]["charts_left_out"]
+        return summary
+    summary.up_to_date = False
+    if tables is None:
+        tables = {name: read_table(name, out_dir) for name in available_tables(out_dir)}
+    written = render_outputs(tables, reports_dir, lang, figures, report, raw_dir=raw_dir, versions=vers)
+    summary.outputs += [str(p) for p in written]
+    if figures:
+        from .viz.export import left_out_views
+
+        summary.charts_left_out = {view: str(why) for view, why in left_out_views(tables).items()}
+    freshness.write_record(cache_dir, reports={"key": wanted, "outputs": freshness.stamps(reports_dir, written),
+                                               "charts_left_out": summary.charts_left_out})
+    summary.seconds["figures+report"] = time.perf_counter() - clock
     return summary
 
 
