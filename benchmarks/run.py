@@ -121,7 +121,7 @@ def one_build(raw: Path, work: Path, workers: int, floor: bool, figures: bool = 
            "maxrss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
            "maxrss_workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
            "n_documents": summary.n_documents, "n_tasks": summary.n_tasks, "processed": len(summary.processed),
-           "failed": len(summary.failed)}
+           "failed": len(summary.failed), "up_to_date": summary.up_to_date}
     if floor:
         out["floor"] = jieba_floor(work / "processed")
     return out
@@ -299,7 +299,7 @@ def bench_size(n: int, workers: int, single: bool, tmp: Path, log, floor_max: in
     raw = tmp / f"raw-{n}"
     shutil.rmtree(raw, ignore_errors=True)
     raw.mkdir(parents=True)
-    for p in [*files, corpus / "manifest.csv"]:
+    for p in [*files, corpus / "manifest.csv", corpus / "overrides.csv"]:
         shutil.copyfile(p, raw / p.name)
     time.sleep(pipeline_settled())  # as any corpus built after it was copied: the scan records its hashes
     result = {"n_plans": n, "raw_chars": chars, "raw_bytes": sum(p.stat().st_size for p in files),
@@ -329,6 +329,8 @@ def bench_size(n: int, workers: int, single: bool, tmp: Path, log, floor_max: in
     result["rebuild"] = run_build(raw, tmp / f"w{workers}-{n}", workers)
     log(f"N={n}: figures and report (no new plan)")
     result["figures"] = run_build(raw, tmp / f"w{workers}-{n}", workers, figures=True)
+    log(f"N={n}: the same build again (nothing to do)")
+    result["noop"] = run_build(raw, tmp / f"w{workers}-{n}", workers, figures=True)
     result["start_floor"] = start_floor()
     extra.unlink()
     result["load_after"] = os.getloadavg()
@@ -426,7 +428,10 @@ def markdown(results: list[dict], info: dict, met: dict, real: dict | None = Non
                   f"(measures {r['rebuild']['seconds'].get('measures', 0):.1f} s)."
                   + (f" Figures and report (`make report`'s last stage, in a build without a new plan): "
                      f"{r['figures']['seconds'].get('figures+report', 0):.1f} s, that build's peak "
-                     f"{r['figures']['peak']['build']['total_mb']:.0f} MB." if "figures" in r else ""), ""]
+                     f"{r['figures']['peak']['build']['total_mb']:.0f} MB." if "figures" in r else "")
+                  + (f" The same build again, with nothing to do: {r['noop']['wall']:.2f} s in the build "
+                     + ("(the tables, figures and report were current)." if r["noop"].get("up_to_date")
+                        else "(**it rebuilt**).") if "noop" in r else ""), ""]
         q = r["ratios"]
         lines += ["| ratio | value |", "|---|---:|"]
         if "segment_classify_vs_jieba" in q:

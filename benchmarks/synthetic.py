@@ -10,7 +10,9 @@ notice, a 文号, a signature and a date; and the title '{year}年{region}政务
 
 Regions are INVENTED (two rare syllables + 县/区/市, none of them in or overlapping the
 region table), so the parser reads them from the notice and flags them
-(`region_in_table` False). Every file starts with the line
+(`region_in_table` False); each is placed in a real province by an overrides.csv row, as a
+researcher records the province of a government the table lacks (`analysis add --province`),
+so the province comparisons are exercised too. Every file starts with the line
 '# SYNTHETIC TEST DATA — not a real plan'. One plan per (region, year), years 2016-2024.
 The output is a pure function of (n, seed): file names, bytes and order.
 
@@ -125,6 +127,14 @@ def invented_regions(n: int, seed: int = DEFAULT_SEED) -> list[str]:
     return names
 
 
+def provinces(regions: list[str], seed: int = DEFAULT_SEED) -> dict[str, str]:
+    """A real province for each invented region (a pure function of the names and the seed)."""
+    from analysis.ingest.regions import region_table
+
+    names = sorted(r["name"] for r in region_table().rows if r["level"] == "province")
+    return {region: random.Random(f"province-{seed}-{region}").choice(names) for region in regions}
+
+
 def _task(rng: random.Random, p: Pool) -> str:
     """One task: a real one (a quarter of the time) or a real heading over recombined real sentences."""
     if rng.random() < 0.25:
@@ -195,7 +205,8 @@ def file_name(region: str, year: int) -> str:
 
 
 def generate(n: int, out: Path | None = None, seed: int = DEFAULT_SEED, manifest: bool = True) -> Path:
-    """Write `n` synthetic plans (and a manifest.csv listing them) to `out`; returns the folder.
+    """Write `n` synthetic plans (and a manifest.csv listing them, an overrides.csv giving their
+    provinces) to `out`; returns the folder.
 
     The folder must not be data/raw/. Existing synthetic files there that are not part of
     this corpus are removed, so a folder always holds exactly one corpus.
@@ -206,7 +217,9 @@ def generate(n: int, out: Path | None = None, seed: int = DEFAULT_SEED, manifest
     out.mkdir(parents=True, exist_ok=True)
     p = pool()
     rows, names = [], set()
-    for region, year in slots(n, seed):
+    pairs = slots(n, seed)
+    province = provinces(sorted({region for region, _ in pairs}), seed)
+    for region, year in pairs:
         rng = random.Random(f"{seed}-{region}-{year}")
         text, _ = plan_text(region, year, rng, p)
         name = file_name(region, year)
@@ -216,16 +229,23 @@ def generate(n: int, out: Path | None = None, seed: int = DEFAULT_SEED, manifest
             path.write_bytes(data)
         names.add(name)
         rows.append({"file": name, "sha256": hashlib.sha256(data).hexdigest(),
-                     "source": f"synthetic (seed {seed}; region {region} is invented)", "added": "2000-01-01"})
+                     "source": f"synthetic (seed {seed}; region {region} is invented)", "added": "2000-01-01",
+                     "province": province[region]})
     for stale in out.glob("synthetic-*.txt"):
         if stale.name not in names:
             stale.unlink()
+    rows.sort(key=lambda r: r["file"])
     if manifest:
-        with (out / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=["file", "sha256", "source", "added"], lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(sorted(rows, key=lambda r: r["file"]))
+        _write_csv(out / "manifest.csv", ["file", "sha256", "source", "added"], rows)
+    _write_csv(out / "overrides.csv", ["file", "province"], rows)
     return out
+
+
+def _write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def extra_plan(corpus: Path, seed: int = DEFAULT_SEED) -> Path:

@@ -61,6 +61,11 @@ def test_one_and_two_workers_give_identical_bytes(corpus, tmp_path):
     two = build(corpus, tmp_path / "two", 2)
     assert one.n_documents == two.n_documents == N and not one.failed
     assert processed(tmp_path / "one" / "processed") == processed(tmp_path / "two" / "processed")
+    # the invented regions sit in real provinces (overrides.csv), so the province means are measured
+    docs = pd.read_parquet(tmp_path / "one" / "processed" / "documents.parquet")
+    assert docs["province"].str.endswith(("省", "市", "自治区")).all() and not docs["region_in_table"].any()
+    means = pd.read_parquet(tmp_path / "one" / "processed" / "emphasis_means.parquet")
+    assert set(means.loc[means["group_by"] == "province", "group"]) == set(docs["province"])
 
 
 def test_a_rebuild_after_one_new_plan_equals_a_full_build(corpus, tmp_path):
