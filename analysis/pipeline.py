@@ -7,7 +7,8 @@ changed files are re-parsed, a codebook change re-classifies every task, and rem
 drop out. What a build assembled from those results (the per-document tables, term counts
 and bootstrap shares) is kept as one snapshot (`analysis.snapshot`), so the next build reads
 one file for every unchanged plan instead of one cache file each. Corpus-level measures are
-recomputed each time. Outputs are written atomically (temporary file, then rename), tables
+recomputed each time anything changed; a build with nothing to do reuses the last build's
+outputs (`analysis.freshness`). Outputs are written atomically (temporary file, then rename), tables
 are schema-checked first, and a lock keeps two builds apart.
 
 Scale: everything that depends on one document only — parsing, classifying, segmenting
@@ -26,6 +27,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -546,7 +548,8 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     record = {} if force else freshness.read_record(cache_dir)
     tables_key = freshness.key(prints=prints, versions=vers, code=freshness.code_digest(),
                                lists=[freshness.file_digest(raw_dir / name) for name in ("manifest.csv", "overrides.csv")],
-                               include_partial=include_partial, lineage=lineage, folder=str(out_dir.resolve()))
+                               undecodable=undecodable_names(raw_dir), include_partial=include_partial,
+                               lineage=lineage, folder=str(out_dir.resolve()))
     if freshness.current(record.get("tables"), tables_key, out_dir):  # nothing changed since the last build
         for name, value in record["tables"]["summary"].items():
             setattr(summary, name, value)
@@ -635,7 +638,9 @@ def _reports(summary: BuildSummary, tables, tables_key: str, record: dict, out_d
         return summary
     summary.up_to_date = False
     if tables is None:
-        tables = {name: read_table(name, out_dir) for name in available_tables(out_dir)}
+        from .viz.frames import CHART_TASK_COLUMNS
+
+        tables = StoredTables(out_dir, {"tasks": CHART_TASK_COLUMNS})
     written = render_outputs(tables, reports_dir, lang, figures, report, raw_dir=raw_dir, versions=vers)
     summary.outputs += [str(p) for p in written]
     if figures:
@@ -753,12 +758,43 @@ def available_tables(out_dir: Path = config.PROCESSED_DIR) -> list[str]:
     return sorted(p.stem for p in out_dir.glob("*.parquet"))
 
 
-def read_table(name: str, out_dir: Path = config.PROCESSED_DIR) -> pd.DataFrame:
-    """A processed table, as written by the last build."""
+def read_table(name: str, out_dir: Path = config.PROCESSED_DIR, columns: list[str] | None = None) -> pd.DataFrame:
+    """A processed table, as written by the last build (only `columns`, when given)."""
     path = out_dir / f"{name}.parquet"
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run `make report` (or `python -m analysis build`) first")
-    return pd.read_parquet(path)
+    return pd.read_parquet(path, columns=columns)
 
 
-__all__ = ["BuildLocked", "BuildSummary", "Status", "TABLES", "available_tables", "build", "read_table", "status"]
+class StoredTables(Mapping):
+    """The processed tables of out_dir as a read-only mapping, each read when first asked for, and
+    of `columns` ({table: columns}) only the columns named. The figures and report drawn from stored
+    tables read the task table's chart columns and never read the tables they do not draw: at
+    20,000 plans 2.2 GB at the peak instead of 3.3 GB for all of every table."""
+
+    def __init__(self, out_dir: Path, columns: dict[str, list[str]] | None = None):
+        self.out_dir, self.columns = Path(out_dir), columns or {}
+        self.names = available_tables(self.out_dir)
+        self.read: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.names:
+            raise KeyError(name)
+        if name not in self.read:
+            import pyarrow.parquet as pq
+
+            wanted = self.columns.get(name)
+            present = None if wanted is None else [c for c in wanted if c in pq.read_schema(
+                self.out_dir / f"{name}.parquet").names]
+            self.read[name] = read_table(name, self.out_dir, present)
+        return self.read[name]
+
+    def __iter__(self):
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+__all__ = ["BuildLocked", "BuildSummary", "Status", "StoredTables", "TABLES", "available_tables", "build", "read_table",
+           "status"]

@@ -128,10 +128,12 @@ def invented_regions(n: int, seed: int = DEFAULT_SEED) -> list[str]:
 
 
 def provinces(regions: list[str], seed: int = DEFAULT_SEED) -> dict[str, str]:
-    """A real province for each invented region (a pure function of the names and the seed)."""
+    """A real province for each invented region (a pure function of the names and the seed): one of
+    the 31 of the mainland, whose governments issue these plans (not Taiwan, Hong Kong, Macao)."""
     from analysis.ingest.regions import region_table
 
-    names = sorted(r["name"] for r in region_table().rows if r["level"] == "province")
+    names = sorted(r["name"] for r in region_table().rows
+                   if r["level"] == "province" and not r["adcode"].startswith(("71", "81", "82")))
     return {region: random.Random(f"province-{seed}-{region}").choice(names) for region in regions}
 
 

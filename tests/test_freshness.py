@@ -4,6 +4,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis import freshness, pipeline
@@ -91,3 +92,12 @@ def test_stamps_notice_size_and_time(tmp_path):
     os.utime(a, ns=(mtime + 10**6, mtime + 10**6))
     assert not freshness.intact(tmp_path, recorded)
     assert not freshness.intact(tmp_path, {}) and not freshness.intact(tmp_path, {"gone.csv": [1, 1]})
+
+
+def test_stored_tables_are_read_when_asked_for_and_only_the_columns_named(folders):
+    tables_only(folders)
+    stored = pipeline.StoredTables(folders["out_dir"], {"tasks": ["task_id", "file", "not a column"]})
+    assert list(stored) == pipeline.available_tables(folders["out_dir"]) and stored.read == {}
+    assert list(stored["tasks"].columns) == ["task_id", "file"]
+    pd.testing.assert_frame_equal(stored["emphasis"], pipeline.read_table("emphasis", folders["out_dir"]))
+    assert set(stored.read) == {"tasks", "emphasis"} and stored.get("no such table") is None
