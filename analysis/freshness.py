@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import platform
 from importlib import metadata
 from pathlib import Path
 
@@ -36,12 +37,13 @@ def _version(name: str) -> str:
 
 
 def code_digest() -> str:
-    """Hash of the package's source and resource files and the libraries' versions."""
+    """Hash of the package's source and resource files and the versions of Python and the libraries."""
     h = hashlib.sha256()
     for path in sorted(p for p in config.PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix != ".pyc"):
         h.update(str(path.relative_to(config.PACKAGE_DIR)).encode())
         h.update(path.read_bytes())
-    h.update(json.dumps({name: _version(name) for name in LIBRARIES}, sort_keys=True).encode())
+    h.update(json.dumps({"python": platform.python_version(), **{name: _version(name) for name in LIBRARIES}},
+                        sort_keys=True).encode())
     return h.hexdigest()[:16]
 
 
