@@ -39,9 +39,8 @@ def test_the_build_finishes_and_leaves_out_the_charts_with_a_row_per_plan(built)
                  "lineage_text_reuse"):
         assert not any(n.startswith(view) for n in names), view
     assert {"distinctive_terms_region_zh.png", "topic_clusters_zh.html"} <= names
-    # in their place, the means of levels and years (synthetic regions are in no province)
-    assert {"emphasis_means_level_zh.png", "emphasis_means_plan_year_zh.html"} <= names
-    assert not any(n.startswith("emphasis_means_province") for n in names)
+    # in their place, the means of provinces (synthetic regions get theirs from overrides.csv), levels and years
+    assert {"emphasis_means_province_zh.png", "emphasis_means_level_zh.png", "emphasis_means_plan_year_zh.html"} <= names
     assert "my_notes_zh.txt" in names  # not a figure of ours: kept
     assert set(summary.charts_left_out) == {"domain_heatmap", "domain_composition", "domain_dotplot",
                                             "emphasis_over_years", "similarity_heatmap", "lineage_text_reuse"}
