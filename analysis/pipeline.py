@@ -54,14 +54,14 @@ def _file_digest(*paths: Path) -> str:
 
 def versions() -> dict[str, str]:
     """Versions of everything that changes the outputs for an unchanged raw file."""
-    from .domains import default_classifier
+    from .domains import load_codebook
     from .ingest import PARSER_VERSION
     from .text.segment import resources_digest
 
     return {
         "parser": PARSER_VERSION,
         "ingest_resources": _file_digest(config.INGEST_PATTERNS, config.REGIONS),
-        "codebook": default_classifier().codebook_.digest[:16],
+        "codebook": load_codebook(config.CODEBOOK).digest[:16],
         "segmenter": resources_digest(),
     }
 

@@ -2,6 +2,8 @@
 last build's outputs untouched (analysis.freshness)."""
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -40,6 +42,18 @@ def test_an_unchanged_corpus_is_not_rebuilt_and_its_outputs_are_not_touched(fold
     assert (again.n_documents, again.n_plans, again.n_tasks, again.failed) == \
         (first.n_documents, first.n_plans, first.n_tasks, first.failed)
     assert stamps(folders["out_dir"]) == written
+
+
+def test_a_build_with_nothing_to_do_does_not_load_the_classifier(folders):
+    """The no-op check reads the codebook's digest, not the compiled classifier: scikit-learn
+    (most of a no-op's time when it was imported) stays unloaded."""
+    tables_only(folders)
+    script = ("import sys; from pathlib import Path; from analysis import pipeline; "
+              "s = pipeline.build(*map(Path, sys.argv[1:]), figures=False, report=False, workers=1); "
+              "print(s.up_to_date, 'sklearn' in sys.modules)")
+    places = [str(folders[k]) for k in ("raw_dir", "out_dir", "reports_dir", "cache_dir")]
+    done = subprocess.run([sys.executable, "-c", script, *places], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.split() == ["True", "False"]
 
 
 @pytest.mark.parametrize("change", ["delete an output", "edit an output", "new raw file", "option", "code", "force"])

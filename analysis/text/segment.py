@@ -47,9 +47,10 @@ def place_names() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def user_terms() -> tuple[str, ...]:
     """Government terms, the codebook's keywords and the place names, in a fixed order."""
-    from ..domains import default_classifier
+    from ..config import CODEBOOK
+    from ..domains import load_codebook
 
-    terms = _read_list(GOV_TERMS) + sorted(default_classifier().codebook_.term_table()) + list(place_names())
+    terms = _read_list(GOV_TERMS) + sorted(load_codebook(CODEBOOK).term_table()) + list(place_names())
     return tuple(dict.fromkeys(terms))
 
 
