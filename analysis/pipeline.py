@@ -555,6 +555,8 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
             if force or not cache.has(sha)]
     pending = {item[1] for item in todo}
     summary.seconds["scan"] = time.perf_counter() - clock
+    if todo:  # the parser and classifier load here and forked workers inherit them; each worker loads
+        summary.seconds["load"] = _start(dictionary=not _forks(todo, workers))  # its own dictionary (83 MB)
 
     clock = time.perf_counter()
     memory = cache_dir / "corpus"
@@ -658,6 +660,7 @@ def _run(todo: list[tuple], workers: int | None, progress):
 
     Each process uses one BLAS thread: the work is already spread over the processes, and
     idle BLAS threads spinning beside them cost more than the tiny products they speed up.
+    The caller loads the models first (`_start`, with the dictionary only when nothing forks).
     The objects that exist before the stage (modules, codebook, ...) are frozen out of garbage
     collection meanwhile (`gc.freeze`, as Python's documentation advises before a fork): the
     collections the stage triggers walk only what it allocates, and forked workers do not copy
@@ -667,23 +670,20 @@ def _run(todo: list[tuple], workers: int | None, progress):
 
     from threadpoolctl import threadpool_limits
 
-    workers = workers or os.cpu_count() or 1
     if progress:
         progress.start(len(todo))
     gc.freeze()
     try:
-        if todo and (workers <= 1 or len(todo) < 4):
+        if todo and not _forks(todo, workers):
             with threadpool_limits(1):
-                started = _start()
                 for item in todo:
-                    result = _process(item)
-                    result["seconds"]["start"], started = started, 0.0
-                    yield result
+                    yield _process(item)
                     if progress:
                         progress.advance()
         elif todo:
-            with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
-                for result in pool.map(_process, todo, chunksize=max(1, min(16, len(todo) // (workers * 32)))):
+            with ProcessPoolExecutor(max_workers=_workers(workers), initializer=_start_worker) as pool:
+                chunk = max(1, min(16, len(todo) // (_workers(workers) * 32)))
+                for result in pool.map(_process, todo, chunksize=chunk):
                     yield result
                     if progress:
                         progress.advance()
@@ -693,20 +693,30 @@ def _run(todo: list[tuple], workers: int | None, progress):
         progress.stop()
 
 
+def _workers(workers: int | None) -> int:
+    return workers or os.cpu_count() or 1
+
+
+def _forks(todo: list, workers: int | None) -> bool:
+    """Whether `_run` hands `todo` to worker processes (not worth it for a few documents)."""
+    return _workers(workers) > 1 and len(todo) >= 4
+
+
 _STARTED: list[float] = []
 
 
-def _start() -> float:
-    """Load the parser, classifier and segmenter (so the stage timings of the first document do
-    not include them); returns the seconds it took."""
+def _start(dictionary: bool = True) -> float:
+    """Load the parser, the classifier and (unless `dictionary` is false) the segmenter's dictionary,
+    so that the stage timings of the first document do not include them; returns the seconds it took."""
+    clock = time.perf_counter()
     from .domains import default_classifier
     from .ingest.document import parser
     from .text.segment import tokenize
 
-    clock = time.perf_counter()
     parser()
     default_classifier()
-    tokenize("政务公开")
+    if dictionary:
+        tokenize("政务公开")
     return time.perf_counter() - clock
 
 

@@ -50,7 +50,7 @@ TARGETS = {
     "rebuild_share_2000": ("rebuild after one new plan < 5 % of the full build (2,000 plans)", lambda v: v < 0.05),
     "rebuild_share_200": ("rebuild after one new plan < 10 % of the full build (200 plans)", lambda v: v < 0.10),
 }
-STAGES = ("scan", "documents", "tables", "measures", "write")
+STAGES = ("scan", "load", "documents", "tables", "measures", "write")
 
 
 # ---------------------------------------------------------------------------- memory sampling
@@ -394,9 +394,11 @@ def markdown(results: list[dict], info: dict, met: dict, real: dict | None = Non
              f"{info['platform']}. Run {info['date']} with `{info['command']}`.", "",
              "Synthetic corpora (benchmarks/synthetic.py: invented regions, real task text recombined). Each build "
              "runs in a fresh process into temporary folders, figures and report off. Seconds marked · are "
-             "summed over documents (wall time inside the workers; 'start' is loading parser, classifier and "
-             "segmenter, once per process); a CPU/wall share well below 1 means the workers were waiting for "
-             "a core (other load on the machine). The other stages are wall time of the build. Peak memory is "
+             "summed over documents (wall time inside the workers; 'start' is each worker loading the "
+             "segmenter's dictionary); a CPU/wall share well below 1 means the workers were waiting for "
+             "a core (other load on the machine). The other stages are wall time of the build; 'load' is the "
+             "build process loading the parser and classifier (with one worker, the dictionary too) before the "
+             "per-document stage 'documents', and forked workers inherit them. Peak memory is "
              "the resident set of the build process plus its worker processes (sampled every 50 ms with "
              "psutil).", ""]
     for r in results:
@@ -410,7 +412,7 @@ def markdown(results: list[dict], info: dict, met: dict, real: dict | None = Non
                   "|---|---:|---:|"]
         for stage in ("start", "read", "parse", "classify", "segment", "bootstrap", "cache"):
             if stage in s:
-                lines.append(f"| · {stage} (summed over {'processes' if stage == 'start' else 'documents'}) "
+                lines.append(f"| · {stage} (summed over {'workers' if stage == 'start' else 'documents'}) "
                              f"| {s[stage]:.1f} | |")
         busy = sum(s.get(k, 0) for k in ("read", "parse", "classify", "segment", "bootstrap", "cache"))
         if s.get("cpu") and busy:
