@@ -4,8 +4,8 @@ Up to `all_pairs_max` plans every pair is listed. Above that the table would gro
 square of the corpus (200 million rows for 20,000 plans) and so would the work, so each plan
 keeps only its `top_k` most similar plans; the table is the union of every plan's top k (each
 pair once), with exact cosines. When a dense copy of the TF-IDF vectors fits in
-`DENSE_MAX_BYTES` the neighbours are exact too: every cosine is computed, block by block, and
-ties go to the plan that sorts first. Otherwise they are found in two steps: candidates
+`DENSE_MAX_BYTES` the neighbours are exact too: every cosine is computed once (the upper
+triangle, block by block), and ties go to the plan that sorts first. Otherwise they are found in two steps: candidates
 (3 × top_k per plan) by cosine in a 128-dimensional truncated SVD of the vectors, then every
 candidate pair re-scored with the exact cosine and the top k kept; a true neighbour missing
 from the candidates is then missed.
@@ -74,19 +74,45 @@ def top_columns(values: np.ndarray, k: int) -> np.ndarray:
 
 
 def nearest_exact(matrix: sparse.csr_matrix, top_k: int, block: int = 256) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(a, b, cosine) with a < b: the union of every row's `top_k` most similar rows, from a dense copy."""
+    """(a, b, cosine) with a < b: the union of every row's `top_k` most similar rows, from a dense copy.
+
+    Each cosine is computed once: block by block, the block's rows against themselves and every
+    later row (the upper triangle), which serves the block's rows and, read down its columns, the
+    later rows; each row keeps its best k so far."""
     dense = matrix.toarray()
     n, k = dense.shape[0], min(top_k, dense.shape[0] - 1)
-    found, cosines = [], []
+    best = np.full((n, k), -np.inf)
+    columns = np.full((n, k), n)  # a placeholder column, after every real one
     for start in range(0, n, block):
-        rows = np.arange(start, min(start + block, n))
-        values = dense[rows] @ dense.T
-        values[rows - start, rows] = -np.inf
-        top = top_columns(values, k)
-        found.append(np.column_stack([np.repeat(rows, k), top.ravel()]))
-        cosines.append(np.take_along_axis(values, top, axis=1).ravel())
-    pairs, first = np.unique(np.sort(np.concatenate(found), axis=1), axis=0, return_index=True)
-    return pairs[:, 0], pairs[:, 1], np.concatenate(cosines)[first]
+        stop = min(start + block, n)
+        values = dense[start:stop] @ dense[start:].T
+        own = np.arange(stop - start)
+        values[own, own] = -np.inf
+        ids = np.arange(start, n)
+        _keep_best(best[start:stop], columns[start:stop], values, ids)
+        _keep_best(best[stop:], columns[stop:], np.ascontiguousarray(values[:, stop - start:].T), ids[: stop - start])
+    pairs, first = np.unique(np.sort(np.column_stack([np.repeat(np.arange(n), k), columns.ravel()]), axis=1),
+                             axis=0, return_index=True)
+    return pairs[:, 0], pairs[:, 1], best.ravel()[first]
+
+
+def _keep_best(best: np.ndarray, columns: np.ndarray, values: np.ndarray, ids: np.ndarray) -> None:
+    """Merge rows of candidate cosines `values` (their columns `ids`, ascending) into each row's
+    best so far (`best`, `columns`: views, sorted best first, updated in place). Rows compare as
+    `top_columns` does: values rounded to 12 places, ties to the lower column."""
+    if not len(values):
+        return
+    kth = np.round(best[:, -1], 12)
+    rows = np.flatnonzero(np.round(values.max(axis=1), 12) >= kth)  # the others keep their best
+    if not len(rows):
+        return
+    values = values[rows]
+    top = top_columns(values, min(best.shape[1], values.shape[1]))
+    merged = np.concatenate([best[rows], np.take_along_axis(values, top, axis=1)], axis=1)
+    merged_columns = np.concatenate([columns[rows], ids[top]], axis=1)
+    order = np.lexsort((merged_columns, -np.round(merged, 12)))[:, : best.shape[1]]
+    best[rows] = np.take_along_axis(merged, order, axis=1)
+    columns[rows] = np.take_along_axis(merged_columns, order, axis=1)
 
 
 def nearest(matrix: sparse.csr_matrix, top_k: int, candidates: int | None = None, dims: int = 128,
