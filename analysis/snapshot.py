@@ -117,10 +117,22 @@ def combine(parts: list[dict[str, pd.DataFrame]], files: list[str]) -> dict[str,
         pieces = [f for f in pieces if len(f)] or pieces[:1]
         order = np.argsort(np.concatenate([f["file"].map(rank).to_numpy(dtype=np.int64) for f in pieces]),
                            kind="stable")
-        columns = {c: pd.concat([f.pop(c) for f in pieces], ignore_index=True).take(order).reset_index(drop=True)
+        columns = {c: _reorder(pd.concat([f.pop(c) for f in pieces], ignore_index=True), order)
                    for c in list(pieces[0].columns)}
         out[name] = conform(name, pd.DataFrame(columns))
     return out
+
+
+def _reorder(column: pd.Series, order: np.ndarray, max_runs: int = 64) -> pd.Series:
+    """`column.take(order)`; when `order` is a few runs of consecutive rows (a rebuild after a few
+    new plans: the kept rows with the new ones spliced in), the runs are sliced and joined instead,
+    which for Arrow columns copies nothing."""
+    starts = np.flatnonzero(np.diff(order, prepend=-2) != 1)
+    if not 0 < len(starts) <= max_runs:
+        return column.take(order).reset_index(drop=True)
+    ends = np.append(starts[1:], len(order))
+    runs = [column.iloc[order[a]: order[a] + (b - a)] for a, b in zip(starts, ends)]
+    return pd.concat(runs, ignore_index=True) if len(runs) != 1 else runs[0].reset_index(drop=True)
 
 
 def merge_counts(parts: list[TermCounts], keys: np.ndarray) -> TermCounts:

@@ -53,6 +53,20 @@ def test_combine_puts_rows_in_file_order_keeping_each_files_own_order(seed_table
         pd.testing.assert_frame_equal(combined[name], frame.reset_index(drop=True), obj=name)
 
 
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(0, 7), max_size=30), st.integers(0, 2**16), st.integers(1, 4))
+def test_reordering_by_runs_equals_taking_the_rows(lengths, seed, max_runs):
+    """A rebuild splices new files' rows between kept ones: slicing the runs of consecutive rows
+    gives what `take` does, for NumPy and Arrow columns, with few runs or many."""
+    rng = np.random.default_rng(seed)
+    n = sum(lengths)
+    blocks = np.split(np.arange(n), np.cumsum(lengths)[:-1]) if lengths else []
+    order = np.concatenate([blocks[i] for i in rng.permutation(len(blocks))]) if blocks else np.zeros(0, int)
+    for column in (pd.Series(rng.integers(0, 9, n)), pd.Series([f"任务{i}" for i in range(n)], dtype="string[pyarrow]")):
+        got = snapshot._reorder(column, order, max_runs=max_runs)
+        pd.testing.assert_series_equal(got, column.take(order).reset_index(drop=True))
+
+
 def test_a_damaged_snapshot_is_ignored(tmp_path):
     snapshot.path(tmp_path, "k").write_bytes(b"not a pickle")
     assert snapshot.load(tmp_path, "k") is None
