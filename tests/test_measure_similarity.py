@@ -52,7 +52,8 @@ def brute_nearest(matrix, k):
 
 def test_nearest_exact_computes_each_cosine_once_and_keeps_each_rows_true_top_k():
     """Block by block over the upper triangle gives the pairs and cosines of the full product,
-    whatever the block size, with duplicate rows (ties) and rows sharing no term."""
+    whatever the block size and however often candidates are merged, with duplicate rows (ties)
+    and rows sharing no term."""
     import numpy as np
     from hypothesis import given, settings
     from hypothesis import strategies as st
@@ -62,13 +63,14 @@ def test_nearest_exact_computes_each_cosine_once_and_keeps_each_rows_true_top_k(
     from analysis.measure.similarity import nearest_exact
 
     @settings(max_examples=60, deadline=None)
-    @given(st.integers(2, 40), st.integers(1, 12), st.integers(1, 9), st.integers(0, 2**16), st.floats(0.05, 0.9))
-    def check(n, top_k, block, seed, density):
+    @given(st.integers(2, 40), st.integers(1, 12), st.integers(1, 9), st.integers(0, 2**16), st.floats(0.05, 0.9),
+           st.sampled_from([1, 30, 300_000]))
+    def check(n, top_k, block, seed, density, pending_max):
         rng = np.random.default_rng(seed)
         dense = (rng.random((n, 15)) < density) * rng.integers(1, 4, (n, 15)).astype(float)
         dense[rng.integers(0, n, n // 3)] = dense[rng.integers(0, n, n // 3)]  # copied plans: ties
         matrix = normalize(sparse.csr_matrix(dense))
-        a, b, cosine = nearest_exact(matrix, top_k, block=block)
+        a, b, cosine = nearest_exact(matrix, top_k, block=block, pending_max=pending_max)
         expected = brute_nearest(matrix, min(top_k, n - 1))
         assert set(zip(a.tolist(), b.tolist())) == set(expected)
         np.testing.assert_allclose(cosine, [expected[p] for p in zip(a.tolist(), b.tolist())], atol=1e-12)

@@ -73,46 +73,63 @@ def top_columns(values: np.ndarray, k: int) -> np.ndarray:
     return top
 
 
-def nearest_exact(matrix: sparse.csr_matrix, top_k: int, block: int = 256) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def nearest_exact(matrix: sparse.csr_matrix, top_k: int, block: int = 256,
+                  pending_max: int = 300_000) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(a, b, cosine) with a < b: the union of every row's `top_k` most similar rows, from a dense copy.
 
     Each cosine is computed once: block by block, the block's rows against themselves and every
-    later row (the upper triangle), which serves the block's rows and, read down its columns, the
-    later rows; each row keeps its best k so far."""
+    later row (the upper triangle), read along the block's rows and down its columns for the
+    later rows. Of those, only cosines not below a row's k-th best so far are kept as candidates,
+    and merged into each row's best k once `pending_max` of them have gathered."""
     dense = matrix.toarray()
     n, k = dense.shape[0], min(top_k, dense.shape[0] - 1)
     best = np.full((n, k), -np.inf)
     columns = np.full((n, k), n)  # a placeholder column, after every real one
+    pending, size = [], 0
     for start in range(0, n, block):
         stop = min(start + block, n)
         values = dense[start:stop] @ dense[start:].T
         own = np.arange(stop - start)
         values[own, own] = -np.inf
-        ids = np.arange(start, n)
-        _keep_best(best[start:stop], columns[start:stop], values, ids)
-        _keep_best(best[stop:], columns[stop:], np.ascontiguousarray(values[:, stop - start:].T), ids[: stop - start])
+        for rows, tile, ids in ((np.arange(start, stop), values, np.arange(start, n)),
+                                (np.arange(stop, n), values[:, stop - start:].T, np.arange(start, stop))):
+            row, col = _candidates(tile, best[rows, -1], k)
+            pending.append((rows[row], tile[row, col], ids[col]))
+            size += len(row)
+        if size > pending_max or start == 0:  # after the first block every row has a k-th to beat
+            _merge(best, columns, pending)
+            pending, size = [], 0
+    _merge(best, columns, pending)
     pairs, first = np.unique(np.sort(np.column_stack([np.repeat(np.arange(n), k), columns.ravel()]), axis=1),
                              axis=0, return_index=True)
     return pairs[:, 0], pairs[:, 1], best.ravel()[first]
 
 
-def _keep_best(best: np.ndarray, columns: np.ndarray, values: np.ndarray, ids: np.ndarray) -> None:
-    """Merge rows of candidate cosines `values` (their columns `ids`, ascending) into each row's
-    best so far (`best`, `columns`: views, sorted best first, updated in place). Rows compare as
-    `top_columns` does: values rounded to 12 places, ties to the lower column."""
-    if not len(values):
+def _candidates(values: np.ndarray, kth: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of the `values` that may enter their row's best k, whose k-th is `kth`
+    (compared as `top_columns` does, rounded to 12 places); while most rows are still filling
+    up, each row's top k."""
+    row, col = np.nonzero(values >= (np.round(kth, 12) - 1e-11)[:, None])
+    if len(row) > 4 * k * len(values):
+        top = top_columns(values, min(k, values.shape[1]))
+        row, col = np.repeat(np.arange(len(values)), top.shape[1]), top.ravel()
+    return row, col
+
+
+def _merge(best: np.ndarray, columns: np.ndarray, pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
+    """Merge candidates (row, cosine, column) into each row's best k (`best`, `columns`, sorted best
+    first, updated in place): values rounded to 12 places, ties to the lower column."""
+    row = np.concatenate([p[0] for p in pending]) if pending else np.zeros(0, dtype=int)
+    if not len(row):
         return
-    kth = np.round(best[:, -1], 12)
-    rows = np.flatnonzero(np.round(values.max(axis=1), 12) >= kth)  # the others keep their best
-    if not len(rows):
-        return
-    values = values[rows]
-    top = top_columns(values, min(best.shape[1], values.shape[1]))
-    merged = np.concatenate([best[rows], np.take_along_axis(values, top, axis=1)], axis=1)
-    merged_columns = np.concatenate([columns[rows], ids[top]], axis=1)
-    order = np.lexsort((merged_columns, -np.round(merged, 12)))[:, : best.shape[1]]
-    best[rows] = np.take_along_axis(merged, order, axis=1)
-    columns[rows] = np.take_along_axis(merged_columns, order, axis=1)
+    k = best.shape[1]
+    rows = np.unique(row)
+    owner = np.concatenate([np.searchsorted(rows, row), np.repeat(np.arange(len(rows)), k)])
+    value = np.concatenate([*(p[1] for p in pending), best[rows].ravel()])
+    column = np.concatenate([*(p[2] for p in pending), columns[rows].ravel()])
+    order = np.lexsort((column, -np.round(value, 12), owner))
+    pick = order[np.searchsorted(owner[order], np.arange(len(rows)))[:, None] + np.arange(k)]
+    best[rows], columns[rows] = value[pick], column[pick]
 
 
 def nearest(matrix: sparse.csr_matrix, top_k: int, candidates: int | None = None, dims: int = 128,
