@@ -69,3 +69,20 @@ def test_corpus_measures_from_the_counts_of_every_task_are_those_from_the_text(c
     assert sorted(plain) == sorted(given) and len(plain["topics"]) > 0
     for name in plain:
         pd.testing.assert_frame_equal(plain[name], given[name], obj=name)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 30), unique=True, min_size=1, max_size=12), st.randoms(use_true_random=False),
+       st.booleans())
+def test_positions_find_each_keys_row_in_any_order(ids, rnd, everything):
+    """Every row in order (the measures' usual ask), a shuffled subset, or a key with no counts."""
+    keys = np.array([f"t{i}" for i in ids], dtype=object)
+    counts = TermCounts(keys, np.array(["词"], dtype=object), sparse.csr_matrix(np.ones((len(keys), 1), dtype=np.int32)))
+    asked = list(keys) if everything else rnd.sample(list(keys), rnd.randint(0, len(keys)))
+    np.testing.assert_array_equal(counts.positions(asked), [list(keys).index(k) for k in asked])
+    try:
+        counts.positions([*asked, "missing"])
+    except KeyError as e:
+        assert "missing" in str(e)
+    else:
+        raise AssertionError("a key with no counts was given a row")

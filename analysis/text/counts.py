@@ -11,6 +11,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -39,10 +40,17 @@ class TermCounts:
 
         return cls.from_tokens(keys, (tokenize(t if isinstance(t, str) else "") for t in texts))
 
+    @cached_property
+    def _index(self) -> pd.Index:
+        return pd.Index(self.keys)
+
     def positions(self, keys) -> np.ndarray:
-        """Row numbers of `keys` (KeyError when one is missing)."""
-        index = pd.Index(self.keys)
-        pos = index.get_indexer(pd.Index(keys))
+        """Row numbers of `keys` (KeyError when one is missing); the measures ask several times,
+        mostly for every row in order, which is answered without hashing."""
+        keys = np.asarray(keys, dtype=object)
+        if len(keys) == len(self.keys) and (keys == self.keys).all():
+            return np.arange(len(keys))
+        pos = self._index.get_indexer(pd.Index(keys))
         if (pos < 0).any():
             missing = pd.Index(keys)[pos < 0]
             raise KeyError(f"no term counts for {list(missing[:3])}")
