@@ -49,6 +49,18 @@ def test_invalid_codebooks_fail_with_a_clear_message(tmp_path, mutate, message):
         load_codebook(_write(tmp_path, mutate))
 
 
+def test_the_codebook_is_parsed_once_per_content_and_again_when_the_file_changes(tmp_path):
+    path = _write(tmp_path, lambda d: None)
+    first = load_codebook(path)
+    assert load_codebook(path) is first
+    assert load_codebook(str(path)) is first
+    edited = _write(tmp_path, lambda d: d["domains"][0]["keywords"]["core"].append("新词条"))
+    changed = load_codebook(edited)
+    assert changed is not first and changed.digest != first.digest
+    assert "新词条" in changed.domains[0].keywords and "新词条" not in first.domains[0].keywords
+    assert load_codebook(path) == changed
+
+
 def test_a_new_domain_and_keyword_are_used_without_code_changes(tmp_path):
     def mutate(d):
         d["domains"].append({"id": "culture", "zh": "文化旅游", "en": "Culture & tourism", "group": "policy",
