@@ -28,7 +28,7 @@ from scipy import sparse
 from .schemas import conform
 from .text.counts import TermCounts
 
-FORMAT = 2  # 2: tables as Arrow IPC (Feather) instead of Parquet
+FORMAT = 3  # 2: tables as Arrow IPC (Feather) instead of Parquet; 3: shares stacked (`pack_shares`)
 
 
 def fingerprint(sha: str, correction: dict | None, listed: dict | None) -> str:
@@ -82,7 +82,7 @@ def load(folder: Path, key: str) -> Snapshot | None:
             return None
         packed = stored["frames"]  # decoded one by one, each table's bytes let go once read
         frames = {name: feather.read_table(pa.BufferReader(packed.pop(name))).to_pandas() for name in list(packed)}
-        return Snapshot(stored["fingerprints"], frames, stored["counts"], stored["shares"])
+        return Snapshot(stored["fingerprints"], frames, stored["counts"], unpack_shares(stored["shares"]))
     except Exception:  # noqa: BLE001 — a damaged accelerator is rebuilt, never trusted
         return None
 
@@ -97,12 +97,39 @@ def save(folder: Path, key: str, snapshot: Snapshot, write) -> None:
         feather.write_feather(frame.reset_index(drop=True), buffer, compression="zstd")
         frames[name] = buffer.getvalue()
     stored = {"format": FORMAT, "fingerprints": snapshot.fingerprints, "frames": frames, "counts": snapshot.counts,
-              "shares": snapshot.shares}
+              "shares": pack_shares(snapshot.shares)}
     target = path(folder, key)
     write(target, lambda fh: pickle.dump(stored, fh, protocol=5))
     for old in folder.glob("snapshot-*.pkl"):
         if old != target:
             old.unlink(missing_ok=True)
+
+
+def pack_shares(shares: dict[str, dict]) -> dict:
+    """Plans' bootstrap shares (`pipeline._compact_shares`: a few small arrays each) as one array per
+    field for all plans of the same labels and parameters (at 2,000 plans 0.083 s to read back
+    32,000 small arrays, 0.010 s for the stacked ones with `unpack_shares`, and 35 % fewer bytes)."""
+    groups: dict[tuple, list[str]] = {}
+    for file, s in shares.items():
+        parts = tuple((kind, tuple(s[kind]["labels"]), tuple(k for k in s[kind] if k != "labels"))
+                      for kind in s if isinstance(s[kind], dict))
+        others = tuple((k, pickle.dumps(v)) for k, v in s.items() if k != "file" and not isinstance(v, dict))
+        groups.setdefault((others, parts), []).append(file)
+    return {"files": list(shares),
+            "groups": [(others, parts, files, {(kind, key): np.stack([shares[f][kind][key] for f in files])
+                                               for kind, _, keys in parts for key in keys})
+                       for (others, parts), files in groups.items()]}
+
+
+def unpack_shares(packed: dict) -> dict[str, dict]:
+    """`pack_shares` undone: each plan's dict again, in the same order, its arrays rows of the stacked ones."""
+    out = {}
+    for others, parts, files, arrays in packed["groups"]:
+        plain = {k: pickle.loads(v) for k, v in others}
+        for i, file in enumerate(files):
+            out[file] = {"file": file, **plain, **{kind: {"labels": list(labels), **{k: arrays[kind, k][i] for k in keys}}
+                                                   for kind, labels, keys in parts}}
+    return {file: out[file] for file in packed["files"]}
 
 
 def combine(parts: list[dict[str, pd.DataFrame]], files: list[str]) -> dict[str, pd.DataFrame]:

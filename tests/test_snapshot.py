@@ -113,3 +113,37 @@ def test_combine_consumes_its_parts(seed_tables):
     parts = [{"tasks": seed_tables["tasks"][seed_tables["tasks"]["file"] == f].copy()} for f in files]
     combined = snapshot.combine(parts, files)
     assert all(p == {} for p in parts) and len(combined["tasks"]) == len(seed_tables["tasks"])
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 12), st.sampled_from([20, 50])), min_size=0, max_size=6))
+def test_packed_shares_read_back_as_each_plans_own(plans):
+    """Plans' bootstrap shares are stored stacked, one array per field for plans of the same
+    parameters (here two bootstrap sizes, so two stacks); read back, each plan has its own values."""
+    from analysis.domains import load_codebook
+    from analysis.measure.emphasis import plan_bootstrap, weight_matrix
+    from analysis.pipeline import _compact_shares
+
+    codebook = load_codebook()
+    rng = np.random.default_rng(len(plans))
+    shares = {}
+    for k, (n_tasks, n_boot) in enumerate(plans):
+        domains = [[codebook.ids[i]] if i < len(codebook.ids) else [] for i in rng.integers(0, 22, n_tasks)]
+        file = f"plan-{k}.txt"
+        shares[file] = _compact_shares(plan_bootstrap(file, weight_matrix(domains, codebook),
+                                                      rng.integers(10, 300, n_tasks), codebook, n_boot=n_boot))
+    packed = snapshot.pack_shares(shares)
+    assert len(packed["groups"]) == len({n_boot for _, n_boot in plans})
+    back = snapshot.unpack_shares(packed)
+    assert list(back) == list(shares)
+    for file, s in shares.items():
+        assert back[file].keys() == s.keys()
+        for key, value in s.items():
+            if not isinstance(value, dict):
+                assert back[file][key] == value
+                continue
+            assert back[file][key]["labels"] == value["labels"]
+            for field, array in value.items():
+                if field != "labels":
+                    got = back[file][key][field]
+                    assert got.dtype == array.dtype and np.array_equal(got, array), (file, key, field)
