@@ -555,8 +555,8 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
             if force or not cache.has(sha)]
     pending = {item[1] for item in todo}
     summary.seconds["scan"] = time.perf_counter() - clock
-    if todo:  # the parser and classifier load here and forked workers inherit them; each worker loads
-        summary.seconds["load"] = _start(dictionary=not _forks(todo, workers))  # its own dictionary (83 MB)
+    if todo:  # the parser, classifier and dictionary load here, once; forked workers inherit them
+        summary.seconds["load"] = _start()
 
     clock = time.perf_counter()
     memory = cache_dir / "corpus"
@@ -705,9 +705,10 @@ def _forks(todo: list, workers: int | None) -> bool:
 _STARTED: list[float] = []
 
 
-def _start(dictionary: bool = True) -> float:
-    """Load the parser, the classifier and (unless `dictionary` is false) the segmenter's dictionary,
-    so that the stage timings of the first document do not include them; returns the seconds it took."""
+def _start() -> float:
+    """Load the parser, the classifier and the segmenter's dictionary, so that the stage timings of
+    the first document do not include them; returns the seconds it took (nothing in a forked worker:
+    the build process loaded them before forking)."""
     clock = time.perf_counter()
     from .domains import default_classifier
     from .ingest.document import parser
@@ -715,8 +716,7 @@ def _start(dictionary: bool = True) -> float:
 
     parser()
     default_classifier()
-    if dictionary:
-        tokenize("政务公开")
+    tokenize("政务公开")
     return time.perf_counter() - clock
 
 

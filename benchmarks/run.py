@@ -394,10 +394,10 @@ def markdown(results: list[dict], info: dict, met: dict, real: dict | None = Non
              f"{info['platform']}. Run {info['date']} with `{info['command']}`.", "",
              "Synthetic corpora (benchmarks/synthetic.py: invented regions, real task text recombined). Each build "
              "runs in a fresh process into temporary folders, figures and report off. Seconds marked · are "
-             "summed over documents (wall time inside the workers; 'start' is each worker loading the "
-             "segmenter's dictionary); a CPU/wall share well below 1 means the workers were waiting for "
+             "summed over documents (wall time inside the workers; 'start' is each worker's start-up); a "
+             "CPU/wall share well below 1 means the workers were waiting for "
              "a core (other load on the machine). The other stages are wall time of the build; 'load' is the "
-             "build process loading the parser and classifier (with one worker, the dictionary too) before the "
+             "build process loading the parser, classifier and segmenter's dictionary before the "
              "per-document stage 'documents', and forked workers inherit them. Peak memory is "
              "the resident set of the build process plus its worker processes (sampled every 50 ms with "
              "psutil).", ""]

@@ -2,6 +2,7 @@
 number of workers or on the build history, and the large-corpus measures agree with the exact ones."""
 from __future__ import annotations
 
+import os
 import shutil
 
 import numpy as np
@@ -66,6 +67,26 @@ def test_one_and_two_workers_give_identical_bytes(corpus, tmp_path):
     assert docs["province"].str.endswith(("省", "市", "自治区")).all() and not docs["region_in_table"].any()
     means = pd.read_parquet(tmp_path / "one" / "processed" / "emphasis_means.parquet")
     assert set(means.loc[means["group_by"] == "province", "group"]) == set(docs["province"])
+
+
+def test_the_build_loads_the_dictionary_once_for_all_its_workers(corpus, tmp_path, monkeypatch):
+    """The build process loads the segmenter's dictionary before forking: the workers inherit it
+    instead of each reading it, and the measures (the topics' keywords) find it loaded."""
+    from analysis.text import segment, wordfreq
+
+    log, read = tmp_path / "loads", wordfreq.read
+
+    def logged(path):
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return read(path)
+
+    monkeypatch.setattr(wordfreq, "read", logged)
+    segment._dictionary.cache_clear()  # as in a new process: nothing loaded, no block memoised
+    segment.tokenizer.cache_clear()
+    segment._MEMO.clear()
+    assert not build(corpus, tmp_path / "two", 2).failed
+    assert log.read_text(encoding="utf-8").split() == [str(os.getpid())]
 
 
 def test_a_rebuild_after_one_new_plan_equals_a_full_build(corpus, tmp_path):
