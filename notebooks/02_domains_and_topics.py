@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config, explore
-from analysis.viz import interactive, static, use_cjk_font
+from analysis.viz import static, use_cjk_font
 
 use_cjk_font()
 pd.set_option("display.max_colwidth", 80)

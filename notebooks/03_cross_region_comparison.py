@@ -23,8 +23,6 @@ ROOT = None
 DOMAIN = None  # domain id for the dot plot, e.g. "platforms"; None = the domain that varies most
 
 # %%
-import pandas as pd
-
 from analysis import explore
 from analysis.viz import frames, interactive, static, use_cjk_font
 
