@@ -33,7 +33,7 @@ lab: $(STAMP) ## Start JupyterLab on notebooks/ with the project's kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
 lint: $(STAMP) ## Check style with ruff
-	$(VENV)/bin/ruff check analysis tests benchmarks
+	$(VENV)/bin/ruff check analysis tests benchmarks notebooks
 
 bench: $(STAMP) ## Run the benchmarks (synthetic corpora; see benchmarks/README.md)
 	$(PY) benchmarks/run.py $(ARGS)

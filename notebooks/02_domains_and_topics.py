@@ -26,6 +26,7 @@ N_EXAMPLES = 8
 from pathlib import Path
 
 import pandas as pd
+from IPython.display import display
 
 from analysis import config, explore
 from analysis.viz import static, use_cjk_font

@@ -23,6 +23,8 @@ ROOT = None
 DOMAIN = None  # domain id for the dot plot, e.g. "platforms"; None = the domain that varies most
 
 # %%
+from IPython.display import display
+
 from analysis import explore
 from analysis.viz import frames, interactive, static, use_cjk_font
 
