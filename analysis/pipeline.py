@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config, freshness, snapshot
+from . import config, forks, freshness, snapshot
 from . import corpus as _corpus  # noqa: F401 — registers its tables before the measures' (order of docs/tables.md)
 from .atomic import atomic_write_text, atomic_write_with, remove_temporaries, temporary
 from .schemas import TABLES, check
@@ -351,10 +351,8 @@ class Lock:
     """An exclusive lock (fcntl.flock) on a lock file; the kernel releases it when the holder exits,
     however it exits, so a killed build never leaves a stale lock. The file holds the holder's pid for
     the message and is never deleted: a build waiting on a deleted file would lock a different one.
-    Forked workers close their copy of the descriptor (`_start_worker`): workers orphaned by a killed
+    Forked workers close their copy of the descriptor (`forks.detach`): workers orphaned by a killed
     build must not keep its lock."""
-
-    held: set[int] = set()  # descriptors of the locks this process holds
 
     def __init__(self, path: Path):
         self.path = path
@@ -375,11 +373,11 @@ class Lock:
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         self.fd = fd
-        Lock.held.add(fd)
+        forks.HELD_LOCKS.add(fd)
         return self
 
     def __exit__(self, *exc):
-        Lock.held.discard(self.fd)
+        forks.HELD_LOCKS.discard(self.fd)
         os.ftruncate(self.fd, 0)
         os.close(self.fd)  # releases the lock
         self.fd = None
@@ -548,7 +546,7 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
         save_hashes(cache_dir, raw_dir, known, current)
         summary.seconds["scan"] = time.perf_counter() - clock
         return _reports(summary, None, tables_key, record, out_dir, reports_dir, cache_dir, figures, report, lang,
-                        raw_dir, vers)
+                        raw_dir, vers, workers)
     cache = Cache(cache_dir / "documents", vers)
     cache.folder.mkdir(parents=True, exist_ok=True)
     todo = [(str(raw_dir / file), file, sha, cache.path(sha)) for file, sha in current.items()
@@ -623,11 +621,12 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
         "summary": {name: getattr(summary, name) for name in ("failed", "n_documents", "n_plans", "n_tasks",
                                                                "n_warnings")}})
     return _reports(summary, tables, tables_key, record, out_dir, reports_dir, cache_dir, figures, report, lang,
-                    raw_dir, vers)
+                    raw_dir, vers, workers)
 
 
 def _reports(summary: BuildSummary, tables, tables_key: str, record: dict, out_dir: Path, reports_dir: Path,
-             cache_dir: Path, figures: bool, report: bool, lang: str, raw_dir: Path, vers: dict) -> BuildSummary:
+             cache_dir: Path, figures: bool, report: bool, lang: str, raw_dir: Path, vers: dict,
+             workers: int | None) -> BuildSummary:
     """Draw the figures and write the report (`tables` None: read them from out_dir), unless those of
     the last build are current for these tables and options."""
     if not (figures or report):
@@ -643,7 +642,8 @@ def _reports(summary: BuildSummary, tables, tables_key: str, record: dict, out_d
         from .viz.frames import CHART_TASK_COLUMNS
 
         tables = StoredTables(out_dir, {"tasks": CHART_TASK_COLUMNS})
-    written = render_outputs(tables, reports_dir, lang, figures, report, raw_dir=raw_dir, versions=vers)
+    written = render_outputs(tables, reports_dir, lang, figures, report, workers=_workers(workers), raw_dir=raw_dir,
+                             versions=vers)
     summary.outputs += [str(p) for p in written]
     if figures:
         from .viz.export import left_out_views
@@ -721,25 +721,11 @@ def _start() -> float:
 
 
 def _start_worker() -> None:
-    import threading
-
     from threadpoolctl import threadpool_limits
 
-    for fd in Lock.held:  # the parent's build lock, inherited by fork
-        os.close(fd)
-    Lock.held.clear()
-    threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
-
+    forks.detach()
     threadpool_limits(1)
     _STARTED.append(_start())
-
-
-def _exit_when_orphaned(parent: int) -> None:
-    """End this worker once the build that started it is gone: a killed build's pool would
-    otherwise wait for work forever (an orphan's parent becomes another process)."""
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
 
 
 def corpus_measures(tables: dict[str, pd.DataFrame], include_partial: bool = False, **inputs) -> dict[str, pd.DataFrame]:
@@ -750,13 +736,14 @@ def corpus_measures(tables: dict[str, pd.DataFrame], include_partial: bool = Fal
     return corpus_tables(tables, include_partial=include_partial, **inputs)
 
 
-def render_outputs(tables, reports_dir: Path, lang: str, figures: bool, report: bool, **context) -> list[Path]:
-    """Figures (reports/figures/) and the HTML report (reports/index.html)."""
+def render_outputs(tables, reports_dir: Path, lang: str, figures: bool, report: bool, workers: int = 1,
+                   **context) -> list[Path]:
+    """Figures (reports/figures/, drawn by `workers` processes) and the HTML report (reports/index.html)."""
     written: list[Path] = []
     if figures:
         from .viz.export import render_all
 
-        written += render_all(tables, reports_dir / "figures", lang)
+        written += render_all(tables, reports_dir / "figures", lang, workers=workers)
     if report:
         from .report import build_report
 

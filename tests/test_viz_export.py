@@ -110,3 +110,21 @@ def test_render_all_draws_what_the_tables_allow_and_needs_emphasis(tmp_path):
     assert len(paths) == 4  # heatmap, years, composition, dot plot of the most varied domain
     with pytest.raises(KeyError, match="emphasis"):
         render_all({"documents": DOCS}, tmp_path, "zh")
+
+
+def test_two_processes_draw_the_same_files_as_one(tmp_path):
+    """Views drawn by forked workers: the same files, byte for byte, listed in the same order."""
+    tables = synthetic_tables()
+    one = render_all(tables, tmp_path / "one", "zh", formats=("png", "svg"), workers=1)
+    two = render_all(tables, tmp_path / "two", "zh", formats=("png", "svg"), workers=2)
+    assert [p.name for p in one] == [p.name for p in two] and len(one) > 10
+    assert {p.name: p.read_bytes() for p in one} == {p.name: p.read_bytes() for p in two}
+
+
+def test_a_failing_view_fails_the_forked_drawing_with_its_error(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("no such chart")
+
+    monkeypatch.setattr(export.interactive, "topic_clusters", broken)
+    with pytest.raises(ValueError, match="no such chart"):
+        render_all(synthetic_tables(), tmp_path, "zh", formats=(), workers=2)

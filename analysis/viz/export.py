@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -19,6 +20,7 @@ import plotly.graph_objects as go
 from matplotlib.figure import Figure
 
 from ..atomic import atomic_write_with
+from ..forks import run_forked
 from . import frames, interactive, static
 from .fonts import webfont_head
 from .palette import check_lang
@@ -182,7 +184,7 @@ def most_varied(emphasis: pd.DataFrame) -> str:
 
 
 def render_all(tables: dict[str, pd.DataFrame], folder: str | Path, lang: str = "zh", *, domain: str | None = None,
-               formats: tuple[str, ...] = STATIC_FORMATS, html: bool = True) -> list[Path]:
+               formats: tuple[str, ...] = STATIC_FORMATS, html: bool = True, workers: int = 1) -> list[Path]:
     """Draw every view the tables allow and write it under folder; return the written paths.
     Views with a row per plan are left out above `frames.MAX_PLAN_ROWS` plans, the over-years
     view above `frames.MAX_SERIES` governments (chart a selection: `analysis.explore.select`);
@@ -194,25 +196,34 @@ def render_all(tables: dict[str, pd.DataFrame], folder: str | Path, lang: str = 
     headings in hover text, plans behind terms and topics), 'distinctive_terms' (one chart per
     group_by), 'similarity', 'topics', and the lineage tables (interactive only). Files are named
     <view>_<lang>.<ext>; the dot plot shows
-    `domain`, by default the domain whose share varies most between plans.
+    `domain`, by default the domain whose share varies most between plans. `workers` processes draw
+    the views (forked: they inherit the tables; the same files as one).
     """
     check_lang(lang)
-    written: list[Path] = []
     skipped = left_out_views(tables)
     views = _views(tables, domain, skipped)
-    for name, view in views.items():
-        stem = f"{name}_{lang}"
-        if formats:
-            written += save_static(view.draw_static(*view.args, lang, **view.static_kwargs), stem, folder, formats)
-        if html:
-            fig = view.draw_interactive(*view.args, lang, **view.interactive_kwargs)
-            written.append(save_interactive(fig, stem, folder))
     lineage = lineage_figures(tables, lang, skipped)
+    jobs = [partial(_draw, view, f"{name}_{lang}", folder, lang, formats, html) for name, view in views.items()]
     if html:
-        for name, fig in lineage.items():
-            written.append(save_interactive(fig, f"{name}_{lang}", folder))
+        jobs += [partial(_save_interactive_list, fig, f"{name}_{lang}", folder) for name, fig in lineage.items()]
+    written = [path for paths in run_forked(jobs, workers) for path in paths]
     _remove_stale(Path(folder), lang, {f"{name}_{lang}" for name in [*views, *lineage]})
     return written
+
+
+def _draw(view: _View, stem: str, folder: str | Path, lang: str, formats: tuple[str, ...], html: bool) -> list[Path]:
+    """Draw one view in the static formats and as HTML; the paths written."""
+    written = []
+    if formats:
+        written += save_static(view.draw_static(*view.args, lang, **view.static_kwargs), stem, folder, formats)
+    if html:
+        written += _save_interactive_list(view.draw_interactive(*view.args, lang, **view.interactive_kwargs), stem,
+                                          folder)
+    return written
+
+
+def _save_interactive_list(fig: go.Figure, stem: str, folder: str | Path) -> list[Path]:
+    return [save_interactive(fig, stem, folder)]
 
 
 #: Stems of the files render_all writes (then _<lang>.<ext>).
