@@ -55,11 +55,14 @@ STAGES = ("scan", "load", "documents", "tables", "measures", "write")
 
 # ---------------------------------------------------------------------------- memory sampling
 class Sampler(threading.Thread):
-    """Resident memory of this process and its children (the workers), sampled every `interval` s."""
+    """Resident memory of this process and its children (the workers), sampled every `interval` s;
+    `proportional`: their proportional set sizes instead, so that the pages forked workers share
+    with this process count once (slower to read: for the figures, whose workers inherit the tables)."""
 
-    def __init__(self, interval: float = 0.05):
+    def __init__(self, interval: float = 0.05, proportional: bool = False):
         super().__init__(daemon=True)
         self.interval, self.samples, self._halt = interval, [], threading.Event()
+        self.proportional = proportional
         try:
             import psutil
 
@@ -71,11 +74,12 @@ class Sampler(threading.Thread):
         if self._proc is None:
             with open("/proc/self/statm") as fh:
                 return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE"), 0
-        own = self._proc.memory_info().rss
+        size = (lambda p: p.memory_full_info().pss) if self.proportional else (lambda p: p.memory_info().rss)
+        own = size(self._proc)
         children = 0
         for child in self._proc.children(recursive=True):
             try:
-                children += child.memory_info().rss
+                children += size(child)
             except Exception:  # noqa: BLE001 — a worker that just exited
                 pass
         return own, children
@@ -102,7 +106,7 @@ def one_build(raw: Path, work: Path, workers: int, floor: bool, figures: bool = 
     `figures`: with the figures and the report, as `make report` builds them."""
     from analysis.pipeline import build
 
-    sampler = Sampler()
+    sampler = Sampler(proportional=figures)
     sampler.start()
     start = time.perf_counter()
     summary = build(raw, work / "processed", work / "reports", work / "cache", workers=workers, figures=figures,
@@ -430,7 +434,8 @@ def markdown(results: list[dict], info: dict, met: dict, real: dict | None = Non
                   f"(measures {r['rebuild']['seconds'].get('measures', 0):.1f} s)."
                   + (f" Figures and report (`make report`'s last stage, in a build without a new plan): "
                      f"{r['figures']['seconds'].get('figures+report', 0):.1f} s, that build's peak "
-                     f"{r['figures']['peak']['build']['total_mb']:.0f} MB." if "figures" in r else "")
+                     f"{r['figures']['peak']['build']['total_mb']:.0f} MB (proportional set size: the pages its "
+                     "drawing workers share with the build process count once)." if "figures" in r else "")
                   + (f" The same build again, with nothing to do: {r['noop']['wall']:.2f} s in the build "
                      + ("(the tables, figures and report were current)." if r["noop"].get("up_to_date")
                         else "(**it rebuilt**).") if "noop" in r else ""), ""]
