@@ -128,3 +128,10 @@ def test_a_failing_view_fails_the_forked_drawing_with_its_error(tmp_path, monkey
     monkeypatch.setattr(export.interactive, "topic_clusters", broken)
     with pytest.raises(ValueError, match="no such chart"):
         render_all(synthetic_tables(), tmp_path, "zh", formats=(), workers=2)
+
+
+def test_svg_clip_path_ids_are_numbered_in_order_of_use():
+    svg = (b'<clipPath id="p0633b6c7c7"/><clipPath id="p572a0ed20c"/><g clip-path="url(#p572a0ed20c)"/>'
+           b'<g clip-path="url(#p0633b6c7c7)"/><path id="m1234567890"/>')
+    assert export._renumber_clip_ids(svg) == (b'<clipPath id="clip1"/><clipPath id="clip2"/><g clip-path="url(#clip2)"/>'
+                                              b'<g clip-path="url(#clip1)"/><path id="m1234567890"/>')

@@ -2,12 +2,13 @@
 
 Every file is written to a temporary file beside its target and moved into place
 (`analysis.atomic`), so a reader never sees half a figure. Outputs are byte-identical across runs
-of the same figure: PNG, SVG and PDF carry no dates (SVG ids come from a fixed hash salt),
+of the same figure: PNG, SVG and PDF carry no dates (SVG ids come from a fixed hash salt, clip paths numbered in order of use),
 HTML gets a fixed div id. PDF text is embedded as Type 3 glyphs: the bundled CJK font is
 CFF-flavoured OpenType, which matplotlib cannot embed as Type 42.
 """
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from functools import partial
@@ -49,13 +50,25 @@ def save_static(fig: Figure, name: str, folder: str | Path, formats: tuple[str, 
         with mpl.rc_context({"svg.hashsalt": SVG_HASH_SALT, "pdf.fonttype": 3}):
             for fmt in formats:
                 path = folder / f"{name}.{fmt}"
-                atomic_write_with(path, lambda fh, fmt=fmt: fig.savefig(fh, format=fmt, dpi=DPI,
-                                                                        metadata=_METADATA[fmt], facecolor="white"),
-                                  durable=False)
+                buffer = io.BytesIO()
+                fig.savefig(buffer, format=fmt, dpi=DPI, metadata=_METADATA[fmt], facecolor="white")
+                data = _renumber_clip_ids(buffer.getvalue()) if fmt == "svg" else buffer.getvalue()
+                atomic_write_with(path, lambda fh, data=data: fh.write(data), durable=False)
                 paths.append(path)
     finally:
         fig.set_layout_engine(engine)
     return paths
+
+
+_CLIP_ID = re.compile(rb"\bp[0-9a-f]{10}\b")
+
+
+def _renumber_clip_ids(svg: bytes) -> bytes:
+    """Clip-path ids in order of first use (clip1, clip2, ...): matplotlib hashes a description of
+    each clip path's transform, which for some transforms holds a memory address, so the same
+    figure drawn in another process had other ids."""
+    ids: dict[bytes, bytes] = {}
+    return _CLIP_ID.sub(lambda m: ids.setdefault(m.group(), b"clip%d" % (len(ids) + 1)), svg)
 
 
 def save_interactive(fig: go.Figure, name: str, folder: str | Path) -> Path:
