@@ -2,8 +2,8 @@
 
 Every file is written to a temporary file beside its target and moved into place
 (`analysis.atomic`), so a reader never sees half a figure. Outputs are byte-identical across runs
-of the same figure: PNG, SVG and PDF carry no dates (SVG ids come from a fixed hash salt, clip paths numbered in order of use),
-HTML gets a fixed div id. PDF text is embedded as Type 3 glyphs: the bundled CJK font is
+of the same figure: PNG, SVG and PDF carry no dates (SVG ids come from a fixed hash salt; clip
+paths are numbered in order of use), HTML gets a fixed div id. PDF text is embedded as Type 3 glyphs: the bundled CJK font is
 CFF-flavoured OpenType, which matplotlib cannot embed as Type 42.
 """
 from __future__ import annotations
@@ -65,8 +65,8 @@ _CLIP_ID = re.compile(rb"\bp[0-9a-f]{10}\b")
 
 def _renumber_clip_ids(svg: bytes) -> bytes:
     """Clip-path ids in order of first use (clip1, clip2, ...): matplotlib hashes a description of
-    each clip path's transform, which for some transforms holds a memory address, so the same
-    figure drawn in another process had other ids."""
+    each clip path and its transform that is not stable across processes (the same figure drawn
+    in a forked worker once got other ids)."""
     ids: dict[bytes, bytes] = {}
     return _CLIP_ID.sub(lambda m: ids.setdefault(m.group(), b"clip%d" % (len(ids) + 1)), svg)
 
