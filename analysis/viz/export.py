@@ -3,7 +3,8 @@
 Every file is written to a temporary file beside its target and moved into place
 (`analysis.atomic`), so a reader never sees half a figure. Outputs are byte-identical across runs
 of the same figure: PNG, SVG and PDF carry no dates (SVG ids come from a fixed hash salt; clip
-paths are numbered in order of use), HTML gets a fixed div id. PDF text is embedded as Type 3 glyphs: the bundled CJK font is
+paths are numbered in order of use), their layout is rounded to 1e-9 of the figure before it is
+drawn (`snap_layout`), HTML gets a fixed div id. PDF text is embedded as Type 3 glyphs: the bundled CJK font is
 CFF-flavoured OpenType, which matplotlib cannot embed as Type 42.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import NamedTuple
 import matplotlib as mpl
 import pandas as pd
 import plotly.graph_objects as go
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, FigureBase
 
 from ..atomic import atomic_write_with
 from ..forks import run_forked
@@ -35,8 +36,8 @@ SVG_HASH_SALT = "analysis-viz"
 def save_static(fig: Figure, name: str, folder: str | Path, formats: tuple[str, ...] = STATIC_FORMATS) -> list[Path]:
     """Write `fig` as folder/name.png (300 dpi), .svg and .pdf; return the paths in that order.
 
-    The layout is computed once and held while the formats are written (a 20-panel figure
-    takes seconds per layout pass), then the figure's layout engine is restored.
+    The layout is computed once, snapped (`snap_layout`) and held while the formats are written
+    (a 20-panel figure takes seconds per layout pass), then the figure's layout engine is restored.
     """
     unknown = [f for f in formats if f not in _METADATA]
     if unknown:
@@ -44,6 +45,7 @@ def save_static(fig: Figure, name: str, folder: str | Path, formats: tuple[str, 
     folder = Path(folder)
     engine = fig.get_layout_engine()
     fig.draw_without_rendering()
+    snap_layout(fig)
     fig.set_layout_engine("none")
     paths = []
     try:
@@ -58,6 +60,25 @@ def save_static(fig: Figure, name: str, folder: str | Path, formats: tuple[str, 
     finally:
         fig.set_layout_engine(engine)
     return paths
+
+
+LAYOUT_DECIMALS = 9
+
+
+def snap_layout(fig: FigureBase) -> None:
+    """Round what the layout engine placed, in figure or panel fractions, to LAYOUT_DECIMALS:
+    panels (subfigures), axes and their super-titles and -labels. Constrained layout's solver can
+    place an axes one bit apart depending on what the process drew before, and that bit flipped a
+    coordinate the SVG writer rounds to 6 decimals (a figure drawn by a forked worker differed from
+    the same figure drawn in the parent). Rounded, the same figure is drawn from the same numbers."""
+    for box in [sub.bbox_relative for sub in fig.subfigs] + [b for ax in fig._localaxes
+                                                          for b in (ax._position, ax._originalPosition)]:
+        box.set_points(box.get_points().round(LAYOUT_DECIMALS))
+    for label in (fig._suptitle, fig._supxlabel, fig._supylabel):
+        if label is not None:
+            label.set_position(tuple(round(float(v), LAYOUT_DECIMALS) for v in label.get_position()))
+    for sub in fig.subfigs:
+        snap_layout(sub)
 
 
 _CLIP_ID = re.compile(rb"\bp[0-9a-f]{10}\b")
