@@ -5,6 +5,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis.report import render
@@ -73,6 +74,20 @@ def test_tables_download_as_csv(reports, lang):
     assert text.splitlines()[0].startswith("file,") and "lishui-2020.txt" in text
     cells = re.findall(r"<td>([^<]*)</td>", html)
     assert cells and not [c for c in cells if re.fullmatch(r"-?\d+\.\d{4,}", c)]  # shown rounded, CSV in full
+
+
+def test_shares_are_shown_with_the_places_they_were_rounded_to(reports):
+    table = re.search(r'data-name="task_shares".*?</table>', reports["en"].read_text(encoding="utf-8"), re.S).group()
+    numbers = re.findall(r"<td>(-?\d+\.\d+)</td>", table)
+    assert len(numbers) > 20 and {len(n.split(".")[1]) for n in numbers} == {1}  # 5.9, not 5.900
+
+
+@pytest.mark.parametrize(("values", "places"), [([5.9, 0.0, 17.6], 1), ([1.0, 2.0], 0), ([0.25, 0.5], 2),
+                                                 ([1 / 3, 0.5], 3), ([], 0), ([1e-12, 2.0], 0)])
+def test_a_float_column_is_shown_with_the_fewest_places_that_keep_it(values, places):
+    from analysis.report.build import decimals
+
+    assert decimals(pd.Series(values, dtype=float)) == places
 
 
 def test_a_table_too_large_to_embed_points_to_the_processed_tables(tables, monkeypatch):

@@ -10,6 +10,7 @@ from html import escape
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -37,6 +38,13 @@ def _figure(fig: go.Figure, name: str) -> str:
 MAX_EMBEDDED_CSV = 2 * 2**20
 
 
+def decimals(values: pd.Series, most: int = 3) -> int:
+    """Decimal places that show `values` (floats) as they are, up to `most`: shares rounded to
+    0.1 read 5.9, not 5.900; a column is shown with one number of places."""
+    v = values.to_numpy(dtype=float)
+    return next((d for d in range(most) if np.allclose(v, v.round(d), rtol=0, atol=1e-9)), most)
+
+
 def _table(frame: pd.DataFrame, name: str, lang: str, index: bool = False, max_rows: int = 200) -> str:
     """An HTML table with a link to download it (all rows) as CSV; above MAX_EMBEDDED_CSV bytes, a
     note pointing to the processed tables instead."""
@@ -50,7 +58,8 @@ def _table(frame: pd.DataFrame, name: str, lang: str, index: bool = False, max_r
     head = frame.head(max_rows)
     shown = head.astype(object).where(head.notna(), "")
     for col in head.columns[[pd.api.types.is_float_dtype(t) for t in head.dtypes]]:  # the CSV keeps every digit
-        shown[col] = [f"{v:.3f}" if isinstance(v, float) else v for v in shown[col]]
+        places = decimals(head[col].dropna())
+        shown[col] = [f"{v:.{places}f}" if isinstance(v, float) else v for v in shown[col]]
     shown.columns.name = None
     if lang == "zh":  # the CSV above keeps the column names alone
         shown.columns = [f"{COLUMN_LABELS[c]}（{c}）" if c in COLUMN_LABELS else c for c in shown.columns]
