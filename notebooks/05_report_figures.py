@@ -22,8 +22,10 @@ LANG = "en"  # the paper's language: "zh" or "en"
 ROOT = None
 OUTPUT = None  # folder for the figures; None = reports/figures of the project
 DOMAIN = None  # domain of the dot plot; None = the one that varies most
+WORKERS = None  # processes that draw the figures; None = one per core, 1 = this kernel alone
 
 # %%
+import os
 from pathlib import Path
 
 from analysis import config, explore
@@ -31,7 +33,7 @@ from analysis.viz import render_all
 
 tables = explore.select(explore.load_tables(ROOT), regions=REGIONS, years=YEARS)
 folder = Path(OUTPUT) if OUTPUT else (Path(ROOT) / "reports" / "figures" if ROOT else config.FIGURES_DIR)
-written = render_all(tables, folder, LANG, domain=DOMAIN)
+written = render_all(tables, folder, LANG, domain=DOMAIN, workers=WORKERS or os.cpu_count() or 1)
 print(f"{len(written)} files in {folder}")
 sorted({p.name.rsplit('.', 1)[0] for p in written})
 
