@@ -241,6 +241,60 @@ def test_a_build_records_raw_hashes_and_force_reads_every_file_again(project):
     assert again["processed"] == [] and len(json.loads((project / ".cache" / "raw-hashes.json").read_text())) == 2
 
 
+def test_a_build_with_nothing_to_do_leaves_the_recorded_hashes_alone(project):
+    raw, hashes = project / "data" / "raw", project / ".cache" / "raw-hashes.json"
+    for p in raw.iterdir():
+        os.utime(p, ns=(10**18, 10**18))
+    build(project)
+    stamp = hashes.stat().st_mtime_ns
+    again, _ = build(project)
+    assert again["up_to_date"] and hashes.stat().st_mtime_ns == stamp
+    shutil.copyfile(SEEDS[3], raw / SEEDS[3].name)
+    os.utime(raw / SEEDS[3].name, ns=(10**18, 10**18))
+    build(project)
+    assert SEEDS[3].name in {Path(k).name for k in json.loads(hashes.read_text(encoding="utf-8"))}
+
+
+@pytest.mark.parametrize("listing", ["overrides.csv", "manifest.csv"])
+def test_editing_only_a_list_beside_the_plans_rebuilds_the_tables(project, listing):
+    """The up-to-date check reads the two lists' bytes, not the parsed rows: an edit to either
+    alone must still make the next build recompute (a correction, or a plan's listed hash)."""
+    raw = project / "data" / "raw"
+    target = SEEDS[1].name
+    rows = {"overrides.csv": f"file,plan_year\n{target},2031\n",
+            "manifest.csv": f"file,sha256\n{target},{'0' * 64}\n"}
+    build(project)
+    assert build(project)[0]["up_to_date"]
+    (raw / listing).write_text(rows[listing], encoding="utf-8")
+    again, _ = build(project)
+    assert not again["up_to_date"] and again["processed"] == []
+    docs = pd.read_parquet(project / "data" / "processed" / "documents.parquet").set_index("file")
+    if listing == "overrides.csv":
+        assert docs.loc[target, "plan_year"] == 2031
+    else:
+        assert "differs from the sha256 recorded" in docs.loc[target, "warnings"]
+
+
+def test_a_raw_file_reached_through_a_link_is_recorded_by_its_target(tmp_path):
+    raw, elsewhere = tmp_path / "raw", tmp_path / "elsewhere"
+    raw.mkdir()
+    elsewhere.mkdir()
+    shutil.copyfile(SEEDS[0], elsewhere / "plan.txt")
+    os.utime(elsewhere / "plan.txt", ns=(10**18, 10**18))
+    (raw / "linked.txt").symlink_to(elsewhere / "plan.txt")
+    shutil.copyfile(SEEDS[1], raw / SEEDS[1].name)
+    os.utime(raw / SEEDS[1].name, ns=(10**18, 10**18))
+    (raw / ".hidden.txt").write_text("not a plan", encoding="utf-8")
+    (raw / "notes.md").write_text("not a plan", encoding="utf-8")
+    (raw / "folder.txt").mkdir()
+    from analysis import pipeline
+
+    known = {}
+    current = pipeline.scan_raw(raw, known)
+    assert list(current) == sorted(["linked.txt", SEEDS[1].name])  # no hidden file, other suffix or folder
+    assert set(known) == {str((elsewhere / "plan.txt").resolve()), str((raw / SEEDS[1].name).resolve())}
+
+
 def test_every_output_and_cache_file_gets_the_permissions_a_plain_file_would(project):
     """Temporary files are made 0600; the tables renamed from them must still be readable by co-authors."""
     before = os.umask(0o022)
