@@ -42,7 +42,9 @@ class TermCounts:
 
     @cached_property
     def _index(self) -> pd.Index:
-        return pd.Index(self.keys)
+        """The keys as an object index: pandas would infer Arrow strings, whose lookups take three
+        times as long (0.2 against 0.07 s for 375,000 of 750,000 task ids)."""
+        return pd.Index(self.keys, dtype=object)
 
     def positions(self, keys) -> np.ndarray:
         """Row numbers of `keys` (KeyError when one is missing); the measures ask several times,
@@ -50,9 +52,9 @@ class TermCounts:
         keys = np.asarray(keys, dtype=object)
         if len(keys) == len(self.keys) and (keys == self.keys).all():
             return np.arange(len(keys))
-        pos = self._index.get_indexer(pd.Index(keys))
+        pos = self._index.get_indexer(pd.Index(keys, dtype=object))
         if (pos < 0).any():
-            missing = pd.Index(keys)[pos < 0]
+            missing = keys[pos < 0]
             raise KeyError(f"no term counts for {list(missing[:3])}")
         return pos
 
