@@ -535,7 +535,7 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     vers = versions()
     known = {} if force else known_hashes(cache_dir)
     recorded = dict(known)
-    current = scan_raw(raw_dir, known)
+    current, undecodable = scan_raw(raw_dir, known), undecodable_names(raw_dir)
     before = _read_manifest(out_dir)
     built = before.get("files", {})
     summary.added = [f for f in current if f not in built]
@@ -547,7 +547,7 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     # files' fingerprints would be half of a build with nothing to do
     tables_key = freshness.key(files=current, versions=vers, code=freshness.code_digest(),
                                lists=[freshness.file_digest(raw_dir / name) for name in ("overrides.csv", "manifest.csv")],
-                               undecodable=undecodable_names(raw_dir), include_partial=include_partial,
+                               undecodable=undecodable, include_partial=include_partial,
                                lineage=lineage, folder=str(out_dir.resolve()))
     if freshness.current(record.get("tables"), tables_key, out_dir):  # nothing changed since the last build
         for name, value in record["tables"]["summary"].items():
@@ -606,7 +606,7 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
         shares = {f: s for f in files for s in [shares.get(f, old_shares.get(f))] if s is not None}
     docs = tables["documents"]
     failed = docs.loc[docs["failed"].fillna(False).astype(bool), "file"].tolist()
-    summary.failed = failed + [f"{name} (file name is not UTF-8: rename it)" for name in undecodable_names(raw_dir)]
+    summary.failed = failed + [f"{name} (file name is not UTF-8: rename it)" for name in undecodable]
     summary.n_documents, summary.n_tasks = len(docs), len(tables["tasks"])
     summary.n_plans = int((docs["is_plan"].fillna(False) & ~docs["failed"].fillna(False)).sum()) if len(docs) else 0
     summary.n_warnings = int(sum(len([w for w in str(x).split("；") if w]) for x in docs["warnings"].fillna("")))
