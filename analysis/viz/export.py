@@ -85,9 +85,10 @@ _CLIP_ID = re.compile(rb"\bp[0-9a-f]{10}\b")
 
 
 def _renumber_clip_ids(svg: bytes) -> bytes:
-    """Clip-path ids in order of first use (clip1, clip2, ...): matplotlib hashes a description of
-    each clip path and its transform that is not stable across processes (the same figure drawn
-    in a forked worker once got other ids)."""
+    """Clip-path ids in order of first use (clip1, clip2, ...): matplotlib hashes the clip
+    rectangle's exact floats, or a description of a clip path's transform, into each id. The same
+    figure drawn in a forked worker once got other ids; the likely cause, a layout one bit apart,
+    is now removed by `snap_layout`, and this keeps ids independent of any such detail."""
     ids: dict[bytes, bytes] = {}
     return _CLIP_ID.sub(lambda m: ids.setdefault(m.group(), b"clip%d" % (len(ids) + 1)), svg)
 
