@@ -80,6 +80,7 @@ def test_shares_are_shown_with_the_places_they_were_rounded_to(reports):
     table = re.search(r'data-name="task_shares".*?</table>', reports["en"].read_text(encoding="utf-8"), re.S).group()
     numbers = re.findall(r"<td>(-?\d+\.\d+)</td>", table)
     assert len(numbers) > 20 and {len(n.split(".")[1]) for n in numbers} == {1}  # 5.9, not 5.900
+    assert re.findall(r"<td>(-?\d+)</td>", table) == []  # a column of whole shares reads 2.0 beside 3.3
 
 
 @pytest.mark.parametrize(("values", "places"), [([5.9, 0.0, 17.6], 1), ([1.0, 2.0], 0), ([0.25, 0.5], 2),

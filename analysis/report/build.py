@@ -38,10 +38,11 @@ def _figure(fig: go.Figure, name: str) -> str:
 MAX_EMBEDDED_CSV = 2 * 2**20
 
 
-def decimals(values: pd.Series, most: int = 3) -> int:
+def decimals(values, most: int = 3) -> int:
     """Decimal places that show `values` (floats) as they are, up to `most`: shares rounded to
-    0.1 read 5.9, not 5.900; a column is shown with one number of places."""
-    v = values.to_numpy(dtype=float)
+    0.1 read 5.9, not 5.900; a table is shown with one number of places, so a column of whole
+    shares reads 2.0 beside 3.3."""
+    v = np.asarray(values, dtype=float)
     return next((d for d in range(most) if np.allclose(v, v.round(d), rtol=0, atol=1e-9)), most)
 
 
@@ -57,8 +58,9 @@ def _table(frame: pd.DataFrame, name: str, lang: str, index: bool = False, max_r
                 f'{escape(_t("download_csv", lang))}</a>')
     head = frame.head(max_rows)
     shown = head.astype(object).where(head.notna(), "")
-    for col in head.columns[[pd.api.types.is_float_dtype(t) for t in head.dtypes]]:  # the CSV keeps every digit
-        places = decimals(head[col].dropna())
+    floats = head.columns[[pd.api.types.is_float_dtype(t) for t in head.dtypes]]  # the CSV keeps every digit
+    places = decimals(head[floats].stack().dropna()) if len(floats) else 0
+    for col in floats:
         shown[col] = [f"{v:.{places}f}" if isinstance(v, float) else v for v in shown[col]]
     shown.columns.name = None
     if lang == "zh":  # the CSV above keeps the column names alone
