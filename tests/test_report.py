@@ -127,6 +127,20 @@ def test_the_report_carries_the_glyphs_of_every_character_it_shows(reports, tabl
     assert render(tables, "zh", raw_dir=ROOT / "data" / "raw", versions={"parser": "test"}) == html
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_chart_is_drawn_in_the_embedded_cjk_face(reports, lang):
+    """plotly's default family has no Chinese glyphs: a chart that names no font shows boxes
+    where no Chinese font is installed."""
+    from analysis.viz.fonts import EMBEDDED_FAMILY
+
+    calls = reports[lang].read_text(encoding="utf-8").split("Plotly.newPlot(")[1:]
+    charts = {re.match(r'\s*"([^"]+)"', c).group(1): c.split("</script>")[0] for c in calls}
+    from analysis import config
+
+    assert len(charts) >= 6 and ("fig-validation" in charts or not (config.SHARED_DIR / "gold").exists())
+    assert [name for name, call in charts.items() if EMBEDDED_FAMILY not in call] == []
+
+
 def test_languages_differ(reports):
     zh, en = (reports[k].read_text(encoding="utf-8") for k in ("zh", "en"))
     assert "跨地区比较" in zh and "Comparison across plans" in en and "跨地区比较" not in en

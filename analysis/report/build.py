@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import config
-from ..viz.fonts import webfont_head
+from ..viz.fonts import PLOTLY_FONT_FAMILY, webfont_head
 from .text import COLUMN_LABELS, TEXT
 
 CSS = (Path(__file__).with_name("report.css")).read_text(encoding="utf-8")
@@ -28,6 +28,10 @@ def _t(key: str, lang: str, **values) -> str:
 
 
 def _figure(fig: go.Figure, name: str) -> str:
+    """A chart's HTML, in the bundled CJK face the page embeds when the figure names no font
+    (plotly's default family has no Chinese glyphs: the validation chart's title showed boxes)."""
+    if fig.layout.font.family is None:
+        fig.update_layout(font_family=PLOTLY_FONT_FAMILY, hoverlabel_font_family=PLOTLY_FONT_FAMILY)
     html = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"fig-{name}",
                        config={"displaylogo": False, "responsive": True})
     return f'<figure class="chart" data-name="{escape(name)}">{html}</figure>'
