@@ -44,3 +44,8 @@ DOMAIN_WEIGHTS = {1: (1.0,), 2: (0.6, 0.4), 3: (0.5, 0.3, 0.2)}
 #: Lineage (text reuse across all pairs of plans) is computed automatically for corpora of
 #: at most this many plans; above it, run `build --lineage` (it is the slowest measure).
 LINEAGE_AUTO_MAX_PLANS = 400
+
+#: The corpus measures run side by side in the build's worker processes for corpora of at most
+#: this many plans; above it one after another, in the build's process (memory: each holds its
+#: own working arrays, and 20,000 plans already come near 4 GB).
+MEASURE_FORK_MAX_PLANS = 5000

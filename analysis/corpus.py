@@ -82,38 +82,53 @@ def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False
     What the pipeline's per-document stage prepared makes this fast on large corpora without
     changing any result: `counts` (`analysis.text.counts.TermCounts` of every task, built
     from the cached token lists), `shares` ({file: `measure.emphasis.plan_bootstrap`}, cached per
-    document) and `memory` (a folder where the topic model keeps its fitted sample model);
-    `workers` threads fit the topic models.
+    document) and `memory` (a folder where the topic model keeps its fitted sample model).
+    The independent measures (emphasis, vocabulary, similarity, topics, lineage) run in `workers`
+    forked processes, up to `config.MEASURE_FORK_MAX_PLANS` plans (`forks.run_forked`; the
+    same results in one process), and `workers` threads fit the topic models.
     """
     from . import measure
     from .domains import default_classifier
+    from .forks import run_forked
     from .text.counts import TermCounts
 
     codebook = default_classifier().codebook_  # parsed once per version of the file
 
     docs, tasks, td = tables["documents"], tables["tasks"], tables["task_domains"]
-    plans = measure.select_plans(docs, tasks, include_partial=include_partial)
+    duplicates = measure.duplicate_plans(docs, tasks)
+    plans = measure.select_plans(docs, tasks, include_partial=include_partial, duplicates=duplicates)
     measured = tasks["file"].isin(set(plans["file"])).to_numpy()
     columns = MEASURED_COLUMNS if counts is None else [c for c in MEASURED_COLUMNS if c != "content"]
     plan_tasks = tasks if measured.all() else _subset(tasks, measured, columns)
     if counts is None:
         counts = TermCounts.from_texts(plan_tasks["task_id"].to_numpy(), plan_tasks["content"].to_numpy())
-    out = {
-        "plan_duplicates": measure.duplicate_plans(docs, tasks),
-        "emphasis": measure.emphasis(tasks, td, docs, codebook, include_partial=include_partial, shares=shares),
-        "emphasis_groups": measure.emphasis_groups(tasks, td, docs, codebook, include_partial=include_partial,
-                                                   shares=shares),
-    }
-    out["emphasis_change"] = measure.emphasis_change(out["emphasis"])
-    out["emphasis_means"] = measure.emphasis_means(out["emphasis"])
-    parts = [measure.distinctive_terms(plan_tasks, by=by, documents=docs, counts=counts)
-             for by in ("region", "plan_year") if plan_tasks[by].nunique() >= 2]
-    out["distinctive_terms"] = check("distinctive_terms", pd.concat(parts, ignore_index=True)) if parts else \
-        _empty("distinctive_terms")
-    out["similarity"] = measure.plan_similarity(plan_tasks, docs, counts=counts)
-    out.update(topic_tables(tasks, counts=counts, memory=memory, codebook=codebook, rows=measured, n_jobs=workers))
+
+    def emphasis() -> dict[str, pd.DataFrame]:
+        given = {"codebook": codebook, "include_partial": include_partial, "shares": shares, "plans": plans}
+        out = {"emphasis": measure.emphasis(tasks, td, docs, **given),
+               "emphasis_groups": measure.emphasis_groups(tasks, td, docs, **given)}
+        out["emphasis_change"] = measure.emphasis_change(out["emphasis"])
+        out["emphasis_means"] = measure.emphasis_means(out["emphasis"])
+        return out
+
+    def vocabulary() -> dict[str, pd.DataFrame]:
+        parts = [measure.distinctive_terms(plan_tasks, by=by, documents=docs, counts=counts)
+                 for by in ("region", "plan_year") if plan_tasks[by].nunique() >= 2]
+        return {"distinctive_terms": check("distinctive_terms", pd.concat(parts, ignore_index=True)) if parts else
+                _empty("distinctive_terms")}
+
+    jobs = [  # the longest first: each worker takes the next job when done with one
+        lambda: topic_tables(tasks, counts=counts, memory=memory, codebook=codebook, rows=measured, n_jobs=workers),
+        emphasis,
+        lambda: {"similarity": measure.plan_similarity(plan_tasks, docs, counts=counts)},
+        vocabulary,
+    ]
     if lineage or (lineage is None and len(plans) <= config.LINEAGE_AUTO_MAX_PLANS):
         from .measure.lineage import lineage_tables
 
-        out.update(lineage_tables(tables))
+        jobs.insert(0, lambda: lineage_tables(tables, duplicates=duplicates))
+    processes = (workers or 1) if len(plans) <= config.MEASURE_FORK_MAX_PLANS else 1
+    out = {"plan_duplicates": duplicates}
+    for part in run_forked(jobs, processes):
+        out.update(part)
     return out

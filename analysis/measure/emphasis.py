@@ -117,10 +117,11 @@ def plan_bootstrap(file: str, weights: np.ndarray, chars: np.ndarray, codebook: 
 
 
 def _shares(tasks, task_domains, documents, codebook, include_non_plans, include_partial, n_boot, seed,
-            kind, precomputed) -> pd.DataFrame:
+            kind, precomputed, plans) -> pd.DataFrame:
     """Shares of each label (domain or group) in every measured plan, one row per (file, label)."""
     columns = [*codebook.ids, UNCLASSIFIED]
-    plans = select_plans(documents, tasks, include_non_plans, include_partial)
+    if plans is None:
+        plans = select_plans(documents, tasks, include_non_plans, include_partial)
     files = set(plans["file"]) & set(tasks["file"].unique())  # measured plans with tasks
     unknown = sorted(set(task_domains.loc[task_domains["file"].isin(files), "domain"].unique()) - set(columns))
     if unknown:
@@ -165,7 +166,7 @@ def _shares(tasks, task_domains, documents, codebook, include_non_plans, include
 def emphasis(tasks: pd.DataFrame, task_domains: pd.DataFrame, documents: pd.DataFrame,
              codebook: Codebook | None = None, include_non_plans: bool = False, include_partial: bool = False,
              n_boot: int = config.BOOTSTRAP_REPLICATES, seed: int = config.SEED,
-             shares: dict[str, dict] | None = None) -> pd.DataFrame:
+             shares: dict[str, dict] | None = None, plans: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each plan's share of tasks and of task text per domain, with 95% bootstrap intervals.
 
     A task with several domains counts for each by its weight (config.DOMAIN_WEIGHTS), so a
@@ -173,7 +174,8 @@ def emphasis(tasks: pd.DataFrame, task_domains: pd.DataFrame, documents: pd.Data
     from a generator seeded by (seed, file); each interval is clipped to contain its share.
     Measured plans: see `select_plans` (non-plans and truncated plans only when asked; failed
     files and plans without tasks never). `shares` ({file: plan_bootstrap(...)}, as the pipeline
-    caches them per document) are used where they match; the rest are computed.
+    caches them per document) are used where they match; the rest are computed. `plans`: the
+    measured plans' `documents` rows when already selected (`select_plans` with these options).
 
     >>> t = build_tables(load_corpus(paths))
     >>> e = emphasis(t["tasks"], t["task_domains"], t["documents"], include_partial=True)
@@ -181,7 +183,7 @@ def emphasis(tasks: pd.DataFrame, task_domains: pd.DataFrame, documents: pd.Data
     """
     codebook = codebook or load_codebook()
     df = _shares(tasks, task_domains, documents, codebook, include_non_plans, include_partial, n_boot, seed,
-                 "domain", shares)
+                 "domain", shares, plans)
     df = df[(df["label"] != UNCLASSIFIED) | (df["n_tasks"] > 0)].rename(columns={"label": "domain"})
     df["domain_group"] = df["domain"].map(lambda d: NO_GROUP if d == UNCLASSIFIED else codebook.group_of(d))
     df = df.sort_values(["file", "task_share", "order"], ascending=[True, False, True], kind="mergesort")
@@ -195,17 +197,19 @@ def emphasis(tasks: pd.DataFrame, task_domains: pd.DataFrame, documents: pd.Data
 def emphasis_groups(tasks: pd.DataFrame, task_domains: pd.DataFrame, documents: pd.DataFrame,
                     codebook: Codebook | None = None, include_non_plans: bool = False,
                     include_partial: bool = False, n_boot: int = config.BOOTSTRAP_REPLICATES,
-                    seed: int = config.SEED, shares: dict[str, dict] | None = None) -> pd.DataFrame:
+                    seed: int = config.SEED, shares: dict[str, dict] | None = None,
+                    plans: pd.DataFrame | None = None) -> pd.DataFrame:
     """`emphasis` summed over domain groups (policy, process; 'none' when unclassified tasks exist).
 
-    Uses the same resamples as `emphasis` for the same seed, so group intervals match its draws.
+    Uses the same resamples as `emphasis` for the same seed, so group intervals match its draws;
+    `shares` and `plans` as there.
 
     >>> g = emphasis_groups(t["tasks"], t["task_domains"], t["documents"])
     >>> g.pivot(index="file", columns="domain_group", values="task_share")
     """
     codebook = codebook or load_codebook()
     df = _shares(tasks, task_domains, documents, codebook, include_non_plans, include_partial, n_boot, seed,
-                 "group", shares)
+                 "group", shares, plans)
     df = df[(df["label"] != NO_GROUP) | (df["n_tasks"] > 0)].rename(columns={"label": "domain_group"})
     return conform("emphasis_groups", df.drop(columns="order"))
 

@@ -28,12 +28,14 @@ __all__ = [
 ]
 
 
-def lineage_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+def lineage_tables(tables: dict[str, pd.DataFrame], duplicates: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """The four lineage tables from the per-document tables of `analysis.tables.build_tables`:
     citation_links, text_reuse, reuse_index and responsibility, each schema-checked and sorted by key.
-    Second copies of a plan (`duplicate_plans`) are left out: a copy is no plan that reuses another."""
+    Second copies of a plan (`duplicate_plans`, or `duplicates` when already known) are left out:
+    a copy is no plan that reuses another."""
     documents, tasks = tables["documents"], tables["tasks"]
-    documents = documents[~documents["file"].isin(set(duplicate_plans(documents, tasks)["file"]))]
+    duplicates = duplicate_plans(documents, tasks) if duplicates is None else duplicates
+    documents = documents[~documents["file"].isin(set(duplicates["file"]))]
     sentences = plan_sentences(tasks, documents)
     reuse = text_reuse(tasks, documents, sentences=sentences)
     return {

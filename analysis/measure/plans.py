@@ -25,13 +25,14 @@ PLAN_DUPLICATES = register(Table(
 
 
 def select_plans(documents: pd.DataFrame, tasks: pd.DataFrame, include_non_plans: bool = False,
-                 include_partial: bool = False, include_duplicates: bool = False) -> pd.DataFrame:
+                 include_partial: bool = False, include_duplicates: bool = False,
+                 duplicates: pd.DataFrame | None = None) -> pd.DataFrame:
     """The `documents` rows of the plans to measure, sorted by file.
 
     Failed files and files with no task in `tasks` are always left out (their shares are
     undefined); non-plans (`is_plan` False: reports, interpretations), truncated plans
-    (`is_partial` True) and second copies of a plan (`duplicate_plans`) are left out unless
-    asked for.
+    (`is_partial` True) and second copies of a plan (`duplicate_plans`, or `duplicates` when
+    already known) are left out unless asked for.
     """
     def flag(column: str) -> pd.Series:
         return documents[column].fillna(False).astype(bool)
@@ -43,7 +44,8 @@ def select_plans(documents: pd.DataFrame, tasks: pd.DataFrame, include_non_plans
     if not include_partial:
         keep &= ~flag("is_partial")
     if not include_duplicates:
-        keep &= ~documents["file"].isin(set(duplicate_plans(documents, tasks)["file"]))
+        duplicates = duplicate_plans(documents, tasks) if duplicates is None else duplicates
+        keep &= ~documents["file"].isin(set(duplicates["file"]))
     return documents[keep].sort_values("file", kind="mergesort").reset_index(drop=True)
 
 
