@@ -98,6 +98,26 @@ class _Progress:
         self.bar.stop()
 
 
+def _print_summary(s) -> None:
+    """A build's summary, as `build` prints it."""
+    if s.up_to_date:
+        typer.echo("up to date: nothing changed since the last build, its outputs are current (--force rebuilds)")
+    typer.echo(f"documents: {s.n_documents} ({s.n_plans} plans), tasks: {s.n_tasks}, warnings: {s.n_warnings}")
+    typer.echo(f"raw files: {len(s.added)} added, {len(s.changed)} changed, {len(s.removed)} removed, "
+               f"{len(s.unchanged)} unchanged; parsed now: {len(s.processed)}")
+    for label, files in (("added", s.added), ("changed", s.changed), ("removed", s.removed), ("FAILED", s.failed)):
+        for f in files:
+            typer.echo(f"  {label}: {f}")
+    typer.echo("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in s.seconds.items()))
+    typer.echo(f"outputs: {len([o for o in s.outputs if 'processed' in o])} table files in data/processed/, "
+               f"{len([o for o in s.outputs if 'processed' not in o])} files in reports/")
+    if s.charts_left_out:
+        typer.echo("charts not drawn, the corpus is too large to draw one by one (chart a selection in a "
+                   "notebook: analysis.explore.select):")
+        for view, why in s.charts_left_out.items():
+            typer.echo(f"  {view}: {why}")
+
+
 @app.command()
 def build(force: bool = typer.Option(False, "--force", help="Rebuild everything, ignoring the cache"),
           workers: int = typer.Option(0, "--workers", help="Worker processes for parsing (default: all cores)"),
@@ -129,23 +149,40 @@ def build(force: bool = typer.Option(False, "--force", help="Rebuild everything,
     if json_out:
         _emit([asdict(s) | {"exit_code": s.exit_code}])
     elif not quiet:
-        if s.up_to_date:
-            typer.echo("up to date: nothing changed since the last build, its outputs are current (--force rebuilds)")
-        typer.echo(f"documents: {s.n_documents} ({s.n_plans} plans), tasks: {s.n_tasks}, warnings: {s.n_warnings}")
-        typer.echo(f"raw files: {len(s.added)} added, {len(s.changed)} changed, {len(s.removed)} removed, "
-                   f"{len(s.unchanged)} unchanged; parsed now: {len(s.processed)}")
-        for label, files in (("added", s.added), ("changed", s.changed), ("removed", s.removed), ("FAILED", s.failed)):
-            for f in files:
-                typer.echo(f"  {label}: {f}")
-        typer.echo("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in s.seconds.items()))
-        typer.echo(f"outputs: {len([o for o in s.outputs if 'processed' in o])} table files in data/processed/, "
-                   f"{len([o for o in s.outputs if 'processed' not in o])} files in reports/")
-        if s.charts_left_out:
-            typer.echo("charts not drawn, the corpus is too large to draw one by one (chart a selection in a "
-                       "notebook: analysis.explore.select):")
-            for view, why in s.charts_left_out.items():
-                typer.echo(f"  {view}: {why}")
+        _print_summary(s)
     raise typer.Exit(s.exit_code)
+
+
+@app.command()
+def watch(interval: float = typer.Option(2.0, "--interval", help="Seconds between looks at data/raw/"),
+          workers: int = typer.Option(0, "--workers", help="Worker processes (default: all cores)"),
+          lang: str = typer.Option("zh", "--lang", help="Language of figures and report: zh | en"),
+          figures: bool = typer.Option(True, "--figures/--no-figures", help="Write reports/figures/"),
+          report: bool = typer.Option(True, "--report/--no-report", help="Write reports/index.html"),
+          include_partial: bool = typer.Option(False, "--include-partial",
+                                               help="Count truncated plans in emphasis shares"),
+          lineage: bool = typer.Option(None, "--lineage/--no-lineage", help="As for build")) -> None:
+    """Build, then rebuild each time data/raw/ changes, until Ctrl-C (one process: a new plan's
+    rebuild skips the start-up a new `build` pays)."""
+    from datetime import datetime
+
+    from .watch import watch as run
+
+    if lang not in ("zh", "en"):
+        typer.echo("error: --lang must be zh or en", err=True)
+        raise typer.Exit(2)
+
+    def built(s) -> None:
+        typer.echo(f"--- {datetime.now():%H:%M:%S} build" + ("" if s.exit_code == 0 else " (some files FAILED)"))
+        _print_summary(s)
+        typer.echo(f"watching {config.RAW_DIR} (Ctrl-C stops)")
+
+    try:
+        run(interval=interval, on_build=built, on_wait=lambda why: typer.echo(f"waiting: {why}", err=True),
+            workers=workers or None, lang=lang, figures=figures, report=report, include_partial=include_partial,
+            lineage=lineage)
+    except KeyboardInterrupt:
+        typer.echo("stopped")
 
 
 @app.command()

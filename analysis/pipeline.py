@@ -732,6 +732,14 @@ def _start() -> float:
     return time.perf_counter() - clock
 
 
+def preload() -> None:
+    """Import and load everything a build with work to do needs (`_start`, the corpus measures and
+    the topic model's scikit-learn), for a process that builds again and again (`watch`)."""
+    _start()
+    from . import corpus, measure  # noqa: F401
+    from .domains import topics  # noqa: F401
+
+
 def _start_worker() -> None:
     from threadpoolctl import threadpool_limits
 

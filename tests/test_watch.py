@@ -1,0 +1,80 @@
+"""A watching process: builds each settled change of the raw folder once, with the outputs a new
+process's build gives, and waits while another build holds the lock."""
+import shutil
+from pathlib import Path
+
+from analysis import pipeline
+from analysis.ingest import parse_file
+from analysis.watch import signature, watch
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "data" / "raw").glob("*.txt"))
+
+
+def folders(root: Path) -> dict[str, Path]:
+    return {"out_dir": root / "processed", "reports_dir": root / "reports", "cache_dir": root / "cache"}
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.*"))}
+
+
+def scripted(actions: dict[int, callable]):
+    """A `sleep` that runs actions[k] at its k-th call (from 1) instead of sleeping, and its count."""
+    calls = [0]
+
+    def sleep(_seconds: float) -> None:
+        calls[0] += 1
+        actions.get(calls[0], lambda: None)()
+
+    return sleep, calls
+
+
+def test_signature_sees_added_and_rewritten_files_only(tmp_path):
+    (tmp_path / "sub").mkdir()
+    before = signature(tmp_path)
+    (tmp_path / "sub" / "inside.txt").write_text("x", encoding="utf-8")
+    assert signature(tmp_path) == before  # subfolders are not raw files
+    (tmp_path / "plan.txt").write_text("一、", encoding="utf-8")
+    added = signature(tmp_path)
+    assert added != before
+    (tmp_path / "plan.txt").read_bytes()
+    assert signature(tmp_path) == added
+    (tmp_path / "plan.txt").write_text("一、二、", encoding="utf-8")
+    assert signature(tmp_path) != added
+    assert signature(tmp_path / "missing") == ()
+
+
+def test_a_plan_copied_in_two_steps_is_built_once_complete_and_as_a_new_build_would(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for f in SEEDS[:2]:
+        shutil.copyfile(f, raw / f.name)
+    new, data = raw / SEEDS[2].name, SEEDS[2].read_bytes()
+    sleep, calls = scripted({1: lambda: new.write_bytes(data[: len(data) // 2]),  # the copy has begun
+                             2: lambda: new.write_bytes(data)})  # and ends one interval later
+    summaries = []
+    builds = watch(raw, **folders(tmp_path / "watched"), interval=0, on_build=summaries.append, sleep=sleep,
+                   stop=lambda: calls[0] >= 5, figures=False, report=False)
+    assert builds == 2 and len(summaries) == 2
+    assert sorted(summaries[0].processed) == sorted(f.name for f in SEEDS[:2])
+    assert summaries[1].processed == [new.name] and summaries[1].added == [new.name]
+    assert summaries[1].n_tasks - summaries[0].n_tasks == len(parse_file(SEEDS[2]).tasks)  # the whole file
+    pipeline.build(raw, **folders(tmp_path / "new"), figures=False, report=False)
+    assert outputs(tmp_path / "watched" / "processed") == outputs(tmp_path / "new" / "processed")
+
+
+def test_a_build_put_off_by_another_builds_lock_runs_once_it_is_free(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copyfile(SEEDS[0], raw / SEEDS[0].name)
+    where = folders(tmp_path)
+    lock = pipeline.Lock(tmp_path / f".processed{pipeline.LOCK}")
+    lock.__enter__()  # another build is running
+    sleep, calls = scripted({1: lambda: lock.__exit__(None, None, None)})
+    waits, summaries = [], []
+    builds = watch(raw, **where, interval=0, on_build=summaries.append, on_wait=waits.append, sleep=sleep,
+                   stop=lambda: bool(summaries), figures=False, report=False)
+    assert builds == 1 and len(waits) == 1 and "another build" in waits[0]
+    assert summaries[0].processed == [SEEDS[0].name]
+    assert (where["out_dir"] / "tasks.parquet").exists()
