@@ -185,3 +185,58 @@ def test_ratio_b_is_the_median_of_the_pairs_with_their_range():
     paired = ratios({**result, "speedups": [1.5, 1.8, 1.6]})
     assert paired["per_document_speedup"] == pytest.approx(1.6)
     assert paired["per_document_speedup_range"] == pytest.approx([1.5, 1.8])
+
+
+def test_a_sampled_topic_models_weights_are_kept_per_group_and_only_a_changed_plans_group_is_transformed(
+        corpus_tables, tmp_path, monkeypatch):
+    from sklearn.decomposition import NMF
+
+    from analysis.domains import TopicModel
+
+    tasks = corpus_tables["tasks"]
+    tasks = tasks[tasks["content"].str.len() > 0].reset_index(drop=True)
+    calls = []
+    transform = NMF.transform
+    monkeypatch.setattr(NMF, "transform", lambda self, x: calls.append(x.shape[0]) or transform(self, x))
+    first = TopicModel(max_fit_tasks=150, memory=tmp_path).fit(tasks)
+    groups = len(calls)
+    assert groups >= 2 and sum(calls) == len(tasks)  # every task once, in groups of whole plans
+    calls.clear()
+    again = TopicModel(max_fit_tasks=150, memory=tmp_path).fit(tasks)
+    assert calls == []  # every group's weights read back
+    np.testing.assert_array_equal(again.weights_, first.weights_)
+    np.testing.assert_array_equal(TopicModel(max_fit_tasks=150).fit(tasks).weights_, first.weights_)  # as without memory
+
+    sampled = set(tasks.loc[TopicModel(max_fit_tasks=150)._sample(tasks, "task_id"), "file"])
+    other = sorted(set(tasks["file"]) - sampled)[0]  # a plan outside the fitted sample: the model stays
+    edited = tasks.copy()
+    row = edited.index[edited["file"] == other][0]
+    edited.loc[row, "content"] = edited.loc[row, "content"] + "加强政务公开平台建设"
+    calls.clear()
+    changed = TopicModel(max_fit_tasks=150, memory=tmp_path).fit(edited)
+    assert calls == [edited["file"].map(_group).eq(_group(other)).sum()]  # the edited plan's group only
+    np.testing.assert_array_equal(changed.weights_, TopicModel(max_fit_tasks=150).fit(edited).weights_)
+    assert len(list(tmp_path.glob("weights-*.npy"))) == groups  # the replaced group's file is gone
+
+
+def _group(file: str) -> int:
+    import hashlib
+
+    from analysis.domains.topics import TRANSFORM_GROUPS
+
+    return int(hashlib.sha256(file.encode()).hexdigest()[:8], 16) % TRANSFORM_GROUPS
+
+
+def test_top_rows_is_the_head_of_a_stable_descending_sort():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from analysis.domains.topics import _top_rows
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from([0.0, 0.1, 0.5, 0.5, 2.0]), min_size=0, max_size=30), st.integers(1, 6))
+    def check(values, n):
+        values = np.array(values, dtype=float)
+        assert _top_rows(values, n).tolist() == np.argsort(-values, kind="stable")[:n].tolist()
+
+    check()

@@ -8,9 +8,11 @@ of the input: tasks are sorted by a stable key before fitting.
 Large corpora: the model is fitted on at most `max_fit_tasks` tasks — whole plans (the
 `sample_by` column), taken in the order of a hash of their name, so the sample does not
 depend on row order and adding a plan rarely changes it — with `large_k_range` candidate
-numbers of topics, and then every task is given its topic weights by `NMF.transform`.
-With `memory` (a folder) the fitted sample model is kept on disk by a hash of its input,
-so a rebuild whose sample is unchanged does not fit again.
+numbers of topics, and then every task is given its topic weights by `NMF.transform`, in
+`TRANSFORM_GROUPS` groups of whole plans (by a hash of the plan's name) transformed apart.
+With `memory` (a folder) the fitted sample model is kept on disk by a hash of its input, and
+each group's weights by a hash of the model and the group's TF-IDF rows, so a rebuild whose
+sample is unchanged does not fit again and transforms only the groups of new or changed plans.
 """
 from __future__ import annotations
 
@@ -31,6 +33,9 @@ from sklearn.preprocessing import normalize
 from ..text.counts import TermCounts
 from ..text.segment import tokenize
 from .codebook import Codebook, load_codebook
+
+#: Groups of plans whose tasks `NMF.transform` takes apart (see module docstring).
+TRANSFORM_GROUPS = 32
 
 
 def _coherence(top_terms: list[list[str]], present: sparse.csc_matrix, columns: dict[str, int]) -> float:
@@ -88,6 +93,20 @@ def _keep(path: Path, value) -> None:
     atomic_write_with(path, lambda fh: pickle.dump(value, fh), durable=False)
 
 
+def _load_array(path: Path | None) -> np.ndarray | None:
+    """The array `_keep_array` stored at path, None when there is none or it is unreadable."""
+    try:
+        return None if path is None else np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError):
+        return None
+
+
+def _keep_array(path: Path, value: np.ndarray) -> None:
+    from ..atomic import atomic_write_with
+
+    atomic_write_with(path, lambda fh: np.save(fh, value, allow_pickle=False), durable=False)
+
+
 def _domain_matrix(codebook: Codebook, vocabulary: dict[str, int], memory=None) -> np.ndarray:
     """Domain × term weights from the codebook keywords, segmented like the tasks."""
     m = np.zeros((len(codebook.domains), len(vocabulary)))
@@ -104,6 +123,16 @@ def _domain_matrix(codebook: Codebook, vocabulary: dict[str, int], memory=None) 
 def _words(tokens: list[str]) -> list[str]:
     """The analyzer of the vectorizer: tasks arrive already segmented."""
     return tokens
+
+
+def _top_rows(values: np.ndarray, n: int) -> np.ndarray:
+    """What `np.argsort(-values, kind="stable")[:n]` gives (the n largest, ties to the lower
+    row), without sorting every row."""
+    if len(values) <= n:
+        return np.argsort(-values, kind="stable")
+    kth = np.partition(values, len(values) - n)[len(values) - n]
+    candidates = np.flatnonzero(values >= kth)
+    return candidates[np.argsort(-values[candidates], kind="stable")][:n]
 
 
 def _bag(counts: TermCounts, rows: np.ndarray) -> list[list[str]]:
@@ -182,24 +211,59 @@ class TopicModel:
         _, k, nmf, w = best
         return vectorizer, k, coherence, nmf, w
 
-    def _cached_fit(self, tokens: list[list[str]], large: bool):
+    def _cached_fit(self, counts: TermCounts, rows: np.ndarray, large: bool):
+        """What `_fit_sample` gives for the tasks at `rows` of `counts`, and the digest of its
+        input (None without memory)."""
         if self.memory is None:
-            return self._fit_sample(tokens, large)
+            return self._fit_sample(_bag(counts, rows), large), None
         import sklearn
 
         h = hashlib.sha256(repr((sklearn.__version__, self.k, self.k_range, self.large_k_range, self.n_top,
                                  self.random_state, large)).encode())
-        for toks in tokens:
-            h.update("\x1f".join(sorted(toks)).encode())
-            h.update(b"\x1e")
+        sample = counts.matrix[rows]  # sorted indices: each row's terms in term order
+        used = np.unique(sample.indices)
+        h.update("\x1f".join(counts.vocabulary[used]).encode())
+        for part in (sample.indptr, np.searchsorted(used, sample.indices), sample.data):
+            h.update(np.ascontiguousarray(part, dtype=np.int64).tobytes())
         path = Path(self.memory) / f"topics-{h.hexdigest()[:24]}.pkl"
         fitted = _load(path)
         if fitted is None:
-            fitted = self._fit_sample(tokens, large)
+            fitted = self._fit_sample(_bag(counts, rows), large)
             for stale in path.parent.glob("topics-*.pkl"):
                 stale.unlink()
             _keep(path, fitted)
-        return fitted
+        return fitted, h.hexdigest()
+
+    def _transform(self, counts: TermCounts, rows: np.ndarray, groups: np.ndarray, model: str | None) -> np.ndarray:
+        """Topic weights of the tasks at `rows` of `counts`, one group of plans at a time (`groups`:
+        each task's plan), each group's weights kept in `memory` by `model` (the fit's digest) and
+        its TF-IDF rows; groups that left the corpus lose their files."""
+        names, index = np.unique(groups.astype(str), return_inverse=True)
+        group_of = np.array([int(hashlib.sha256(n.encode()).hexdigest()[:8], 16) % TRANSFORM_GROUPS for n in names],
+                            dtype=np.int64)[index]
+        weights = np.zeros((len(rows), self.nmf_.n_components_))
+        kept = set()
+        for g in np.unique(group_of):
+            members = np.flatnonzero(group_of == g)
+            x = _tfidf(self.vectorizer_, counts, rows[members])
+            path = None
+            if model is not None:
+                h = hashlib.sha256(model.encode())
+                for part in (x.indptr, x.indices, x.data):
+                    h.update(np.ascontiguousarray(part).tobytes())
+                path = Path(self.memory) / f"weights-{h.hexdigest()[:24]}.npy"
+                kept.add(path.name)
+            w = _load_array(path)
+            if w is None or w.shape != (len(members), weights.shape[1]):
+                w = self.nmf_.transform(x)
+                if path is not None:
+                    _keep_array(path, w)
+            weights[members] = w
+        if model is not None:
+            for stale in Path(self.memory).glob("weights-*.npy"):
+                if stale.name not in kept:
+                    stale.unlink(missing_ok=True)
+        return weights
 
     def fit(self, tasks: pd.DataFrame, key: str = "task_id", text: str = "content", codebook: Codebook | None = None,
             counts: TermCounts | None = None):
@@ -215,11 +279,11 @@ class TopicModel:
         rows = counts.positions(data[key].to_numpy())
         sample = self._sample(data, key)
         large = len(sample) < len(data)
-        self.vectorizer_, self.k_, self.coherence_, self.nmf_, weights = self._cached_fit(
-            _bag(counts, rows[sample]), large)
+        (self.vectorizer_, self.k_, self.coherence_, self.nmf_, weights), model = self._cached_fit(
+            counts, rows[sample], large)
         if large:
-            weights = np.vstack([self.nmf_.transform(_tfidf(self.vectorizer_, counts, rows[s: s + 50_000]))
-                                 for s in range(0, len(rows), 50_000)])
+            by = self.sample_by if self.sample_by in data else key
+            weights = self._transform(counts, rows, data[by].to_numpy(dtype=object), model)
         self.keys_ = data[key].to_numpy()
         self.weights_ = weights
         self.vocabulary_ = self.vectorizer_.get_feature_names_out()
@@ -240,18 +304,19 @@ class TopicModel:
         sims = (self.nmf_.components_ @ dm.T) / np.where(norms > 0, norms, 1)
         examples_of = []
         for t in range(len(self.nmf_.components_)):
-            order = np.argsort(-self.weights_[:, t], kind="stable")
-            examples_of.append([self.keys_[i] for i in order[:n_examples] if self.weights_[i, t] > 0])
+            order = _top_rows(self.weights_[:, t], n_examples)
+            examples_of.append([self.keys_[i] for i in order if self.weights_[i, t] > 0])
+        topic = assign["topic"].to_numpy()
+        sizes = np.bincount(topic[topic >= 0], minlength=len(self.nmf_.components_))
         shown = tasks[tasks[key].isin({e for examples in examples_of for e in examples})].set_index(key)
         headings = shown["heading"].to_dict() if "heading" in shown else {}
         texts = shown["content"].to_dict() if "content" in shown else {}
         rows = []
         for t, (comp, examples) in enumerate(zip(self.nmf_.components_, examples_of)):
-            members = assign[assign.topic == t]
             best = int(np.argmax(sims[t]))
             rows.append({
                 "topic": t,
-                "n_tasks": len(members),
+                "n_tasks": int(sizes[t]),
                 "top_terms": [self.vocabulary_[j] for j in np.argsort(-comp, kind="stable")[: self.n_top]],
                 "example_task_ids": examples,
                 "example_headings": [headings.get(e) or (texts.get(e) or "")[:40] for e in examples],

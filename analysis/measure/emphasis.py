@@ -185,7 +185,8 @@ def emphasis(tasks: pd.DataFrame, task_domains: pd.DataFrame, documents: pd.Data
     df = _shares(tasks, task_domains, documents, codebook, include_non_plans, include_partial, n_boot, seed,
                  "domain", shares, plans)
     df = df[(df["label"] != UNCLASSIFIED) | (df["n_tasks"] > 0)].rename(columns={"label": "domain"})
-    df["domain_group"] = df["domain"].map(lambda d: NO_GROUP if d == UNCLASSIFIED else codebook.group_of(d))
+    df["domain_group"] = df["domain"].map({d: NO_GROUP if d == UNCLASSIFIED else codebook.group_of(d)
+                                           for d in df["domain"].unique()})
     df = df.sort_values(["file", "task_share", "order"], ascending=[True, False, True], kind="mergesort")
     df["rank"] = df.groupby("file").cumcount() + 1
     n_plans = df["file"].nunique()
