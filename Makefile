@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report test lab lint bench clean
+.PHONY: help setup report watch test lab lint bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -25,6 +25,9 @@ setup: $(STAMP) ## Create .venv and install the package with its extras (skipped
 
 report: $(STAMP) ## Build data/processed/ tables, reports/figures/ and reports/index.html from data/raw/
 	$(PY) -m analysis build $(ARGS)
+
+watch: $(STAMP) ## Rebuild like `make report` each time data/raw/ changes, until Ctrl-C
+	$(PY) -m analysis watch $(ARGS)
 
 test: $(STAMP) ## Run the whole test suite (parsers, classifier, tables, charts, notebooks, report)
 	$(PY) -m pytest $(ARGS)

@@ -164,8 +164,10 @@ def watch(interval: float = typer.Option(2.0, "--interval", help="Seconds betwee
           lineage: bool = typer.Option(None, "--lineage/--no-lineage", help="As for build")) -> None:
     """Build, then rebuild each time data/raw/ changes, until Ctrl-C (one process: a new plan's
     rebuild skips the start-up a new `build` pays)."""
+    import os
     from datetime import datetime
 
+    from .watch import Restart
     from .watch import watch as run
 
     if lang not in ("zh", "en"):
@@ -183,6 +185,9 @@ def watch(interval: float = typer.Option(2.0, "--interval", help="Seconds betwee
             lineage=lineage)
     except KeyboardInterrupt:
         typer.echo("stopped")
+    except Restart as exc:
+        typer.echo(f"restarting: {exc}")
+        os.execv(sys.executable, [sys.executable, "-m", "analysis", *sys.argv[1:]])
 
 
 @app.command()

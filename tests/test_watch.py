@@ -78,3 +78,62 @@ def test_a_build_put_off_by_another_builds_lock_runs_once_it_is_free(tmp_path):
     assert builds == 1 and len(waits) == 1 and "another build" in waits[0]
     assert summaries[0].processed == [SEEDS[0].name]
     assert (where["out_dir"] / "tasks.parquet").exists()
+
+
+def test_a_change_to_the_packages_code_stops_the_watch_before_it_builds_with_the_old_code(tmp_path, monkeypatch):
+    import pytest
+
+    from analysis import freshness
+    from analysis.watch import Restart
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copyfile(SEEDS[0], raw / SEEDS[0].name)
+    edited = []
+    monkeypatch.setattr(freshness, "code_digest", lambda: "edited" if edited else "loaded")
+
+    def edit_and_add() -> None:  # someone edits the region table, then a plan arrives
+        edited.append(True)
+        shutil.copyfile(SEEDS[1], raw / SEEDS[1].name)
+
+    summaries = []
+    sleep, _ = scripted({1: edit_and_add})
+    with pytest.raises(Restart):
+        watch(raw, **folders(tmp_path), interval=0, on_build=summaries.append, sleep=sleep, figures=False,
+              report=False)
+    assert len(summaries) == 1 and summaries[0].processed == [SEEDS[0].name]  # the second plan waits for the restart
+
+
+def test_the_watch_command_rebuilds_when_a_plan_arrives_and_stops_on_ctrl_c(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    shutil.copyfile(SEEDS[0], raw / SEEDS[0].name)
+    proc = subprocess.Popen([sys.executable, "-m", "analysis", "watch", "--interval", "0.2", "--no-figures",
+                             "--no-report"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "ANALYSIS_ROOT": str(tmp_path)}, cwd=tmp_path)
+    lines: list[str] = []
+
+    def wait_for(text: str, count: int) -> None:
+        deadline = time.monotonic() + 120
+        while sum(text in line for line in lines) < count:
+            assert time.monotonic() < deadline and proc.poll() is None, "".join(lines) + proc.stderr.read()
+            lines.append(proc.stdout.readline())
+
+    try:
+        wait_for("watching", 1)
+        shutil.copyfile(SEEDS[1], raw / SEEDS[1].name)
+        wait_for("watching", 2)
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    text = "".join(lines) + out
+    assert f"added: {SEEDS[1].name}" in text and text.count("--- ") == 2 and "stopped" in text
+    assert proc.returncode == 0
+    assert (tmp_path / "data" / "processed" / "tasks.parquet").exists()
