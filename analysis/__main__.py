@@ -98,6 +98,22 @@ class _Progress:
         self.bar.stop()
 
 
+# the options `build` and `watch` share
+WORKERS = typer.Option(0, "--workers", help="Worker processes (default: all cores)")
+LANG = typer.Option("zh", "--lang", help="Language of figures and report: zh | en")
+FIGURES = typer.Option(True, "--figures/--no-figures", help="Write reports/figures/")
+REPORT = typer.Option(True, "--report/--no-report", help="Write reports/index.html")
+INCLUDE_PARTIAL = typer.Option(False, "--include-partial", help="Count truncated plans in emphasis shares")
+LINEAGE = typer.Option(None, "--lineage/--no-lineage",
+                       help=f"Compute the lineage tables (default: for up to {config.LINEAGE_AUTO_MAX_PLANS:,} plans)")
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in ("zh", "en"):
+        typer.echo("error: --lang must be zh or en", err=True)
+        raise typer.Exit(2)
+
+
 def _print_summary(s) -> None:
     """A build's summary, as `build` prints it."""
     if s.up_to_date:
@@ -120,14 +136,8 @@ def _print_summary(s) -> None:
 
 @app.command()
 def build(force: bool = typer.Option(False, "--force", help="Rebuild everything, ignoring the cache"),
-          workers: int = typer.Option(0, "--workers", help="Worker processes for parsing (default: all cores)"),
-          lang: str = typer.Option("zh", "--lang", help="Language of figures and report: zh | en"),
-          figures: bool = typer.Option(True, "--figures/--no-figures", help="Write reports/figures/"),
-          report: bool = typer.Option(True, "--report/--no-report", help="Write reports/index.html"),
-          include_partial: bool = typer.Option(False, "--include-partial",
-                                               help="Count truncated plans in emphasis shares"),
-          lineage: bool = typer.Option(None, "--lineage/--no-lineage",
-                                       help=f"Compute the lineage tables (default: for up to {config.LINEAGE_AUTO_MAX_PLANS:,} plans)"),
+          workers: int = WORKERS, lang: str = LANG, figures: bool = FIGURES, report: bool = REPORT,
+          include_partial: bool = INCLUDE_PARTIAL, lineage: bool = LINEAGE,
           quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors"),
           json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON")) -> None:
     """Build data/processed/ and reports/ from data/raw/ (incremental). Exit 1 when some files failed."""
@@ -136,9 +146,7 @@ def build(force: bool = typer.Option(False, "--force", help="Rebuild everything,
     from .pipeline import BuildLocked
     from .pipeline import build as run
 
-    if lang not in ("zh", "en"):
-        typer.echo("error: --lang must be zh or en", err=True)
-        raise typer.Exit(2)
+    _check_lang(lang)
     progress = None if quiet or json_out or not sys.stderr.isatty() else _Progress("parse + classify")
     try:
         s = run(force=force, workers=workers or None, figures=figures, report=report, lang=lang,
@@ -155,13 +163,8 @@ def build(force: bool = typer.Option(False, "--force", help="Rebuild everything,
 
 @app.command()
 def watch(interval: float = typer.Option(2.0, "--interval", help="Seconds between looks at data/raw/"),
-          workers: int = typer.Option(0, "--workers", help="Worker processes (default: all cores)"),
-          lang: str = typer.Option("zh", "--lang", help="Language of figures and report: zh | en"),
-          figures: bool = typer.Option(True, "--figures/--no-figures", help="Write reports/figures/"),
-          report: bool = typer.Option(True, "--report/--no-report", help="Write reports/index.html"),
-          include_partial: bool = typer.Option(False, "--include-partial",
-                                               help="Count truncated plans in emphasis shares"),
-          lineage: bool = typer.Option(None, "--lineage/--no-lineage", help="As for build")) -> None:
+          workers: int = WORKERS, lang: str = LANG, figures: bool = FIGURES, report: bool = REPORT,
+          include_partial: bool = INCLUDE_PARTIAL, lineage: bool = LINEAGE) -> None:
     """Build, then rebuild each time data/raw/ changes, until Ctrl-C (one process: a new plan's
     rebuild skips the start-up a new `build` pays)."""
     import os
@@ -170,9 +173,7 @@ def watch(interval: float = typer.Option(2.0, "--interval", help="Seconds betwee
     from .watch import Restart
     from .watch import watch as run
 
-    if lang not in ("zh", "en"):
-        typer.echo("error: --lang must be zh or en", err=True)
-        raise typer.Exit(2)
+    _check_lang(lang)
 
     def built(s) -> None:
         typer.echo(f"--- {datetime.now():%H:%M:%S} build" + ("" if s.exit_code == 0 else " (some files FAILED)"))
