@@ -512,20 +512,23 @@ class _Tables:
 def build(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR,
           reports_dir: Path = config.REPORTS_DIR, cache_dir: Path = config.CACHE_DIR, *, force: bool = False,
           workers: int | None = None, figures: bool = True, report: bool = True, lang: str = config.LANG,
-          include_partial: bool = False, lineage: bool | None = None, progress=None) -> BuildSummary:
+          include_partial: bool = False, lineage: bool | None = None, progress=None,
+          resident: bool = False) -> BuildSummary:
     """Run the whole build and return what happened (see module docstring). `lineage`: compute the
-    lineage tables (None: only for corpora of at most config.LINEAGE_AUTO_MAX_PLANS plans)."""
+    lineage tables (None: only for corpora of at most config.LINEAGE_AUTO_MAX_PLANS plans);
+    `resident`: keep the per-document products in this process for its next build (`watch`; up to
+    config.RESIDENT_MAX_FILES raw files)."""
     out_dir = Path(out_dir)
     with Lock(out_dir.parent / f".{out_dir.name}{LOCK}"):  # beside the folder: publish() swaps the folder
         recover(out_dir)
         for folder in (Path(cache_dir), Path(cache_dir) / "documents", Path(reports_dir), Path(reports_dir) / "figures"):
             remove_temporaries(folder)
         return _build(Path(raw_dir), Path(out_dir), Path(reports_dir), Path(cache_dir), force, workers, figures,
-                      report, lang, include_partial, progress, lineage=lineage)
+                      report, lang, include_partial, progress, lineage=lineage, resident=resident)
 
 
 def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, report, lang, include_partial,
-           progress, lineage=None) -> BuildSummary:
+           progress, lineage=None, resident=False) -> BuildSummary:
     from threadpoolctl import threadpool_limits
 
     from .text.counts import CountsBuilder
@@ -543,6 +546,7 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     summary.removed = sorted(set(built) - set(current))
     summary.unchanged = [f for f in current if f in built and built[f] == current[f]]
     record = {} if force else freshness.read_record(cache_dir)
+    memory, resident = cache_dir / "corpus", resident and len(current) <= config.RESIDENT_MAX_FILES
     # the files' hashes and the two lists' bytes: at 20,000 files, reading the lists and the
     # files' fingerprints would be half of a build with nothing to do
     tables_key = freshness.key(files=current, versions=vers, code=freshness.code_digest(),
@@ -554,6 +558,10 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
             setattr(summary, name, value)
         summary.up_to_date = True
         save_hashes(cache_dir, raw_dir, known, current, recorded)
+        if resident:  # read now, while nothing waits for it, rather than in the next build
+            key = Cache(cache_dir / "documents", vers).key
+            if (held := snapshot.load(memory, key)) is not None:
+                snapshot.keep(memory, key, held)
         summary.seconds["scan"] = time.perf_counter() - clock
         return _reports(summary, None, tables_key, record, out_dir, reports_dir, cache_dir, figures, report, lang,
                         raw_dir, vers, workers)
@@ -569,7 +577,6 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
         summary.seconds["load"] = _start()
 
     clock = time.perf_counter()
-    memory = cache_dir / "corpus"
     remove_temporaries(memory)
     snap = None if force else snapshot.load(memory, cache.key)
     kept = set() if snap is None else {f for f in current if snap.fingerprints.get(f) == prints[f]} - pending
@@ -610,7 +617,7 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     summary.n_documents, summary.n_tasks = len(docs), len(tables["tasks"])
     summary.n_plans = int((docs["is_plan"].fillna(False) & ~docs["failed"].fillna(False)).sum()) if len(docs) else 0
     summary.n_warnings = int(sum(len([w for w in str(x).split("；") if w]) for x in docs["warnings"].fillna("")))
-    fresh_snapshot = snapshot.Snapshot(prints, dict(tables), counts, shares)
+    fresh_snapshot = snapshot.Snapshot(prints, dict(tables), counts, shares, saved=None if snap is None else snap.saved)
     summary.seconds["tables"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -623,8 +630,11 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     manifest = {"files": current, "versions": vers, "tables": sorted(tables)}
     written = publish(tables, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), out_dir)
     summary.outputs = [str(p) for p in written]
-    if snapshot.stale(snap, kept, len(current)):
+    if snapshot.stale(fresh_snapshot.saved, prints):
         snapshot.save(memory, cache.key, fresh_snapshot, lambda path, fill: atomic_write_with(path, fill, durable=False))
+        fresh_snapshot.saved = prints
+    if resident:
+        snapshot.keep(memory, cache.key, fresh_snapshot)
     save_hashes(cache_dir, raw_dir, known, current, recorded)
     summary.seconds["write"] = time.perf_counter() - clock
 

@@ -10,6 +10,9 @@ order, so the result is the same as assembling every file again (the pipeline te
 the bytes). The snapshot is keyed like the per-document cache (parser, resources, codebook and
 segmenter versions) and is only an accelerator: a missing or unreadable one is rebuilt, and
 one that misses a few files is kept until they are more than a slack (`stale`).
+
+A process that builds again and again (`python -m analysis watch`) keeps the last build's
+snapshot in memory (`keep`) and its next build takes it from there instead of reading the file.
 """
 from __future__ import annotations
 
@@ -43,6 +46,7 @@ class Snapshot:
     frames: dict[str, pd.DataFrame]
     counts: TermCounts
     shares: dict[str, dict]
+    saved: dict[str, str] | None = None  # the fingerprints of the snapshot file (None: there is none)
 
     def take(self, files: set[str]) -> tuple[dict[str, pd.DataFrame], TermCounts, dict[str, dict]]:
         """The rows, term counts and shares of `files` only. The snapshot gives up its tables and
@@ -58,23 +62,38 @@ class Snapshot:
 SLACK = 8
 
 
-def stale(snapshot: Snapshot | None, kept: set[str], n_files: int) -> bool:
-    """Whether a build should write a new snapshot: none was read, or more files than the slack
-    came from elsewhere (new, changed) or are in it for nothing (removed, changed). Until then the
-    few others are read from the per-document cache, one file each, and a rebuild after one
-    new plan does not rewrite every plan's rows."""
-    if snapshot is None:
+def stale(saved: dict[str, str] | None, prints: dict[str, str]) -> bool:
+    """Whether a build of the files `prints` (name: fingerprint) should write a new snapshot file:
+    there is none (`saved`: the fingerprints of the one there), or more files than the slack differ
+    between the two (a new or removed file counts once, a changed one twice). Until then the few
+    others are read from the per-document cache, one file each, and a rebuild after one new plan
+    does not rewrite every plan's rows."""
+    if saved is None:
         return True
-    drift = (n_files - len(kept)) + (len(snapshot.fingerprints) - len(kept))
-    return drift > max(SLACK, n_files // 50)
+    drift = sum(saved.get(f) != p for f, p in prints.items()) + sum(prints.get(f) != p for f, p in saved.items())
+    return drift > max(SLACK, len(prints) // 50)
 
 
 def path(folder: Path, key: str) -> Path:
     return folder / f"snapshot-{key}.pkl"
 
 
+_KEPT: dict[tuple[str, str], Snapshot] = {}  # (folder, versions key): the snapshot `keep` holds
+
+
+def keep(folder: Path, key: str, snapshot: Snapshot) -> None:
+    """Hold `snapshot` in this process for the next `load` from `folder` with these versions (and
+    let go of any other): its rows stand for their files' fingerprints as the file's do."""
+    _KEPT.clear()
+    _KEPT[str(Path(folder).resolve()), key] = snapshot
+
+
 def load(folder: Path, key: str) -> Snapshot | None:
-    """The snapshot of the last build with these versions, or None (none, unreadable, other format)."""
+    """The snapshot of the last build with these versions: the one `keep` holds (given up to the
+    caller), else the file's, else None (none, unreadable, other format)."""
+    held = _KEPT.pop((str(Path(folder).resolve()), key), None)
+    if held is not None:
+        return held
     try:
         with path(folder, key).open("rb") as fh:
             stored = pickle.load(fh)
@@ -82,7 +101,8 @@ def load(folder: Path, key: str) -> Snapshot | None:
             return None
         packed = stored["frames"]  # decoded one by one, each table's bytes let go once read
         frames = {name: feather.read_table(pa.BufferReader(packed.pop(name))).to_pandas() for name in list(packed)}
-        return Snapshot(stored["fingerprints"], frames, stored["counts"], unpack_shares(stored["shares"]))
+        return Snapshot(stored["fingerprints"], frames, stored["counts"], unpack_shares(stored["shares"]),
+                        saved=stored["fingerprints"])
     except Exception:  # noqa: BLE001 — a damaged accelerator is rebuilt, never trusted
         return None
 

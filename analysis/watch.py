@@ -2,7 +2,8 @@
 
 A build in a new process first spends a second or more importing scikit-learn and loading the
 parser, classifier and dictionary; a watching process does that once, before any plan arrives
-(`pipeline.preload`), so a new plan's rebuild is only the work the plan causes. It produces the
+(`pipeline.preload`), and keeps the last build's per-document tables in memory
+(`pipeline.build(resident=True)`), so a new plan's rebuild is only the work the plan causes. It produces the
 same outputs as `build` from a new process. A change is built once the folder has looked the
 same for one whole interval (a plan still being copied is not read half-written). The code,
 resources and libraries it loaded are those of the package when it started: when they change
@@ -53,7 +54,7 @@ def watch(raw_dir: Path = config.RAW_DIR, out_dir: Path = config.PROCESSED_DIR,
             if code_digest() != loaded:
                 raise Restart("the package's code, resources or libraries changed since this process started")
             try:
-                on_build(build(raw_dir, out_dir, reports_dir, cache_dir, **options))
+                on_build(build(raw_dir, out_dir, reports_dir, cache_dir, resident=True, **options))
                 built, builds = seen, builds + 1
             except BuildLocked as exc:
                 on_wait(str(exc))

@@ -10,8 +10,10 @@ fresh process and into its own temporary folders (never data/processed/):
    --pairs-max plans, --pairs - 1 more pairs of builds (one worker, W workers) so that ratio
    (b), a small difference of two short stages, is the median of several pairs;
 3. an incremental rebuild of (1) after one new plan is added: ratio (c); up to --single-max
-   plans, the same rebuild from a copy of (1) in a process that preloaded the models and
-   libraries first, as `python -m analysis watch` does: ratio (c) for a watching process.
+   plans, the same rebuild from a copy of (1) in a process that watches, as `python -m analysis
+   watch` does: it preloaded the models and libraries and built the corpus before the plan
+   (keeping the per-document tables in memory), then the plan is added: ratio (c) for a
+   watching process.
 
 Results go to benchmarks/results.md (tables, machine, targets) and benchmarks/results.json.
 
@@ -110,21 +112,28 @@ class Sampler(threading.Thread):
 
 
 # ---------------------------------------------------------------------------- one build (child process)
-def one_build(raw: Path, work: Path, workers: int, floor: bool, figures: bool = False, warm: bool = False) -> dict:
+def one_build(raw: Path, work: Path, workers: int, floor: bool, figures: bool = False,
+              add: Path | None = None) -> dict:
     """Run analysis.pipeline.build once in this process and describe it (called in a fresh process);
-    `figures`: with the figures and the report, as `make report` builds them; `warm`: after
-    `pipeline.preload`, as a watching process (`python -m analysis watch`) builds."""
+    `figures`: with the figures and the report, as `make report` builds them; `add`: a plan to
+    copy into `raw` and build as a watching process (`python -m analysis watch`) does, after
+    `pipeline.preload` and a resident build of `raw` without it."""
     from analysis.pipeline import build, preload
 
     clock = time.perf_counter()
-    if warm:
+    if add:
         preload()
     preloaded = time.perf_counter() - clock
+    if add:
+        build(raw, work / "processed", work / "reports", work / "cache", workers=workers, figures=False,
+              report=False, resident=True)
+        settled = time.perf_counter() - clock - preloaded
+        shutil.copyfile(add, raw / add.name)
     sampler = Sampler(proportional=figures or PSS)
     sampler.start()
     start = time.perf_counter()
     summary = build(raw, work / "processed", work / "reports", work / "cache", workers=workers, figures=figures,
-                    report=figures)
+                    report=figures, resident=bool(add))
     wall = time.perf_counter() - start
     sampler.stop()
     seconds = dict(summary.seconds)
@@ -140,8 +149,8 @@ def one_build(raw: Path, work: Path, workers: int, floor: bool, figures: bool = 
            "maxrss_workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
            "n_documents": summary.n_documents, "n_tasks": summary.n_tasks, "processed": len(summary.processed),
            "failed": len(summary.failed), "up_to_date": summary.up_to_date}
-    if warm:
-        out["preload_seconds"] = preloaded
+    if add:
+        out["preload_seconds"], out["first_build_seconds"] = preloaded, settled
     if floor:
         out["floor"] = jieba_floor(work / "processed")
     return out
@@ -178,12 +187,14 @@ def start_floor() -> float:
 
 
 def run_build(raw: Path, work: Path, workers: int, floor: bool = False, figures: bool = False,
-              warm: bool = False) -> dict:
+              add: Path | None = None) -> dict:
     """`one_build` in a fresh interpreter (clean memory figures, no warm caches)."""
     cmd = [sys.executable, str(Path(__file__)), "--one-build", str(raw), str(work), str(workers)]
-    for flag, on in (("--floor", floor), ("--figures", figures), ("--warm", warm)):
+    for flag, on in (("--floor", floor), ("--figures", figures)):
         if on:
             cmd.append(flag)
+    if add:
+        cmd += ["--add", str(add)]
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if done.returncode != 0:
         raise RuntimeError(f"build failed:\n{done.stderr[-4000:]}")
@@ -370,10 +381,13 @@ def bench_size(n: int, workers: int, single: bool, tmp: Path, log, floor_max: in
     log(f"N={n}: the same build again (nothing to do)")
     result["noop"] = run_build(raw, tmp / f"w{workers}-{n}", workers, figures=True)
     result["start_floor"] = start_floor()
+    staged = tmp / "extra" / extra.name
+    staged.parent.mkdir(exist_ok=True)
+    shutil.move(extra, staged)
     if single:
-        log(f"N={n}: the same rebuild in a process that preloaded, as `analysis watch` does")
-        result["watch"] = run_build(raw, tmp / f"watch-{n}", workers, warm=True)
-    extra.unlink()
+        log(f"N={n}: the same rebuild in a watching process, as `analysis watch` builds it")
+        result["watch"] = run_build(raw, tmp / f"watch-{n}", workers, add=staged)
+        (raw / extra.name).unlink()
     result["load_after"] = os.getloadavg()
     result["ratios"] = ratios(result)
     log(f"N={n}: rebuild {result['rebuild']['wall']:.1f}s; ratios {result['ratios']}")
@@ -504,7 +518,8 @@ def markdown(results: list[dict], info: dict, met: dict, real: dict | None = Non
         lines.append(f"| (c) rebuild after one new plan / full build | {q['rebuild_share']:.3f} |")
         if "rebuild_share_watch" in q:
             lines.append(f"| (c) the same in a watching process (`python -m analysis watch`, which loaded the models "
-                         f"and libraries once before the plan arrived: {r['watch']['preload_seconds']:.2f} s; "
+                         f"and libraries once before the plan arrived, {r['watch']['preload_seconds']:.2f} s, and "
+                         f"built the corpus keeping its tables in memory, {r['watch']['first_build_seconds']:.2f} s; "
                          f"rebuild {r['watch']['wall']:.2f} s) / full build | {q['rebuild_share_watch']:.3f} |")
         if "start_floor" in r:
             lines.append(f"| (c') a fresh process's start-up before it can parse a plan (imports, codebook, parser, "
@@ -540,7 +555,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--one-build", nargs=3, metavar=("RAW", "WORK", "WORKERS"), help=argparse.SUPPRESS)
     ap.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--figures", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--warm", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--add", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--real-cost", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.real_cost:
@@ -548,7 +563,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.one_build:
         raw, work, workers = args.one_build
-        print(json.dumps(one_build(Path(raw), Path(work), int(workers), args.floor, args.figures, args.warm)))
+        print(json.dumps(one_build(Path(raw), Path(work), int(workers), args.floor, args.figures, args.add)))
         return 0
     sizes = [200] if args.quick else args.sizes
     if args.pss:

@@ -46,10 +46,11 @@ def short_names(name: str, level: str, nations: list[str]) -> list[str]:
         out.append(SHORT[name])
     elif level in ("province", "city") and len(name) >= 3 and name[-1] in "省市":
         out.append(name[:-1])
-    m = re.fullmatch(r"(.+?)((?:%s)+)自治(州|县|旗)" % "|".join(map(re.escape, nations)), name)
+    names = "|".join(map(re.escape, nations))
+    m = re.fullmatch(rf"(.+?)((?:{names})+)自治(州|县|旗)", name)
     if m and len(m.group(1)) >= 2:
         out.append(m.group(1) + m.group(3))
-    elif re.fullmatch(r"(%s)自治(州|县|旗)" % "|".join(map(re.escape, nations)), name):
+    elif re.fullmatch(rf"({names})自治(州|县|旗)", name):
         out.append(name.replace("族自治", ""))
     return out
 

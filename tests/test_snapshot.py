@@ -1,6 +1,8 @@
 """The build's snapshot: merging term counts and combining per-document rows give what assembling everything does."""
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pandas as pd
 from hypothesis import given, settings
@@ -74,17 +76,41 @@ def test_a_damaged_snapshot_is_ignored(tmp_path):
 
 
 def test_a_snapshot_is_rewritten_only_once_it_misses_more_than_the_slack():
-    def snap(files):
-        return snapshot.Snapshot({f: "x" for f in files}, {}, None, {})
-
     files = [f"{i}.txt" for i in range(1000)]
-    assert snapshot.stale(None, set(), 1000)
-    assert not snapshot.stale(snap(files), set(files), 1000)  # nothing changed
-    assert not snapshot.stale(snap(files[:990]), set(files[:990]), 1000)  # ten new files: 2 % is 20
-    assert snapshot.stale(snap(files[:979]), set(files[:979]), 1000)  # 21 new
-    assert snapshot.stale(snap(files + [f"gone{i}" for i in range(21)]), set(files), 1000)  # 21 removed
-    assert not snapshot.stale(snap(files[:5]), set(files[:2]), 5)  # a small corpus: up to SLACK files
-    assert snapshot.stale(snap(files[:5]), set(), 5)  # five changed files count twice (10 > 8)
+    prints = {f: "x" for f in files}
+
+    def saved(names, changed=()):
+        return {f: "old" if f in changed else "x" for f in names}
+
+    assert snapshot.stale(None, prints)  # no snapshot file
+    assert not snapshot.stale(saved(files), prints)  # nothing changed
+    assert not snapshot.stale(saved(files[:980]), prints)  # twenty new files: 2 % is 20
+    assert snapshot.stale(saved(files[:979]), prints)  # 21 new
+    assert snapshot.stale(saved(files + [f"gone{i}" for i in range(21)]), prints)  # 21 removed
+    assert not snapshot.stale(saved(files, changed=files[:10]), prints)  # ten changed count twice
+    assert snapshot.stale(saved(files, changed=files[:11]), prints)
+    assert not snapshot.stale(saved(files[:5]), {f: "x" for f in files[:8]})  # a small corpus: up to SLACK files
+    assert snapshot.stale(saved(files[:5], changed=files[:5]), {f: "x" for f in files[:5]})  # 5 changed: 10 > 8
+
+
+def test_a_kept_snapshot_is_loaded_once_instead_of_the_file(tmp_path):
+    on_disk = snapshot.Snapshot({"a.txt": "x"}, {}, None, {"a.txt": {"n": 1}})
+    snapshot.save(tmp_path, "k", on_disk, lambda path, fill: path.write_bytes(pickled(fill)))
+    held = snapshot.Snapshot({"a.txt": "x", "b.txt": "y"}, {}, None, {}, saved={"a.txt": "x"})
+    snapshot.keep(tmp_path, "k", held)
+    assert snapshot.load(tmp_path, "other") is None  # other versions: neither
+    assert snapshot.load(tmp_path, "k") is held
+    loaded = snapshot.load(tmp_path, "k")  # given up: the file's from now on
+    assert loaded is not held and loaded.fingerprints == loaded.saved == {"a.txt": "x"}
+    snapshot.keep(tmp_path / "elsewhere", "k", held)
+    snapshot.keep(tmp_path, "k", held)  # one held at a time: the other is let go
+    assert snapshot.load(tmp_path / "elsewhere", "k") is None and snapshot.load(tmp_path, "k") is held
+
+
+def pickled(fill) -> bytes:
+    buffer = io.BytesIO()
+    fill(buffer)
+    return buffer.getvalue()
 
 
 def test_take_gives_the_rows_and_counts_of_the_files_asked_for_and_empties_the_snapshot(seed_tables):

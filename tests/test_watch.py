@@ -137,3 +137,33 @@ def test_the_watch_command_rebuilds_when_a_plan_arrives_and_stops_on_ctrl_c(tmp_
     assert f"added: {SEEDS[1].name}" in text and text.count("--- ") == 2 and "stopped" in text
     assert proc.returncode == 0
     assert (tmp_path / "data" / "processed" / "tasks.parquet").exists()
+
+
+def test_a_resident_build_hands_its_tables_to_the_next_which_reads_only_what_changed(tmp_path, monkeypatch):
+    """A watching process's build keeps its per-document products in memory: the next takes the
+    unchanged files from there (not from the snapshot file, here deleted, nor from their cache
+    files) and gives the bytes a new process's build does, after an added, a corrected and a
+    removed plan."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for f in SEEDS[:3]:
+        shutil.copyfile(f, raw / f.name)
+    kept = folders(tmp_path / "kept")
+    pipeline.build(raw, **kept, figures=False, report=False, resident=True)
+    for path in (kept["cache_dir"] / "corpus").glob("snapshot-*.pkl"):
+        path.unlink()
+    shutil.copyfile(SEEDS[3], raw / SEEDS[3].name)
+    (raw / "overrides.csv").write_text(f"file,plan_year\n{SEEDS[1].name},2031\n", encoding="utf-8")
+    (raw / SEEDS[0].name).unlink()
+    reads, get = [], pipeline.Cache.get
+    monkeypatch.setattr(pipeline.Cache, "get", lambda self, sha: reads.append(sha) or get(self, sha))
+    summary = pipeline.build(raw, **kept, figures=False, report=False, resident=True)
+    assert summary.processed == [SEEDS[3].name] and summary.removed == [SEEDS[0].name]
+    assert len(reads) == 1  # the corrected plan's cache file; the unchanged one came from memory
+    pipeline.build(raw, **folders(tmp_path / "new"), figures=False, report=False)
+    assert outputs(kept["out_dir"]) == outputs(tmp_path / "new" / "processed")
+    reads.clear()
+    pipeline.build(raw, **kept, figures=False, report=False, resident=True)  # nothing to do: still held
+    (raw / "overrides.csv").unlink()
+    pipeline.build(raw, **kept, figures=False, report=False, resident=True)
+    assert len(reads) == 1  # the plan whose correction was taken back
