@@ -2,8 +2,6 @@
 distinctive vocabulary, plan similarity, topic clusters and lineage."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
@@ -119,29 +117,18 @@ def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False
         return {"distinctive_terms": check("distinctive_terms", pd.concat(parts, ignore_index=True)) if parts else
                 _empty("distinctive_terms")}
 
-    jobs = {}
+    jobs = [  # the longest first: each worker takes the next job when done with one
+        lambda: topic_tables(tasks, counts=counts, memory=memory, codebook=codebook, rows=measured, n_jobs=workers),
+        emphasis,
+        lambda: {"similarity": measure.plan_similarity(plan_tasks, docs, counts=counts)},
+        vocabulary,
+    ]
     if lineage or (lineage is None and len(plans) <= config.LINEAGE_AUTO_MAX_PLANS):
         from .measure.lineage import lineage_tables
 
-        jobs["lineage"] = lambda: lineage_tables(tables, duplicates=duplicates)
-    jobs["topics"] = lambda: topic_tables(tasks, counts=counts, memory=memory, codebook=codebook, rows=measured,
-                                          n_jobs=workers)
-    jobs["emphasis"] = emphasis
-    jobs["similarity"] = lambda: {"similarity": measure.plan_similarity(plan_tasks, docs, counts=counts)}
-    jobs["vocabulary"] = vocabulary
+        jobs.insert(0, lambda: lineage_tables(tables, duplicates=duplicates))
     processes = (workers or 1) if len(plans) <= config.MEASURE_FORK_MAX_PLANS else 1
-    order = sorted(jobs, key=_expected_order(memory).index)
     out = {"plan_duplicates": duplicates}
-    done = dict(zip(order, run_forked([jobs[name] for name in order], processes)))
-    for name in jobs:
-        out.update(done[name])
+    for part in run_forked(jobs, processes):
+        out.update(part)
     return out
-
-
-def _expected_order(memory) -> list[str]:
-    """The corpus measures, longest first (each worker takes the next when done with one): the
-    topic model's fit (seconds at 2,000 plans) unless a fitted one is kept in `memory`, which a
-    rebuild after a new plan mostly reuses (then similarity takes longest; the order changes no result)."""
-    fitted = memory is not None and any(Path(memory).glob("topics-*.pkl"))
-    return (["lineage", "similarity", "emphasis", "topics", "vocabulary"] if fitted else
-            ["lineage", "topics", "emphasis", "similarity", "vocabulary"])

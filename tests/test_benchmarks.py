@@ -240,20 +240,3 @@ def test_top_rows_is_the_head_of_a_stable_descending_sort():
         assert _top_rows(values, n).tolist() == np.argsort(-values, kind="stable")[:n].tolist()
 
     check()
-
-
-def test_the_measures_start_with_the_longest_and_their_order_changes_no_table(corpus_tables, tmp_path, monkeypatch):
-    """The topic model's fit goes first unless a fitted model is kept (a rebuild mostly reuses it;
-    then similarity does): the same tables, in the same order, either way."""
-    from analysis import corpus, forks
-
-    orders = []
-    run = forks.run_forked
-    monkeypatch.setattr(forks, "run_forked", lambda jobs, workers: orders.append(len(jobs)) or run(jobs, workers))
-    first = corpus.corpus_tables(dict(corpus_tables), lineage=True, memory=tmp_path, workers=2)
-    assert corpus._expected_order(tmp_path)[:2] == ["lineage", "similarity"]  # a fit is now kept
-    again = corpus.corpus_tables(dict(corpus_tables), lineage=True, memory=tmp_path, workers=2)
-    assert orders == [5, 5] and list(first) == list(again)
-    for name in first:
-        pd.testing.assert_frame_equal(first[name], again[name], obj=name)
-    assert corpus._expected_order(tmp_path / "empty")[:2] == ["lineage", "topics"]
