@@ -53,7 +53,7 @@ class Snapshot:
         counts (at 20,000 plans a second copy of them is over a gigabyte)."""
         frames, counts, self.frames, self.counts = self.frames, self.counts, {}, None
         if not set(self.fingerprints) <= files:
-            frames = {name: f[f["file"].isin(files)] for name, f in frames.items()}
+            frames = {name: _select(f, f["file"].isin(files).to_numpy()) for name, f in frames.items()}
             counts = _rows(counts, frames["tasks"]["task_id"].to_numpy(dtype=object))
         return frames, counts, {f: s for f, s in self.shares.items() if f in files}
 
@@ -168,6 +168,13 @@ def combine(parts: list[dict[str, pd.DataFrame]], files: list[str]) -> dict[str,
                    for c in list(pieces[0].columns)}
         out[name] = conform(name, pd.DataFrame(columns))
     return out
+
+
+def _select(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """`frame[mask]` with a fresh index, column by column through `_reorder`: the rows of a few
+    changed or removed files leave a few runs of rows, sliced without a copy."""
+    rows = np.flatnonzero(mask)
+    return pd.DataFrame({c: _reorder(frame[c], rows) for c in frame.columns})
 
 
 def _reorder(column: pd.Series, order: np.ndarray, max_runs: int = 64) -> pd.Series:

@@ -69,6 +69,20 @@ def test_reordering_by_runs_equals_taking_the_rows(lengths, seed, max_runs):
         pd.testing.assert_series_equal(got, column.take(order).reset_index(drop=True))
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.booleans(), max_size=120), st.integers(0, 80))
+def test_selecting_rows_by_runs_equals_boolean_indexing(mask, runs):
+    """A rebuild drops changed and removed files' rows from the snapshot: column by column, by runs
+    of kept rows, it gives what `frame[mask]` does, for NumPy, nullable and Arrow columns."""
+    mask = np.array(mask, dtype=bool)
+    if runs:  # few runs: blocks of equal values
+        mask = np.repeat(mask[:: max(1, len(mask) // max(1, runs))], 3)[: len(mask)] if len(mask) else mask
+    n = len(mask)
+    frame = pd.DataFrame({"file": pd.Series([f"f{i // 4}.txt" for i in range(n)], dtype="string[pyarrow]"),
+                          "n": pd.Series(range(n), dtype="Int64"), "x": np.arange(n) / 7})
+    pd.testing.assert_frame_equal(snapshot._select(frame, mask), frame[mask].reset_index(drop=True))
+
+
 def test_a_damaged_snapshot_is_ignored(tmp_path):
     snapshot.path(tmp_path, "k").write_bytes(b"not a pickle")
     assert snapshot.load(tmp_path, "k") is None
