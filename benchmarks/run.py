@@ -59,6 +59,7 @@ TARGETS = {
     "rebuild_share_watch_200": ("the same in a watching process (`analysis watch`)", lambda v: v < 0.10),
 }
 STAGES = ("scan", "load", "documents", "tables", "measures", "write")
+WATCH_PLANS = 3  # new plans a watching process builds one after another: ratio (c) watching is their median
 #: Sample every build's memory as proportional set size (--pss; the environment passes it to the builds).
 PSS = os.environ.get("BENCH_PSS") == "1"
 
@@ -113,47 +114,58 @@ class Sampler(threading.Thread):
 
 # ---------------------------------------------------------------------------- one build (child process)
 def one_build(raw: Path, work: Path, workers: int, floor: bool, figures: bool = False,
-              add: Path | None = None) -> dict:
+              adds: list[Path] = ()) -> dict:
     """Run analysis.pipeline.build once in this process and describe it (called in a fresh process);
-    `figures`: with the figures and the report, as `make report` builds them; `add`: a plan to
-    copy into `raw` and build as a watching process (`python -m analysis watch`) does, after
-    `pipeline.preload` and a resident build of `raw` without it."""
+    `figures`: with the figures and the report, as `make report` builds them. With `adds` it builds
+    as a watching process (`python -m analysis watch`) does: after `pipeline.preload` and a resident
+    build of `raw`, each plan of `adds` in turn is copied in, built (measured) and taken out again
+    (built again, not measured); the median run is described, with every run's wall time."""
     from analysis.pipeline import build, preload
 
+    if not adds:
+        out = _measured(raw, work, workers, figures)
+        if floor:
+            out["floor"] = jieba_floor(work / "processed")
+        return out
     clock = time.perf_counter()
-    if add:
-        preload()
+    preload()
     preloaded = time.perf_counter() - clock
-    if add:
+    build(raw, work / "processed", work / "reports", work / "cache", workers=workers, figures=False, report=False,
+          resident=True)
+    settled = time.perf_counter() - clock - preloaded
+    runs = []
+    for plan in adds:
+        shutil.copyfile(plan, raw / plan.name)
+        runs.append(_measured(raw, work, workers, figures=False, resident=True))
+        (raw / plan.name).unlink()
         build(raw, work / "processed", work / "reports", work / "cache", workers=workers, figures=False,
               report=False, resident=True)
-        settled = time.perf_counter() - clock - preloaded
-        shutil.copyfile(add, raw / add.name)
+    out = sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
+    return out | {"walls": [r["wall"] for r in runs], "preload_seconds": preloaded, "first_build_seconds": settled}
+
+
+def _measured(raw: Path, work: Path, workers: int, figures: bool, resident: bool = False) -> dict:
+    """One build, timed and its memory sampled, stage by stage."""
+    from analysis.pipeline import build
+
     sampler = Sampler(proportional=figures or PSS)
     sampler.start()
     start = time.perf_counter()
     summary = build(raw, work / "processed", work / "reports", work / "cache", workers=workers, figures=figures,
-                    report=figures, resident=bool(add))
+                    report=figures, resident=resident)
     wall = time.perf_counter() - start
     sampler.stop()
     seconds = dict(summary.seconds)
-    if "parse+classify" in seconds:  # the stage's name before the streaming build
-        seconds["documents"] = seconds.pop("parse+classify")
     peaks, clock = {}, start
     for stage in STAGES:
         peaks[stage] = sampler.peak(clock, clock + seconds.get(stage, 0.0))
         clock += seconds.get(stage, 0.0)
     peaks["build"] = sampler.peak(start, start + wall)
-    out = {"workers": workers, "wall": wall, "seconds": seconds, "peak": peaks,
-           "maxrss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-           "maxrss_workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-           "n_documents": summary.n_documents, "n_tasks": summary.n_tasks, "processed": len(summary.processed),
-           "failed": len(summary.failed), "up_to_date": summary.up_to_date}
-    if add:
-        out["preload_seconds"], out["first_build_seconds"] = preloaded, settled
-    if floor:
-        out["floor"] = jieba_floor(work / "processed")
-    return out
+    return {"workers": workers, "wall": wall, "seconds": seconds, "peak": peaks,
+            "maxrss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "maxrss_workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            "n_documents": summary.n_documents, "n_tasks": summary.n_tasks, "processed": len(summary.processed),
+            "failed": len(summary.failed), "up_to_date": summary.up_to_date}
 
 
 def jieba_floor(processed: Path) -> dict:
@@ -187,14 +199,14 @@ def start_floor() -> float:
 
 
 def run_build(raw: Path, work: Path, workers: int, floor: bool = False, figures: bool = False,
-              add: Path | None = None) -> dict:
+              adds: list[Path] = ()) -> dict:
     """`one_build` in a fresh interpreter (clean memory figures, no warm caches)."""
     cmd = [sys.executable, str(Path(__file__)), "--one-build", str(raw), str(work), str(workers)]
     for flag, on in (("--floor", floor), ("--figures", figures)):
         if on:
             cmd.append(flag)
-    if add:
-        cmd += ["--add", str(add)]
+    for plan in adds:
+        cmd += ["--add", str(plan)]
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if done.returncode != 0:
         raise RuntimeError(f"build failed:\n{done.stderr[-4000:]}")
@@ -381,13 +393,14 @@ def bench_size(n: int, workers: int, single: bool, tmp: Path, log, floor_max: in
     log(f"N={n}: the same build again (nothing to do)")
     result["noop"] = run_build(raw, tmp / f"w{workers}-{n}", workers, figures=True)
     result["start_floor"] = start_floor()
-    staged = tmp / "extra" / extra.name
-    staged.parent.mkdir(exist_ok=True)
-    shutil.move(extra, staged)
+    staged = tmp / f"extra-{n}"
+    staged.mkdir(exist_ok=True)
+    shutil.move(extra, staged / extra.name)
     if single:
-        log(f"N={n}: the same rebuild in a watching process, as `analysis watch` builds it")
-        result["watch"] = run_build(raw, tmp / f"watch-{n}", workers, add=staged)
-        (raw / extra.name).unlink()
+        adds = [staged / extra.name, *(extra_plan(staged, seed=k) for k in range(1, WATCH_PLANS))]
+        log(f"N={n}: the same rebuild and {WATCH_PLANS - 1} more new plans in a watching process, as "
+            f"`analysis watch` builds them")
+        result["watch"] = run_build(raw, tmp / f"watch-{n}", workers, adds=adds)
     result["load_after"] = os.getloadavg()
     result["ratios"] = ratios(result)
     log(f"N={n}: rebuild {result['rebuild']['wall']:.1f}s; ratios {result['ratios']}")
@@ -400,6 +413,8 @@ def ratios(r: dict) -> dict:
     out = {"rebuild_share": r["rebuild"]["wall"] / full["wall"]}
     if "watch" in r:
         out["rebuild_share_watch"] = r["watch"]["wall"] / full["wall"]
+        walls = r["watch"].get("walls", [r["watch"]["wall"]])
+        out["rebuild_share_watch_range"] = [min(walls) / full["wall"], max(walls) / full["wall"]]
     base = one or full
     floor = base.get("floor")
     if floor:
@@ -517,10 +532,13 @@ def markdown(results: list[dict], info: dict, met: dict, real: dict | None = Non
                          f"{'yes' if r['identical_across_workers'] else '**no**'} |")
         lines.append(f"| (c) rebuild after one new plan / full build | {q['rebuild_share']:.3f} |")
         if "rebuild_share_watch" in q:
+            walls = ", ".join(f"{w:.2f}" for w in r["watch"]["walls"])
+            low, high = q["rebuild_share_watch_range"]
             lines.append(f"| (c) the same in a watching process (`python -m analysis watch`, which loaded the models "
                          f"and libraries once before the plan arrived, {r['watch']['preload_seconds']:.2f} s, and "
                          f"built the corpus keeping its tables in memory, {r['watch']['first_build_seconds']:.2f} s; "
-                         f"rebuild {r['watch']['wall']:.2f} s) / full build | {q['rebuild_share_watch']:.3f} |")
+                         f"then {len(r['watch']['walls'])} new plans one after another: {walls} s) / full build, "
+                         f"median | {q['rebuild_share_watch']:.3f} ({low:.3f}–{high:.3f}) |")
         if "start_floor" in r:
             lines.append(f"| (c') a fresh process's start-up before it can parse a plan (imports, codebook, parser, "
                          f"dictionary: {r['start_floor']:.2f} s) / full build | {r['start_floor'] / full['wall']:.3f} |")
@@ -555,7 +573,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--one-build", nargs=3, metavar=("RAW", "WORK", "WORKERS"), help=argparse.SUPPRESS)
     ap.add_argument("--floor", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--figures", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--add", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--add", type=Path, action="append", default=[], help=argparse.SUPPRESS)
     ap.add_argument("--real-cost", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.real_cost:

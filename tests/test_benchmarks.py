@@ -185,6 +185,9 @@ def test_ratio_b_is_the_median_of_the_pairs_with_their_range():
     paired = ratios({**result, "speedups": [1.5, 1.8, 1.6]})
     assert paired["per_document_speedup"] == pytest.approx(1.6)
     assert paired["per_document_speedup_range"] == pytest.approx([1.5, 1.8])
+    watched = ratios({**result, "watch": {"wall": 0.4, "walls": [0.5, 0.4, 0.2]}})  # the median run's wall
+    assert watched["rebuild_share_watch"] == pytest.approx(0.04)
+    assert watched["rebuild_share_watch_range"] == pytest.approx([0.02, 0.05])
 
 
 def test_a_sampled_topic_models_weights_are_kept_per_group_and_only_a_changed_plans_group_is_transformed(
