@@ -12,8 +12,8 @@ fresh process and into its own temporary folders (never data/processed/):
 3. an incremental rebuild of (1) after one new plan is added: ratio (c); up to --single-max
    plans, the same rebuild from a copy of (1) in a process that watches, as `python -m analysis
    watch` does: it preloaded the models and libraries and built the corpus before the plan
-   (keeping the per-document tables in memory), then the plan is added: ratio (c) for a
-   watching process.
+   (keeping the per-document tables in memory), then the plan is added, and after it two more
+   new plans one at a time: ratio (c) for a watching process is the median of the three.
 
 Results go to benchmarks/results.md (tables, machine, targets) and benchmarks/results.json.
 
