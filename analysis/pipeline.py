@@ -546,7 +546,8 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     summary.removed = sorted(set(built) - set(current))
     summary.unchanged = [f for f in current if f in built and built[f] == current[f]]
     record = {} if force else freshness.read_record(cache_dir)
-    memory, resident = cache_dir / "corpus", resident and len(current) <= config.RESIDENT_MAX_FILES
+    memory = cache_dir / "corpus"
+    resident = resident and len(current) <= config.RESIDENT_MAX_FILES
     # the files' hashes and the two lists' bytes: at 20,000 files, reading the lists and the
     # files' fingerprints would be half of a build with nothing to do
     tables_key = freshness.key(files=current, versions=vers, code=freshness.code_digest(),

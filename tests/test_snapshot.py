@@ -70,13 +70,12 @@ def test_reordering_by_runs_equals_taking_the_rows(lengths, seed, max_runs):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.booleans(), max_size=120), st.integers(0, 80))
-def test_selecting_rows_by_runs_equals_boolean_indexing(mask, runs):
+@given(st.lists(st.tuples(st.booleans(), st.integers(1, 6)), max_size=160))
+def test_selecting_rows_by_runs_equals_boolean_indexing(runs):
     """A rebuild drops changed and removed files' rows from the snapshot: column by column, by runs
-    of kept rows, it gives what `frame[mask]` does, for NumPy, nullable and Arrow columns."""
-    mask = np.array(mask, dtype=bool)
-    if runs:  # few runs: blocks of equal values
-        mask = np.repeat(mask[:: max(1, len(mask) // max(1, runs))], 3)[: len(mask)] if len(mask) else mask
+    of kept rows (few of them, or more than `_reorder` slices), it gives what `frame[mask]` does,
+    for NumPy, nullable and Arrow columns."""
+    mask = np.repeat([keep for keep, _ in runs], [length for _, length in runs]).astype(bool)
     n = len(mask)
     frame = pd.DataFrame({"file": pd.Series([f"f{i // 4}.txt" for i in range(n)], dtype="string[pyarrow]"),
                           "n": pd.Series(range(n), dtype="Int64"), "x": np.arange(n) / 7})
