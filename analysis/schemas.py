@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 #: Lists (units, domains, annex rows) are stored as text joined with this separator,
@@ -142,10 +143,26 @@ def check(name: str, frame: pd.DataFrame) -> pd.DataFrame:
             raise SchemaError(f"{name}.{col.name}: expected {col.dtype}, got {kind}")
         if not col.nullable and frame[col.name].isna().any():
             raise SchemaError(f"{name}.{col.name}: null values in a required column")
-    if len(frame) and frame.duplicated(list(table.key)).any():
+    if duplicate_key(frame, table.key):
         dups = frame[frame.duplicated(list(table.key), keep=False)][list(table.key)].head(3).to_dict("records")
         raise SchemaError(f"{name}: duplicate key {table.key}: {dups}")
     return frame[table.names]
+
+
+def duplicate_key(frame: pd.DataFrame, key: tuple[str, ...]) -> bool:
+    """Whether two rows of `frame` share the `key` columns' values. Rows in key order (as `conform`
+    leaves them) are compared with the row before; others are hashed (`DataFrame.duplicated`,
+    which at 2,000 plans took 0.1 s over the tables a build checks)."""
+    tied = np.ones(max(len(frame) - 1, 0), dtype=bool)  # rows equal to the row before on the key so far
+    for name in key:
+        column = frame[name]
+        if column.hasnans:
+            return bool(frame.duplicated(list(key)).any())
+        later, earlier = column.array[1:], column.array[:-1]
+        if np.asarray(later < earlier, dtype=bool)[tied].any():  # not in key order
+            return bool(frame.duplicated(list(key)).any())
+        tied &= np.asarray(later == earlier, dtype=bool)
+    return bool(tied.any())
 
 
 _CASTS = {"string": "string", "int": "Int64", "float": "float64", "bool": "boolean"}
