@@ -117,10 +117,12 @@ def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False
         return {"distinctive_terms": check("distinctive_terms", pd.concat(parts, ignore_index=True)) if parts else
                 _empty("distinctive_terms")}
 
-    jobs = [  # the longest first: each worker takes the next job when done with one
+    # each worker takes the next job when done with one: similarity and the topics first (the longest
+    # at 2,000 plans, 0.4 and 0.3 s; a refit of the topics, when a new plan enters their sample, more)
+    jobs = [
+        lambda: {"similarity": measure.plan_similarity(plan_tasks, docs, counts=counts)},
         lambda: topic_tables(tasks, counts=counts, memory=memory, codebook=codebook, rows=measured, n_jobs=workers),
         emphasis,
-        lambda: {"similarity": measure.plan_similarity(plan_tasks, docs, counts=counts)},
         vocabulary,
     ]
     if lineage or (lineage is None and len(plans) <= config.LINEAGE_AUTO_MAX_PLANS):
