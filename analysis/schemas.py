@@ -149,20 +149,25 @@ def check(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame[table.names]
 
 
+def _ties(frame: pd.DataFrame, key: tuple[str, ...]) -> np.ndarray | None:
+    """For each row after the first, whether its `key` values equal the row before's; None when the
+    rows are not in key order or a key column has nulls."""
+    tied = np.ones(max(len(frame) - 1, 0), dtype=bool)  # equal to the row before on the key so far
+    for name in key:
+        column = frame[name]
+        later, earlier = column.array[1:], column.array[:-1]
+        if column.hasnans or np.asarray(later < earlier, dtype=bool)[tied].any():
+            return None
+        tied &= np.asarray(later == earlier, dtype=bool)
+    return tied
+
+
 def duplicate_key(frame: pd.DataFrame, key: tuple[str, ...]) -> bool:
     """Whether two rows of `frame` share the `key` columns' values. Rows in key order (as `conform`
     leaves them) are compared with the row before; others are hashed (`DataFrame.duplicated`,
     which at 2,000 plans took 0.1 s over the tables a build checks)."""
-    tied = np.ones(max(len(frame) - 1, 0), dtype=bool)  # rows equal to the row before on the key so far
-    for name in key:
-        column = frame[name]
-        if column.hasnans:
-            return bool(frame.duplicated(list(key)).any())
-        later, earlier = column.array[1:], column.array[:-1]
-        if np.asarray(later < earlier, dtype=bool)[tied].any():  # not in key order
-            return bool(frame.duplicated(list(key)).any())
-        tied &= np.asarray(later == earlier, dtype=bool)
-    return bool(tied.any())
+    tied = _ties(frame, key)
+    return bool(frame.duplicated(list(key)).any()) if tied is None else bool(tied.any())
 
 
 _CASTS = {"string": "string", "int": "Int64", "float": "float64", "bool": "boolean"}
@@ -172,8 +177,9 @@ def conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Cast a frame to its schema's types, sort it by the key and check it."""
     table = TABLES[name]
     frame = frame.astype({c.name: _CASTS[c.dtype] for c in table.columns if c.name in frame.columns})
-    frame = frame.sort_values(list(table.key), kind="mergesort").reset_index(drop=True)
-    return check(name, frame)
+    if _ties(frame, table.key) is None:  # not in key order (one that is is not sorted again)
+        frame = frame.sort_values(list(table.key), kind="mergesort")
+    return check(name, frame.reset_index(drop=True))
 
 
 def markdown() -> str:

@@ -162,12 +162,18 @@ def combine(parts: list[dict[str, pd.DataFrame]], files: list[str]) -> dict[str,
     for name in list(parts[0]):
         pieces = [p.pop(name) for p in parts]
         pieces = [f for f in pieces if len(f)] or pieces[:1]
-        order = np.argsort(np.concatenate([f["file"].map(rank).to_numpy(dtype=np.int64) for f in pieces]),
-                           kind="stable")
+        order = np.argsort(np.concatenate([_ranks(f["file"], rank) for f in pieces]), kind="stable")
         columns = {c: _reorder(pd.concat([f.pop(c) for f in pieces], ignore_index=True), order)
                    for c in list(pieces[0].columns)}
         out[name] = conform(name, pd.DataFrame(columns))
     return out
+
+
+def _ranks(files: pd.Series, rank: dict[str, int]) -> np.ndarray:
+    """`files.map(rank)` as integers, looked up once per run of rows of one file."""
+    values = files.array
+    starts = np.flatnonzero(np.r_[True, np.asarray(values[1:] != values[:-1], dtype=bool)][: len(files)])
+    return np.repeat(np.array([rank[f] for f in files.iloc[starts]], dtype=np.int64), np.diff(np.r_[starts, len(files)]))
 
 
 def _select(frame: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:

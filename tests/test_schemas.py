@@ -60,3 +60,12 @@ def test_duplicate_key_agrees_with_pandas(rows, in_order, text):
     expected = bool(frame.duplicated(["name", "n"]).any())
     assert duplicate_key(frame, ("name", "n")) == expected
     assert duplicate_key(frame, ("name",)) == bool(frame.duplicated(["name"]).any())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a#1", "a#2", "丽水#1", "b#10"]), st.sampled_from(["finance", "health"])),
+                unique=True, max_size=8), st.booleans())
+def test_conform_sorts_by_the_key_as_pandas_does(rows, in_order):
+    frame = _links(sorted(rows) if in_order else rows)
+    expected = frame.sort_values(["task_id", "domain"], kind="mergesort").reset_index(drop=True)
+    pd.testing.assert_frame_equal(conform("task_domains", frame.set_axis(range(10, 10 + len(frame)))), expected)

@@ -186,3 +186,11 @@ def test_packed_shares_read_back_as_each_plans_own(plans):
                 if field != "labels":
                     got = back[file][key][field]
                     assert got.dtype == array.dtype and np.array_equal(got, array), (file, key, field)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a.txt", "b.txt", "丽水.txt"]), max_size=12), st.sampled_from(["string", "object"]))
+def test_ranks_are_the_files_mapped_to_their_rank(files, dtype):
+    rank = {"丽水.txt": 0, "a.txt": 1, "b.txt": 2}
+    column = pd.Series(files, dtype=dtype)
+    assert snapshot._ranks(column, rank).tolist() == [rank[f] for f in files]
