@@ -275,9 +275,14 @@ def _write_csv(frame: pd.DataFrame, path: str) -> None:
     for i, column in enumerate(table.columns):
         if pa.types.is_floating(column.type):
             text = pc.cast(column, pa.string())
-            whole = pc.match_substring_regex(text, r"^-?\d+$")
-            table = table.set_column(i, table.field(i).name,
-                                     pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text))
+            values = column.to_numpy()  # nulls as NaN
+            rows = np.flatnonzero(np.floor(values) == values)  # only these can be written without a point
+            picked = text.take(rows)
+            plain = pc.match_substring_regex(picked, r"^-?\d+$").to_numpy(zero_copy_only=False)
+            whole = np.zeros(len(values), dtype=bool)
+            whole[rows[plain]] = True
+            table = table.set_column(i, table.field(i).name, pc.replace_with_mask(
+                text, pa.array(whole), pc.binary_join_element_wise(picked.filter(plain), ".0", "").combine_chunks()))
     with open(path, "wb") as fh:
         fh.write("\ufeff".encode())
         pyarrow.csv.write_csv(table, fh)

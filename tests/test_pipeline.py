@@ -1,4 +1,5 @@
 """The build as researchers run it: incremental, deterministic, robust to bad files (CLI in a subprocess)."""
+import io
 import json
 import os
 import shutil
@@ -8,6 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "data" / "raw").glob("*.txt"))
@@ -166,8 +169,6 @@ def test_a_rebuild_from_the_snapshot_equals_a_build_from_scratch(project, tmp_pa
 
 def test_csv_tables_read_back_as_the_parquet_ones(project):
     """The CSV copies (written by pyarrow, with a BOM for Excel) give pandas what pandas' own CSV would."""
-    import io
-
     build(project)
     folder = project / "data" / "processed"
     for path in sorted(folder.glob("*.parquet")):
@@ -175,6 +176,26 @@ def test_csv_tables_read_back_as_the_parquet_ones(project):
         assert csv.startswith("\ufeff".encode()), path.stem
         own = pd.read_csv(io.StringIO(pd.read_parquet(path).to_csv(index=False)))
         pd.testing.assert_frame_equal(pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig"), own, obj=path.stem)
+
+
+floats = st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**12, 10**12).map(float),
+                            st.sampled_from([0.0, -0.0, 1.0, 1e9, 1e10, 1e21, 1e22, 0.5])), max_size=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(floats, st.booleans())
+def test_csv_floats_read_back_as_pandas_own_csv(tmp_path_factory, values, nulls):
+    """Whole floats keep their point (3.0), the rest as pyarrow writes them; NaN, infinities,
+    -0.0, exponents and nullable floats included."""
+    from analysis.pipeline import _write_csv
+
+    frame = pd.DataFrame({"x": pd.array(values, dtype="Float64" if nulls else "float64"), "n": range(len(values))})
+    if nulls and len(values):
+        frame.loc[0, "x"] = pd.NA
+    path = tmp_path_factory.mktemp("csv") / "t.csv"
+    _write_csv(frame, str(path))
+    own = pd.read_csv(io.StringIO(frame.to_csv(index=False)))
+    pd.testing.assert_frame_equal(pd.read_csv(path, encoding="utf-8-sig"), own)
 
 
 def test_a_rebuild_of_an_unchanged_corpus_or_after_one_new_plan_keeps_the_snapshot(project):
