@@ -151,14 +151,17 @@ def check(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 def _ties(frame: pd.DataFrame, key: tuple[str, ...]) -> np.ndarray | None:
     """For each row after the first, whether its `key` values equal the row before's; None when the
-    rows are not in key order or a key column has nulls."""
+    rows are not in key order, or a key column has nulls or values that do not compare."""
     tied = np.ones(max(len(frame) - 1, 0), dtype=bool)  # equal to the row before on the key so far
     for name in key:
         column = frame[name]
         later, earlier = column.array[1:], column.array[:-1]
-        if column.hasnans or np.asarray(later < earlier, dtype=bool)[tied].any():
+        try:
+            if column.hasnans or np.asarray(later < earlier, dtype=bool)[tied].any():
+                return None
+            tied &= np.asarray(later == earlier, dtype=bool)
+        except TypeError:  # e.g. numbers and text in one object column
             return None
-        tied &= np.asarray(later == earlier, dtype=bool)
     return tied
 
 

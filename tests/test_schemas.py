@@ -69,3 +69,8 @@ def test_conform_sorts_by_the_key_as_pandas_does(rows, in_order):
     frame = _links(sorted(rows) if in_order else rows)
     expected = frame.sort_values(["task_id", "domain"], kind="mergesort").reset_index(drop=True)
     pd.testing.assert_frame_equal(conform("task_domains", frame.set_axis(range(10, 10 + len(frame)))), expected)
+
+
+def test_a_key_of_values_that_do_not_compare_is_hashed():
+    frame = pd.DataFrame({"name": pd.array(["a", 1, "a"], dtype=object), "n": [1, 2, 1]})
+    assert duplicate_key(frame, ("name", "n")) and not duplicate_key(frame.iloc[:2], ("name", "n"))
