@@ -551,7 +551,7 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     summary.removed = sorted(set(built) - set(current))
     summary.unchanged = [f for f in current if f in built and built[f] == current[f]]
     record = {} if force else freshness.read_record(cache_dir)
-    memory = cache_dir / "corpus"
+    memory, cache = cache_dir / "corpus", Cache(cache_dir / "documents", vers)
     resident = resident and len(current) <= config.RESIDENT_MAX_FILES
     # the files' hashes and the two lists' bytes: at 20,000 files, reading the lists and the
     # files' fingerprints would be half of a build with nothing to do
@@ -565,15 +565,13 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
         summary.up_to_date = True
         save_hashes(cache_dir, raw_dir, known, current, recorded)
         if resident:  # read now, while nothing waits for it, rather than in the next build
-            key = Cache(cache_dir / "documents", vers).key
-            if (held := snapshot.load(memory, key)) is not None:
-                snapshot.keep(memory, key, held)
+            if (held := snapshot.load(memory, cache.key)) is not None:
+                snapshot.keep(memory, cache.key, held)
         summary.seconds["scan"] = time.perf_counter() - clock
         return _reports(summary, None, tables_key, record, out_dir, reports_dir, cache_dir, figures, report, lang,
                         raw_dir, vers, workers)
     corrections, listed = overrides(raw_dir), raw_manifest(raw_dir)
     prints = {file: snapshot.fingerprint(sha, corrections.get(file), listed.get(file)) for file, sha in current.items()}
-    cache = Cache(cache_dir / "documents", vers)
     cache.folder.mkdir(parents=True, exist_ok=True)
     todo = [(str(raw_dir / file), file, sha, cache.path(sha)) for file, sha in current.items()
             if force or not cache.has(sha)]
