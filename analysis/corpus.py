@@ -10,7 +10,7 @@ from .schemas import LIST_SEP, Table, _c, check, register
 
 TOPICS = register(Table("topics", "Topic clusters discovered in the tasks (NMF on TF-IDF of segmented text).",
                         ("topic",), (
-    _c("topic", "int", "topic number", False),
+    _c("topic", "int", "topic number, from 1", False),
     _c("n_tasks", "int", "tasks whose strongest topic this is"),
     _c("top_terms", "string", f"ten highest-weighted terms joined with '{LIST_SEP}'"),
     _c("example_task_ids", "string", f"most representative tasks joined with '{LIST_SEP}'"),
@@ -21,7 +21,7 @@ TOPICS = register(Table("topics", "Topic clusters discovered in the tasks (NMF o
 )))
 TOPIC_ASSIGNMENTS = register(Table("topic_assignments", "Each task's strongest topic.", ("task_id",), (
     _c("task_id", "string", "task key", False),
-    _c("topic", "int", "topic number (-1: no topic terms)"),
+    _c("topic", "int", "topic number, from 1 (-1: no topic terms)"),
     _c("topic_weight", "float", "NMF weight of that topic"),
 )))
 

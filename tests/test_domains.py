@@ -130,6 +130,10 @@ def test_topics_are_stable_under_reordering():
     merged = a.assignments().merge(b.assignments(), on="task_id")
     assert (merged.topic_x == merged.topic_y).all()
     topics = a.topics(gold)
+    assert topics["topic"].tolist() == list(range(1, a.k_ + 1))  # numbered from 1, as the figures label them
+    assigned = a.assignments()["topic"]
+    assert set(assigned) <= {-1, *topics["topic"]}
+    assert topics.set_index("topic")["n_tasks"].to_dict() == {k: int((assigned == k).sum()) for k in topics["topic"]}
     assert topics["n_tasks"].sum() <= len(gold)
     assert set(topics["matched_domain"]) <= set(load_codebook().ids)
 

@@ -113,7 +113,7 @@ def synthetic_similarity() -> pd.DataFrame:
 def synthetic_topics() -> pd.DataFrame:
     """Topics as TopicModel.topics returns them (lists in cells)."""
     matched = ["finance", "platforms", "interpretation", "environment", "platforms", "on_request"]
-    rows = [{"topic": k, "n_tasks": 30 - 4 * k, "top_terms": [f"主题{k}词{j}" for j in range(10)],
+    rows = [{"topic": k + 1, "n_tasks": 30 - 4 * k, "top_terms": [f"主题{k}词{j}" for j in range(10)],
              "example_task_ids": [f"fujian-2016.txt#{k + 1:04d}"], "example_headings": [f"示例任务{k}"],
              "matched_domain": d, "domain_similarity": 0.2 + 0.05 * k} for k, d in enumerate(matched)]
     return pd.DataFrame(rows)[TOPIC_COLUMNS]

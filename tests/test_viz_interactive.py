@@ -176,6 +176,7 @@ def test_topics_one_trace_per_matched_domain_with_sizes_and_examples():
         part = topics[topics["matched_domain"] == tr.meta]
         assert sorted(tr.x) == sorted(part["n_tasks"]) and tr.marker.color == domain_colors()[tr.meta]
         assert all("示例任务" in h for h in tr.customdata)
+        assert sorted(tr.y) == sorted(f"主题 {k}" for k in part["topic"])  # the topics table's numbers
 
 
 def test_topics_read_as_stored_by_the_pipeline_draw_the_same():

@@ -285,6 +285,8 @@ def test_topic_bars_are_sizes_coloured_by_matched_domain():
                                                                         ordered["matched_domain"]]
     assert all(domain_labels("zh")[d] in t.get_text() for d, t in zip(ordered["matched_domain"],
                                                                         ax.get_yticklabels(), strict=True))
+    # the row names the topic by the number the topics table gives it (the report shows both)
+    assert [t.get_text().split(" · ")[0] for t in ax.get_yticklabels()] == [f"主题 {k}" for k in ordered["topic"]]
 
 
 def test_topics_read_as_stored_by_the_pipeline_draw_the_same():

@@ -291,12 +291,14 @@ class TopicModel:
         return self
 
     def assignments(self) -> pd.DataFrame:
-        """One row per task: its topic (argmax weight; -1 when the task has no topic terms) and that weight."""
-        topic = np.where(self.weights_.max(axis=1) > 0, self.weights_.argmax(axis=1), -1)
+        """One row per task: its topic (numbered from 1 by component; -1 when the task has no topic
+        terms) and that topic's weight."""
+        topic = np.where(self.weights_.max(axis=1) > 0, self.weights_.argmax(axis=1) + 1, -1)
         return pd.DataFrame({"task_id": self.keys_, "topic": topic, "topic_weight": self.weights_.max(axis=1).round(6)})
 
     def topics(self, tasks: pd.DataFrame, key: str = "task_id", n_examples: int = 3) -> pd.DataFrame:
-        """One row per topic: size, top terms, representative tasks, best-matching domain and its similarity."""
+        """One row per topic (numbered from 1, as in `assignments`): size, top terms, representative
+        tasks, best-matching domain and its similarity."""
         assign = self.assignments()
         vocab_index = {t: i for i, t in enumerate(self.vocabulary_)}
         dm = _domain_matrix(self.codebook_, vocab_index, self.memory)
@@ -307,7 +309,7 @@ class TopicModel:
             order = _top_rows(self.weights_[:, t], n_examples)
             examples_of.append([self.keys_[i] for i in order if self.weights_[i, t] > 0])
         topic = assign["topic"].to_numpy()
-        sizes = np.bincount(topic[topic >= 0], minlength=len(self.nmf_.components_))
+        sizes = np.bincount(topic[topic > 0] - 1, minlength=len(self.nmf_.components_))
         shown = tasks[tasks[key].isin({e for examples in examples_of for e in examples})].set_index(key)
         headings = shown["heading"].to_dict() if "heading" in shown else {}
         texts = shown["content"].to_dict() if "content" in shown else {}
@@ -315,7 +317,7 @@ class TopicModel:
         for t, (comp, examples) in enumerate(zip(self.nmf_.components_, examples_of)):
             best = int(np.argmax(sims[t]))
             rows.append({
-                "topic": t,
+                "topic": t + 1,
                 "n_tasks": int(sizes[t]),
                 "top_terms": [self.vocabulary_[j] for j in np.argsort(-comp, kind="stable")[: self.n_top]],
                 "example_task_ids": examples,

@@ -432,7 +432,7 @@ def topic_clusters(topics: pd.DataFrame, lang: str = "zh", *, n_terms: int = 8, 
     frames.domain_order(data["matched_domain"])
     colors, labels = domain_colors(), domain_labels(lang)
     sep = "、" if lang == "zh" else ", "
-    data["row"] = [t("topic", lang, n=int(k) + 1) for k in data["topic"]]
+    data["row"] = [t("topic", lang, n=int(k)) for k in data["topic"]]
     data["terms"] = [sep.join(frames.as_list(x)[:n_terms]) for x in data["top_terms"]]
     order = [d for d in domain_colors() if d in set(data["matched_domain"])]
     left = _px(max(em_width(r) for r in data["row"])) + 10

@@ -458,7 +458,7 @@ def topic_clusters(topics: pd.DataFrame, lang: str = "zh", *, n_terms: int = 8, 
     data = topics.sort_values(["n_tasks", "topic"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
     colors, labels = domain_colors(), domain_labels(lang)
     frames.domain_order(data["matched_domain"])
-    rows = [f"{t('topic', lang, n=int(k) + 1)} · {labels[d]} ({s:.2f})"
+    rows = [f"{t('topic', lang, n=int(k))} · {labels[d]} ({s:.2f})"
             for k, d, s in zip(data["topic"], data["matched_domain"], data["domain_similarity"], strict=True)]
     sep = "、" if lang == "zh" else ", "
     term_text = [wrap(sep.join(frames.as_list(terms)[:n_terms]), 30) for terms in data["top_terms"]]
