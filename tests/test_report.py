@@ -1,8 +1,10 @@
 """The HTML report: self-contained, every chart rendered in a real browser with the network
 blocked, Chinese text present, tables downloadable; both languages."""
 import base64
+import io
 import re
 import shutil
+from html import unescape
 from pathlib import Path
 
 import pandas as pd
@@ -188,3 +190,20 @@ def test_every_chart_renders_in_headless_chromium_offline(reports, lang, tmp_pat
         browser.close()
     assert errors == []
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_domain_columns_show_the_domains_names_and_the_csv_keeps_their_ids(reports, tables, lang):
+    from analysis.viz.palette import domain_labels
+
+    html = reports[lang].read_text(encoding="utf-8")
+    names, ids = domain_labels(lang), set(domain_labels(lang))
+    table = re.search(r'data-name="topics".*?</table>', html, re.S).group()
+    rows = re.findall(r"<tr>\s*<td>(\d+)</td>(?:\s*<td>[^<]*</td>){2}\s*<td>([^<]*)</td>", table)
+    assert rows and [unescape(cell) for _, cell in rows] == [names[d] for d in tables["topics"]["matched_domain"]]
+    csv = base64.b64decode(re.search(r'download="topics\.csv" href="data:text/csv;charset=utf-8;base64,([^"]+)"',
+                                     html).group(1)).decode("utf-8-sig")
+    assert set(pd.read_csv(io.StringIO(csv))["matched_domain"]) <= ids
+    outside_codebook = re.sub(r'data-name="codebook".*?</table>', "", html, flags=re.S)  # defines the ids
+    cells = {unescape(c) for c in re.findall(r"<td>([^<]*)</td>", outside_codebook)}
+    assert not cells & (ids - set(names.values()))  # no other table shows a bare id

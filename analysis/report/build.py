@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from .. import config
 from ..viz.fonts import PLOTLY_FONT_FAMILY, webfont_head
+from ..viz.palette import domain_labels
 from .text import COLUMN_LABELS, TEXT
 
 CSS = (Path(__file__).with_name("report.css")).read_text(encoding="utf-8")
@@ -50,6 +51,10 @@ def decimals(values, most: int = 3) -> int:
     return next((d for d in range(most) if np.allclose(v, v.round(d), rtol=0, atol=1e-9)), most)
 
 
+#: Columns of codebook domain ids, shown in a table by the domains' names in the report's language.
+DOMAIN_COLUMNS = {"domain", "matched_domain"}
+
+
 def _table(frame: pd.DataFrame, name: str, lang: str, index: bool = False, max_rows: int = 200) -> str:
     """An HTML table with a link to download it (all rows) as CSV; above MAX_EMBEDDED_CSV bytes, a
     note pointing to the processed tables instead."""
@@ -62,6 +67,9 @@ def _table(frame: pd.DataFrame, name: str, lang: str, index: bool = False, max_r
                 f'{escape(_t("download_csv", lang))}</a>')
     head = frame.head(max_rows)
     shown = head.astype(object).where(head.notna(), "")
+    names = domain_labels(lang)
+    for col in DOMAIN_COLUMNS.intersection(shown.columns):  # names in the page; ids in the CSV
+        shown[col] = [names.get(v, v) for v in shown[col]]
     floats = head.columns[[pd.api.types.is_float_dtype(t) for t in head.dtypes]]  # the CSV keeps every digit
     places = decimals(head[floats].stack().dropna()) if len(floats) else 0
     for col in floats:
@@ -249,7 +257,8 @@ def _validation(lang: str) -> str:
 
     v = validate(gold)
     per = v.per_domain
-    fig = go.Figure(go.Bar(x=per["domain"], y=per["f1"], marker_color="#0072B2",
+    names = domain_labels(lang)
+    fig = go.Figure(go.Bar(x=[names.get(d, d) for d in per["domain"]], y=per["f1"], marker_color="#0072B2",
                            hovertemplate="%{x}<br>F1 %{y:.2f}<extra></extra>"))
     fig.update_layout(title=_t("validation_chart", lang), yaxis={"range": [0, 1], "title": "F1"},
                       template="plotly_white", height=380, margin={"t": 60, "b": 90})
