@@ -8,6 +8,8 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.ingest import parse_text
 from analysis.measure.lineage import (
@@ -24,7 +26,12 @@ from analysis.measure.lineage import (
     reuse_index,
     text_reuse,
 )
-from analysis.measure.lineage_charts import citation_graph_figure, responsibility_figure, reuse_matrix_figure
+from analysis.measure.lineage_charts import (
+    _layered_layout,
+    citation_graph_figure,
+    responsibility_figure,
+    reuse_matrix_figure,
+)
 from analysis.schemas import LIST_SEP, TABLES, check
 from analysis.tables import build_tables
 
@@ -496,13 +503,67 @@ def test_charts(corpus_lineage, corpus_tables):
     assert "国务院 2021" in upstream.text and "福建省 2022" in upstream.text
     assert any(h.startswith("国务院 2021年政务公开工作要点 国办发〔2021〕12号") for h in upstream.hovertext)
     assert any("2021年全省政务公开工作主要任务分解表" in h for h in upstream.hovertext)
-    assert len(graph.layout.annotations) == sum(len(tr.x) // 3 for tr in graph.data if tr.mode == "lines")
+    assert len(graph.layout.annotations) == sum(list(tr.x).count(None) for tr in graph.data if tr.mode == "lines")
 
     heat = responsibility_figure(corpus_lineage["responsibility"], "zh", top=10)
     assert 0 < len(heat.data[0].y) <= 10
+    assert list(heat.layout.yaxis.tickvals) == list(heat.data[0].y)  # every unit named, not every other
+    assert list(matrix.layout.xaxis.tickvals) == list(matrix.layout.yaxis.tickvals) == list(matrix.data[0].y)
     assert not any(is_generic_unit(u) for u in heat.data[0].y)
     with pytest.raises(ValueError):
         responsibility_figure(corpus_lineage["responsibility"], "fr")
+
+
+def _distance(point, a, b) -> float:
+    """From point to the segment a-b."""
+    p, a, b = (np.asarray(v, dtype=float) for v in (point, a, b))
+    t = np.clip(np.dot(p - a, b - a) / max(np.dot(b - a, b - a), 1e-12), 0, 1)
+    return float(np.linalg.norm(p - (a + t * (b - a))))
+
+
+@st.composite
+def layered_graphs(draw):
+    """Nodes on levels 0-3 (some empty) keyed by province, and citations between any two of them."""
+    sizes = draw(st.lists(st.integers(0, 6), min_size=4, max_size=4))
+    ids = [(f"n{d}-{k}", d) for d, n in enumerate(sizes) for k in range(n)]
+    nodes = pd.DataFrame([{"id": i, "depth": float(d), "key": (draw(st.sampled_from("甲乙丙")), i, 2020)}
+                          for i, d in ids], columns=["id", "depth", "key"])
+    pairs = st.tuples(st.sampled_from([i for i, _ in ids]), st.sampled_from([i for i, _ in ids])) if ids else st.nothing()
+    edges = draw(st.lists(pairs, max_size=12, unique=True)) if ids else []
+    edges = pd.DataFrame([{"file": a, "target": b, "relation": "implements"} for a, b in edges if a != b],
+                         columns=["file", "target", "relation"])
+    return nodes, edges
+
+
+@settings(max_examples=150, deadline=None)
+@given(layered_graphs())
+def test_no_citation_line_runs_through_a_node_it_does_not_join(graph):
+    """Seen in the seeds' report: 菏泽市 2018 → 国务院 2018 ran straight through 浙江省 2020 and read
+    as 菏泽 implementing Zhejiang's plan."""
+    nodes, edges = graph
+    pos, above, lines = _layered_layout(nodes, edges)
+    assert set(pos) >= set(nodes["id"]) and set(above) == set(nodes["id"])
+    for layer in nodes.groupby("depth")["id"]:
+        xs = [pos[n][0] for n in layer[1]]
+        assert len(set(xs)) == len(xs) and all(0 < x < 1 for x in xs)
+        assert all(pos[n][1] == -layer[0] for n in layer[1])
+    slots = {}
+    for x, y in pos.values():
+        slots.setdefault(y, []).append(x)
+    gap = min(1 / (len(xs) + 1) for xs in slots.values()) if slots else 1
+    for e, points in zip(edges.itertuples(), lines, strict=True):
+        assert points[0] == pos[e.file] and points[-1] == pos[e.target]
+        for n in set(nodes["id"]) - {e.file, e.target}:
+            assert min(_distance(pos[n], a, b) for a, b in zip(points, points[1:])) > gap / 4, (e, n)
+
+
+def test_a_plan_of_unknown_level_is_left_out_of_the_citation_graph(corpus_lineage, corpus_tables):
+    documents = corpus_tables["documents"].copy()
+    unknown = "pingtan-2021-task-table.txt"
+    documents.loc[documents["file"] == unknown, "level"] = None
+    graph = citation_graph_figure(corpus_lineage["citation_links"], documents, "zh")
+    shown = [h for tr in graph.data if tr.mode == "markers+text" for h in tr.hovertext]
+    assert unknown not in shown and "pingtan-2022-task-table.txt" in shown
 
 
 def test_an_empty_corpus_gives_empty_tables_and_figures():

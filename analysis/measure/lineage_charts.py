@@ -32,6 +32,8 @@ TEXT = {
     },
 }
 LEVEL_COLORS = {0: "#b2182b", 1: "#ef8a62", 2: "#67a9cf", 3: "#2166ac"}
+#: Heatmaps with up to this many rows name each row (taller as they grow); above it plotly picks.
+MAX_NAMED_ROWS = 60
 
 
 def _text(lang: str) -> dict:
@@ -78,7 +80,8 @@ def reuse_matrix_figure(text_reuse: pd.DataFrame, documents: pd.DataFrame, lang:
         hovertemplate=f"{t['copying']}: %{{y}}<br>{t['source']}: %{{x}}<br>{t['share']}: %{{z:.1%}} (%{{customdata}})"
                       "<extra></extra>"))
     fig.update_layout(title=t["reuse_title"], xaxis_title=t["source"], yaxis_title=t["copying"],
-                      yaxis_autorange="reversed", font_family=PLOTLY_FONT_FAMILY, plot_bgcolor="white")
+                      yaxis_autorange="reversed", font_family=PLOTLY_FONT_FAMILY, plot_bgcolor="white",
+                      **_every_row(names, names))
     fig.update_xaxes(showgrid=False)  # the blank diagonal shows the background: no grid lines across it
     fig.update_yaxes(showgrid=False)
     return fig
@@ -94,6 +97,7 @@ def _graph_nodes(citation_links: pd.DataFrame, documents: pd.DataFrame, upstream
     relation) of the graph."""
     plans = _ordered_plans(documents)
     labels = _plan_labels(plans)
+    plans = plans[plans["_depth"].notna()]  # a plan of unknown level has no place (nor have its links)
     nodes = [{"id": f, "label": labels[f], "hover": f, "depth": d, "in_corpus": True, "key": (str(p), str(r), y)}
              for f, d, p, r, y in zip(plans["file"], plans["_depth"], plans["province"], plans["region"],
                                       plans["plan_year"], strict=True)]
@@ -116,30 +120,76 @@ def _graph_nodes(citation_links: pd.DataFrame, documents: pd.DataFrame, upstream
     return pd.DataFrame(nodes, columns=["id", "label", "hover", "depth", "in_corpus", "key"]), edges
 
 
+#: Layers with more nodes than this alternate their labels above and below the nodes.
+CROWDED_LAYER = 8
+
+
+def _layered_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[dict, dict, list[list]]:
+    """Positions of a layered drawing: each node at y = -depth, spread evenly across its layer in
+    the order of its key; every edge that crosses a layer holding nodes passes it through a slot of
+    its own there (ordered by the citing plan's key), so no line runs through a node it does not
+    join; an edge within one layer bows above it (`_arc`). Returns ({node: (x, y)}, {node: label
+    above?}, the points of each edge in edge order)."""
+    def key(k) -> tuple:
+        return tuple("" if pd.isna(v) else str(v) for v in k)
+
+    layers = {d: [(key(k), str(n), n) for n, k in zip(g["id"], g["key"], strict=True)]
+              for d, g in nodes.groupby("depth")}
+    depth_of, key_of = dict(zip(nodes["id"], nodes["depth"], strict=True)), dict(zip(nodes["id"], nodes["key"],
+                                                                                  strict=True))
+    routes = []
+    for i, e in enumerate(edges.itertuples()):
+        a, b = depth_of[e.file], depth_of[e.target]
+        crossed = [d for d in layers if min(a, b) < d < max(a, b)]
+        routes.append([e.file, *((d, i) for d in sorted(crossed, reverse=a > b)), e.target])
+        for d in crossed:
+            layers[d].append((key(key_of[e.file]), "\uffff", (d, i)))  # after the nodes of the same key
+    pos = {}
+    for d, items in layers.items():
+        for j, (_, _, item) in enumerate(sorted(items, key=lambda t: (t[0], t[1], str(t[2])))):
+            pos[item] = ((j + 1) / (len(items) + 1), -d)
+    lines = [_arc(pos[r[0]], pos[r[1]]) if depth_of[r[0]] == depth_of[r[-1]] else [pos[p] for p in r]
+             for r in routes]
+    up = {n: 0 for n in nodes["id"]}  # lines leaving upwards minus downwards: the label goes on the freer side
+    for route, points in zip(routes, lines, strict=True):
+        up[route[0]] += 1 if points[1][1] > points[0][1] else -1
+        up[route[-1]] += 1 if points[-2][1] > points[-1][1] else -1
+    above = {}
+    for _, group in nodes.groupby("depth"):
+        ordered = sorted(group["id"], key=lambda n: pos[n][0])
+        for j, n in enumerate(ordered):
+            above[n] = j % 2 == 1 if len(ordered) > CROWDED_LAYER else up[n] < 0
+    return pos, above, lines
+
+
+def _arc(start: tuple, end: tuple, rise: float = 0.35, points: int = 9) -> list[tuple]:
+    """Points of a curve from start to end bowing `rise` / 2 above their layer (a citation between two
+    plans of one level: a straight line would run along the layer through the nodes between them)."""
+    (x0, y0), (x1, y1) = start, end
+    t = np.linspace(0.0, 1.0, points)
+    xs = (1 - t) ** 2 * x0 + 2 * t * (1 - t) * (x0 + x1) / 2 + t ** 2 * x1
+    ys = (1 - t) ** 2 * y0 + 2 * t * (1 - t) * (y0 + rise) + t ** 2 * y1
+    return [(float(x), float(y)) for x, y in zip(xs, ys, strict=True)]
+
+
 def citation_graph_figure(citation_links: pd.DataFrame, documents: pd.DataFrame, lang: str = "zh",
                           upstream_only: bool = True, plans_only: bool = True) -> go.Figure:
     """Network of plans and the documents they cite, laid out by level from top (national) to
     bottom (county-level); arrows point from a plan to what it implements (solid) or cites
-    (dashed). Cited documents outside the corpus are open diamonds. `upstream_only` keeps
-    citations of higher-level documents and of corpus plans; `plans_only` keeps cited plans
+    (dashed), and a line that crosses a level bends through a gap of its own there
+    (`_layered_layout`). Cited documents outside the corpus are open diamonds. `upstream_only`
+    keeps citations of higher-level documents and of corpus plans; `plans_only` keeps cited plans
     (not laws, opinions or notices)."""
     t = _text(lang)
     nodes, edges = _graph_nodes(citation_links, documents, upstream_only, plans_only)
-    pos, above = {}, {}
-    for d, group in nodes.groupby("depth"):
-        group = group.assign(_k=group["key"].map(lambda k: tuple("" if pd.isna(v) else str(v) for v in k)))
-        ordered = group.sort_values(["_k", "id"])["id"].tolist()
-        for i, node in enumerate(ordered):
-            pos[node] = ((i + 1) / (len(ordered) + 1), -d)
-            above[node] = i % 2 == 1
+    pos, above, routes = _layered_layout(nodes, edges)
     fig = go.Figure()
     for relation, dash in (("implements", "solid"), ("cites", "dash")):
-        sub = edges[edges["relation"] == relation]
         xs, ys = [], []
-        for e in sub.itertuples():
-            (x0, y0), (x1, y1) = pos[e.file], pos[e.target]
-            xs += [x0, x1, None]
-            ys += [y0, y1, None]
+        for points in (r for r, rel in zip(routes, edges["relation"], strict=True) if rel == relation):
+            xs += [x for x, _ in points] + [None]
+            ys += [y for _, y in points] + [None]
+            (x0, y0), (x1, y1) = points[-2:]
             fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
                                showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=1, arrowcolor="#888",
                                standoff=8)
@@ -182,5 +232,15 @@ def responsibility_figure(responsibility: pd.DataFrame, lang: str = "zh", top: i
         colorbar={"title": t["weight"]},
         hovertemplate=f"{t['unit']}: %{{y}}<br>{t['domain']}: %{{x}}<br>{t['weight']}: %{{z:.2f}}<extra></extra>"))
     fig.update_layout(title=t["resp_title"], xaxis_title=t["domain"], yaxis_title=t["unit"],
-                      yaxis_autorange="reversed", font_family=PLOTLY_FONT_FAMILY)
+                      yaxis_autorange="reversed", font_family=PLOTLY_FONT_FAMILY, **_every_row(list(table.index)))
     return fig
+
+
+def _every_row(rows: list[str], columns: list[str] = (), row_px: int = 24) -> dict:
+    """Layout that names every row (and column) of a heatmap, each row `row_px` high, when there are
+    few enough rows to read (plotly drops every other category label when they are close); {} otherwise."""
+    if not rows or len(rows) > MAX_NAMED_ROWS:
+        return {}
+    named = {f"{axis}axis_{k}": v for axis, labels in (("y", rows), ("x", columns)) if len(labels)
+             for k, v in (("tickmode", "array"), ("tickvals", labels), ("ticktext", labels))}
+    return {"height": max(450, 220 + row_px * len(rows)), **named}
