@@ -1,7 +1,14 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: tags,-all
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -87,16 +94,17 @@ else:
 #
 # NMF topic clusters on the segmented task text; the number of topics is the one with the
 # highest mean NPMI coherence. Each topic is matched to the codebook domain whose keywords
-# are closest; a low `domain_similarity` marks a theme the codebook does not name.
+# are closest; a low `domain_similarity` marks a theme the codebook does not name. Topics are
+# numbered from 1, as in the chart below and in `topic_assignments`.
 
 # %%
-topics = tables["topics"]
+topics = tables["topics"].set_index("topic")
 topics[["n_tasks", "top_terms", "matched_domain", "domain_similarity", "example_headings"]] if len(topics) else \
     "Too few tasks for topic discovery (at least 20 are needed)."
 
 # %%
 if len(topics):
-    static.topic_clusters(topics, LANG, tasks=tasks)
+    static.topic_clusters(topics.reset_index(), LANG, tasks=tasks)
 
 # %% [markdown]
 # Themes least like any domain (candidates for a new codebook entry):
