@@ -126,27 +126,29 @@ CROWDED_LAYER = 8
 
 def _layered_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[dict, dict, list[list]]:
     """Positions of a layered drawing: each node at y = -depth, spread evenly across its layer in
-    the order of its key; every edge that crosses a layer holding nodes passes it through a slot of
-    its own there (ordered by the citing plan's key), so no line runs through a node it does not
-    join; an edge within one layer bows above it (`_arc`). Returns ({node: (x, y)}, {node: label
-    above?}, the points of each edge in edge order)."""
+    the order of its key. Every edge that crosses a layer holding nodes passes it through a slot of
+    its own there, placed where its straight line would cross that layer, so no line runs through a
+    node it does not join; an edge within one layer bows above it (`_arc`). Returns ({node: (x, y)},
+    {node: label above?}, the points of each edge in edge order)."""
     def key(k) -> tuple:
         return tuple("" if pd.isna(v) else str(v) for v in k)
 
-    layers = {d: [(key(k), str(n), n) for n, k in zip(g["id"], g["key"], strict=True)]
-              for d, g in nodes.groupby("depth")}
-    depth_of, key_of = dict(zip(nodes["id"], nodes["depth"], strict=True)), dict(zip(nodes["id"], nodes["key"],
-                                                                                  strict=True))
+    rank = {}  # node → its place in its layer before the crossing lines take theirs, 0-1
+    for _, group in nodes.groupby("depth"):
+        ordered = sorted(zip(group["key"].map(key), group["id"].astype(str), group["id"], strict=True))
+        rank |= {n: (j + 1) / (len(ordered) + 1) for j, (*_, n) in enumerate(ordered)}
+    depth_of = dict(zip(nodes["id"], nodes["depth"], strict=True))
+    slots = {d: [(rank[n], 0, "", n) for n in group["id"]] for d, group in nodes.groupby("depth")}
     routes = []
-    for i, e in enumerate(edges.itertuples()):
-        a, b = depth_of[e.file], depth_of[e.target]
-        crossed = [d for d in layers if min(a, b) < d < max(a, b)]
-        routes.append([e.file, *((d, i) for d in sorted(crossed, reverse=a > b)), e.target])
-        for d in crossed:
-            layers[d].append((key(key_of[e.file]), "\uffff", (d, i)))  # after the nodes of the same key
+    for i, (source, target) in enumerate(zip(edges["file"], edges["target"], strict=True)):
+        a, b = depth_of[source], depth_of[target]
+        crossed = sorted((d for d in slots if min(a, b) < d < max(a, b)), reverse=a > b)
+        for d in crossed:  # where the straight line from source to target crosses layer d
+            slots[d].append((rank[source] + (rank[target] - rank[source]) * (d - a) / (b - a), 1, f"{i:09d}", (d, i)))
+        routes.append([source, *((d, i) for d in crossed), target])
     pos = {}
-    for d, items in layers.items():
-        for j, (_, _, item) in enumerate(sorted(items, key=lambda t: (t[0], t[1], str(t[2])))):
+    for d, items in slots.items():
+        for j, (*_, item) in enumerate(sorted(items, key=lambda t: t[:3])):
             pos[item] = ((j + 1) / (len(items) + 1), -d)
     lines = [_arc(pos[r[0]], pos[r[1]]) if depth_of[r[0]] == depth_of[r[-1]] else [pos[p] for p in r]
              for r in routes]
