@@ -28,10 +28,12 @@ from analysis.measure.lineage import (
 )
 from analysis.measure.lineage_charts import (
     _layered_layout,
+    _plan_labels,
     citation_graph_figure,
     responsibility_figure,
     reuse_matrix_figure,
 )
+from analysis.measure.lineage_common import plan_documents
 from analysis.schemas import LIST_SEP, TABLES, check
 from analysis.tables import build_tables
 
@@ -492,10 +494,19 @@ def test_pingtan_reuse_of_fujian(corpus_lineage):
 def test_charts(corpus_lineage, corpus_tables):
     documents = corpus_tables["documents"]
     matrix = reuse_matrix_figure(corpus_lineage["text_reuse"], documents, "en")
-    z = np.array(matrix.data[0].z, dtype=float)
+    red, grey = (np.array(trace.z, dtype=float) for trace in matrix.data)
     n = int(documents["is_plan"].sum())
-    assert z.shape == (n, n) and np.isnan(np.diag(z)).all()
+    assert red.shape == grey.shape == (n, n) and np.isnan(np.diag(red)).all() and np.isnan(np.diag(grey)).all()
+    off = ~np.eye(n, dtype=bool)
+    assert (np.isnan(red) != np.isnan(grey))[off].all()  # each pair in one of the two colours
+    z = np.where(np.isnan(red), grey, red)
     assert np.nanmin(z) >= 0 and np.nanmax(z) <= 1
+    year = dict(zip(documents["file"], documents["plan_year"], strict=True))
+    by_label = {label: year[f] for f, label in _plan_labels(plan_documents(documents)).items()}
+    rows = list(matrix.data[0].y)
+    for i, j in zip(*np.nonzero(~np.isnan(red))):  # red: the column plan is earlier (here: a smaller year)
+        assert by_label[rows[j]] <= by_label[rows[i]]
+    assert any(by_label[rows[j]] > by_label[rows[i]] for i, j in zip(*np.nonzero(~np.isnan(grey))))
 
     graph = citation_graph_figure(corpus_lineage["citation_links"], documents, "zh")
     upstream = next(trace for trace in graph.data if trace.mode == "markers+text" and trace.marker.symbol

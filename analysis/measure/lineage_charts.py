@@ -8,20 +8,24 @@ import plotly.graph_objects as go
 
 from ..domains import load_codebook
 from ..viz.fonts import PLOTLY_FONT_FAMILY
-from .lineage_common import LEVEL_DEPTH, depth, plan_documents
+from ..viz.labels import em_width
+from .lineage_common import LEVEL_DEPTH, depth, earlier_matrix, plan_documents
 
 TEXT = {
     "zh": {
-        "reuse_title": "文本复用：复制方（行）的句子在来源（列）中出现的比例",
-        "copying": "复制方", "source": "来源", "share": "复用比例",
+        "reuse_title": "文本复用：行中计划的句子在列中计划里出现的比例<br><sub>红：列中计划更早，可能是来源；灰：不更早，仅为重合</sub>",
+        "copying": "计划", "source": "比对的计划", "share": "复用比例",
+        "earlier": "更早，可能是来源", "not_earlier": "不更早，仅为重合",
         "graph_title": "引用网络：各计划落实（实线）与引用（虚线）的上级文件",
         "implements": "落实", "cites": "引用", "corpus_plan": "语料中的计划", "upstream": "语料外的上级文件",
         "resp_title": "责任单位 × 领域（牵头任务的领域权重合计）", "unit": "单位", "domain": "领域", "weight": "权重",
         "levels": {"national": "国家", "province": "省级", "city": "市级", "district": "区县级", "county": "区县级"},
     },
     "en": {
-        "reuse_title": "Text reuse: share of the copying plan's (row) sentences found in the source (column)",
-        "copying": "copying plan", "source": "source plan", "share": "reuse share",
+        "reuse_title": "Text reuse: share of the row plan's sentences found in the column plan<br><sub>red: the column "
+                       "plan is earlier, a possible source; grey: it is not, overlap only</sub>",
+        "copying": "plan", "source": "plan compared", "share": "reuse share",
+        "earlier": "earlier: a possible source", "not_earlier": "not earlier: overlap only",
         "graph_title": "Citation network: upstream documents each plan implements (solid) or cites (dashed)",
         "implements": "implements", "cites": "cites", "corpus_plan": "plan in the corpus",
         "upstream": "upstream document not in the corpus",
@@ -56,9 +60,12 @@ def _ordered_plans(documents: pd.DataFrame) -> pd.DataFrame:
 
 
 def reuse_matrix_figure(text_reuse: pd.DataFrame, documents: pd.DataFrame, lang: str = "zh") -> go.Figure:
-    """Heatmap of reuse_share: rows are the copying plans, columns the sources, plans ordered by level,
-    province, region and year; pairs without overlap are 0, the diagonal is blank. The colour scale
-    runs to the largest share (at least 10 %), and non-zero cells are labelled."""
+    """Heatmap of reuse_share: rows are the plans whose sentences are looked for, columns the plans
+    they are found in, plans ordered by level, province, region and year; pairs without overlap are
+    0, the diagonal is blank. Red cells have an earlier column plan (`earlier_matrix`, as
+    `reuse_index` counts sources); grey ones do not (a plan cannot copy a later one: the later may
+    have copied it, or both a third). One colour scale runs to the largest share (at least 10 %),
+    and non-zero cells are labelled."""
     t = _text(lang)
     plans = _ordered_plans(documents)
     files = list(plans["file"])
@@ -72,13 +79,18 @@ def reuse_matrix_figure(text_reuse: pd.DataFrame, documents: pd.DataFrame, lang:
         matrix.loc[f, f] = np.nan
     names = [labels[f] for f in files]
     z = matrix.to_numpy()
+    source = earlier_matrix(plans).T  # source[a, b]: column plan b is earlier than row plan a
     cells = np.where(np.nan_to_num(z) > 0, np.char.mod("%.0f%%", np.nan_to_num(z) * 100), "")
-    fig = go.Figure(go.Heatmap(
-        z=z, x=names, y=names, customdata=counts.to_numpy(), text=cells, texttemplate="%{text}", colorscale="Reds",
-        zmin=0, zmax=max(0.1, float(np.nanmax(z, initial=0.0))),
-        colorbar={"title": t["share"]},
-        hovertemplate=f"{t['copying']}: %{{y}}<br>{t['source']}: %{{x}}<br>{t['share']}: %{{z:.1%}} (%{{customdata}})"
-                      "<extra></extra>"))
+    top = max(0.1, float(np.nanmax(z, initial=0.0)))
+    fig = go.Figure()
+    for earlier, scale, name in ((True, "Reds", "earlier"), (False, "Greys", "not_earlier")):
+        shown = np.where(source == earlier, z, np.nan)
+        fig.add_trace(go.Heatmap(
+            z=shown, x=names, y=names, customdata=counts.to_numpy(), text=np.where(source == earlier, cells, ""),
+            texttemplate="%{text}", colorscale=scale, zmin=0, zmax=top, name=t[name], showscale=earlier,
+            colorbar={"title": t["share"]},
+            hovertemplate=f"{t['copying']}: %{{y}}<br>{t['source']} ({t[name]}): %{{x}}<br>{t['share']}: "
+                          "%{z:.1%} (%{customdata})<extra></extra>"))
     fig.update_layout(title=t["reuse_title"], xaxis_title=t["source"], yaxis_title=t["copying"],
                       yaxis_autorange="reversed", font_family=PLOTLY_FONT_FAMILY, plot_bgcolor="white",
                       **_every_row(names, names))
@@ -120,8 +132,9 @@ def _graph_nodes(citation_links: pd.DataFrame, documents: pd.DataFrame, upstream
     return pd.DataFrame(nodes, columns=["id", "label", "hover", "depth", "in_corpus", "key"]), edges
 
 
-#: Layers with more nodes than this alternate their labels above and below the nodes.
-CROWDED_LAYER = 8
+#: Assumed width of the network's plot area and its labels' font size, in pixels: enough to tell
+#: which neighbouring labels would overlap (the report's charts are about this wide).
+PLOT_PX, LABEL_PX = 800, 12
 
 
 def _layered_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[dict, dict, list[list]]:
@@ -156,12 +169,26 @@ def _layered_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[dict, dic
     for route, points in zip(routes, lines, strict=True):
         up[route[0]] += 1 if points[1][1] > points[0][1] else -1
         up[route[-1]] += 1 if points[-2][1] > points[-1][1] else -1
+    labels = nodes["label"] if "label" in nodes else pd.Series("", index=nodes.index)
+    width = {n: em_width(str(label)) * LABEL_PX / PLOT_PX for n, label in zip(nodes["id"], labels, strict=True)}
     above = {}
     for _, group in nodes.groupby("depth"):
-        ordered = sorted(group["id"], key=lambda n: pos[n][0])
-        for j, n in enumerate(ordered):
-            above[n] = j % 2 == 1 if len(ordered) > CROWDED_LAYER else up[n] < 0
+        above |= _label_sides(sorted(group["id"], key=lambda n: pos[n][0]), pos, width, {n: up[n] < 0 for n in up})
     return pos, above, lines
+
+
+def _label_sides(ordered: list, pos: dict, width: dict, prefer: dict, gap: float = 4 / PLOT_PX) -> dict:
+    """Whether each label of one layer (nodes left to right) goes above its node: the `prefer`red
+    side, unless the label would overlap the last one placed there and the other side is clear."""
+    right = {True: -np.inf, False: -np.inf}  # right edge of the last label on each side
+    sides = {}
+    for n in ordered:
+        left, side = pos[n][0] - width[n] / 2, prefer[n]
+        if left < right[side] + gap and left >= right[not side] + gap:  # clashes there, clear on the other side
+            side = not side
+        sides[n] = side
+        right[side] = pos[n][0] + width[n] / 2
+    return sides
 
 
 def _arc(start: tuple, end: tuple, rise: float = 0.35, points: int = 9) -> list[tuple]:
@@ -208,6 +235,7 @@ def citation_graph_figure(citation_links: pd.DataFrame, documents: pd.DataFrame,
     shown = sorted({int(d) for d in nodes["depth"]})
     names = {v: t["levels"][k] for k, v in LEVEL_DEPTH.items()}
     fig.update_layout(title=t["graph_title"], font_family=PLOTLY_FONT_FAMILY, plot_bgcolor="white",
+                      height=max(450, 120 + 130 * len(shown)),  # room between levels for the labels
                       xaxis={"visible": False, "range": [0, 1]},
                       yaxis={"tickvals": [-d for d in shown], "ticktext": [names[d] for d in shown],
                              "range": [-max(shown, default=0) - 0.6, 0.4]})

@@ -40,7 +40,7 @@ import pandas as pd
 from ..ingest.regions import region_table
 from ..schemas import LIST_SEP, Table, _c, conform, register
 from ..tables import frame
-from .lineage_common import depth, plan_documents
+from .lineage_common import earlier_matrix, plan_documents
 
 TEXT_REUSE = register(Table(
     "text_reuse", "For every ordered pair of plans with any overlap: the share of plan a's sentences found "
@@ -268,14 +268,6 @@ def text_reuse(tasks: pd.DataFrame, documents: pd.DataFrame, method: str = "minh
     return conform("text_reuse", out)
 
 
-def is_earlier(b: pd.Series, a: pd.Series) -> bool:
-    """Plan b is earlier than plan a: a smaller plan_year, or the same year and a higher level."""
-    if pd.isna(a["plan_year"]) or pd.isna(b["plan_year"]):
-        return False
-    return b["plan_year"] < a["plan_year"] or (b["plan_year"] == a["plan_year"]
-                                               and depth(b["level"]) < depth(a["level"]))
-
-
 def reuse_index(text_reuse: pd.DataFrame, documents: pd.DataFrame, tasks: pd.DataFrame | None = None,
                 sentences: pd.DataFrame | None = None) -> pd.DataFrame:
     """Table `reuse_index`: per plan, the share of its sentences found in any earlier plan (union over
@@ -287,11 +279,7 @@ def reuse_index(text_reuse: pd.DataFrame, documents: pd.DataFrame, tasks: pd.Dat
         sentences = plan_sentences(tasks, documents)
     counts = (sentences.groupby("file").size() if sentences is not None
               else text_reuse.groupby("file_a")["n_sentences_a"].first())
-    year = pd.to_numeric(plans["plan_year"], errors="coerce").to_numpy(dtype=float)
-    level = plans["level"].map(depth).to_numpy(dtype=float)
-    # earlier[b, a]: plan b is earlier than plan a (is_earlier, for every pair at once; NaN compares False)
-    earlier = (year[:, None] < year[None, :]) | ((year[:, None] == year[None, :]) & (level[:, None] < level[None, :]))
-    np.fill_diagonal(earlier, False)
+    earlier = earlier_matrix(plans)
     files = plans["file"].to_numpy(dtype=object)
     position = {f: i for i, f in enumerate(files)}
     a = text_reuse["file_a"].map(position).to_numpy(dtype=float)
