@@ -27,6 +27,7 @@ from analysis.measure.lineage import (
     text_reuse,
 )
 from analysis.measure.lineage_charts import (
+    _label_sides,
     _layered_layout,
     _plan_labels,
     citation_graph_figure,
@@ -566,6 +567,17 @@ def test_no_citation_line_runs_through_a_node_it_does_not_join(graph):
         assert points[0] == pos[e.file] and points[-1] == pos[e.target]
         for n in set(nodes["id"]) - {e.file, e.target}:
             assert min(_distance(pos[n], a, b) for a, b in zip(points, points[1:])) > gap / 4, (e, n)
+
+
+def test_labels_take_the_other_side_only_when_they_would_overlap_a_neighbour():
+    pos = {"a": (0.10, 0), "b": (0.15, 0), "c": (0.50, 0), "d": (0.55, 0), "e": (0.60, 0)}
+    width = dict.fromkeys(pos, 0.08)
+    below = dict.fromkeys(pos, False)
+    sides = _label_sides(list(pos), pos, width, below)
+    assert sides == {"a": False, "b": True, "c": False, "d": True, "e": False}  # far apart: as preferred
+    assert _label_sides(list(pos), pos, dict.fromkeys(pos, 0.01), below) == below  # narrow labels never clash
+    above = dict.fromkeys(pos, True)
+    assert _label_sides(list(pos), pos, width, above) == {k: not v for k, v in sides.items()}
 
 
 def test_a_plan_of_unknown_level_is_left_out_of_the_citation_graph(corpus_lineage, corpus_tables):
