@@ -97,7 +97,7 @@ topics[["n_tasks", "top_terms", "matched_domain", "domain_similarity", "example_
 
 # %%
 if len(topics):
-    static.topic_clusters(topics.reset_index(), LANG, tasks=tasks)
+    display(static.topic_clusters(topics.reset_index(), LANG, tasks=tasks))
 
 # %% [markdown]
 # Themes least like any domain (candidates for a new codebook entry):

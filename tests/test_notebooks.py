@@ -1,6 +1,7 @@
 """Every notebook runs on the seed corpus without errors or warnings, is stored without
 outputs, and matches its paired py:percent script."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,8 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CELL_TIMEOUT = 300
+#: A code line that draws a matplotlib chart of analysis.viz.static (shown or passed to display).
+DRAWS_STATIC = re.compile(r"^\s*(?:display\()?static\.\w+\(", re.M)
 
 
 def test_there_are_five_notebooks():
@@ -60,4 +63,10 @@ def test_notebook_executes_without_errors_or_warnings(path, built_project, monke
                 problems.append(f"cell {k}: {out.ename}: {out.evalue}")
             if out.output_type == "stream" and out.name == "stderr" and out.text.strip():
                 problems.append(f"cell {k} printed to stderr: {out.text.strip()[:300]}")
+            shown = out.get("data", {})
+            if shown.get("text/plain", "").startswith("<Figure size") and "image/png" not in shown:
+                problems.append(f"cell {k} shows a figure as text: {shown['text/plain']}")
+        if cell.cell_type == "code" and DRAWS_STATIC.search(cell.source) and not any(
+                "image/png" in out.get("data", {}) for out in cell.get("outputs", [])):
+            problems.append(f"cell {k} draws a static chart but shows no image")
     assert problems == []

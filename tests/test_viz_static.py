@@ -89,6 +89,20 @@ def test_every_view_builds_with_title_units_and_source_note(view, lang):
         assert {"zh": "任务占比（%）", "en": "share of tasks (%)"}[lang] in words
 
 
+@pytest.mark.parametrize("view", list(static.VIEWS))
+def test_every_view_shows_itself_in_jupyter_as_png(view):
+    """What IPython displays for a figure a notebook cell returns (built without pyplot, nothing
+    else registers a display for it: the notebooks showed "<Figure size …>")."""
+    from IPython.core.formatters import PNGFormatter
+
+    fig = build(view, "zh")
+    data, meta = PNGFormatter()(fig)
+    assert data.startswith(b"\x89PNG")
+    width, height = fig.get_size_inches()
+    assert meta == {"width": round(width * static.SHOWN_DPI), "height": round(height * static.SHOWN_DPI)}
+    assert abs(int.from_bytes(data[16:20], "big") - width * static.REPR_DPI) <= 1  # drawn sharper than shown
+
+
 def assert_renders_cleanly(fig: Figure) -> None:
     """PNG rendering with warnings as errors: a missing glyph ('Glyph … missing from font') fails;
     every drawn text uses the bundled CJK font, no two horizontal labels overlap, none is cut off

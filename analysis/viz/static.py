@@ -1,12 +1,14 @@
 """Journal-ready matplotlib views: one function per chart, each returning a `Figure`.
 
 Figures are built without pyplot (nothing is shown twice in Jupyter, nothing leaks between
-calls); sizes follow the number of plans and domains so 19 domain labels never overlap.
+calls) and show themselves in Jupyter as PNG (`ChartFigure`); sizes follow the number of plans
+and domains so 19 domain labels never overlap.
 Every figure carries a title, axis labels with units and, at the bottom, a source note
 computed from the data. Saving is the caller's job (see `analysis.viz.export`).
 """
 from __future__ import annotations
 
+import io
 import math
 
 import numpy as np
@@ -40,9 +42,25 @@ SHARE_CMAP = LinearSegmentedColormap.from_list("domain_share", SHARE_RAMP)
 SIMILARITY_CMAP = LinearSegmentedColormap.from_list("plan_similarity", SIMILARITY_RAMP)
 
 
+#: Jupyter shows a figure as a PNG drawn at REPR_DPI and displayed at the size SHOWN_DPI gives
+#: it (sharp on high-density screens; the 7.5 pt ticks about 15 px high).
+REPR_DPI, SHOWN_DPI = 200, 150
+
+
+class ChartFigure(Figure):
+    """A matplotlib Figure that shows itself in Jupyter: without pyplot, nothing registers a
+    display for figures, and a chart returned by a cell showed only "<Figure size …>"."""
+
+    def _repr_png_(self) -> tuple[bytes, dict]:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=REPR_DPI, facecolor="white")
+        width, height = self.get_size_inches()
+        return buffer.getvalue(), {"width": round(width * SHOWN_DPI), "height": round(height * SHOWN_DPI)}
+
+
 # --- layout helpers -------------------------------------------------------------------------
 
-def _figure(width: float, height: float, note: str) -> tuple[Figure, SubFigure]:
+def _figure(width: float, height: float, note: str) -> tuple[ChartFigure, SubFigure]:
     """A figure of `height` inches for the chart (the returned body) over a strip holding the note.
 
     The body is a constrained-layout subfigure, so titles, legends and super-labels are laid
@@ -52,7 +70,7 @@ def _figure(width: float, height: float, note: str) -> tuple[Figure, SubFigure]:
     use_cjk_font()
     note = wrap(note, max_em=(width - 0.25) * 72 / NOTE_PT)
     note_h = 0.14 + (note.count("\n") + 1) * NOTE_PT * 1.35 / 72
-    fig = Figure(figsize=(width, height + note_h), layout="constrained")
+    fig = ChartFigure(figsize=(width, height + note_h), layout="constrained")
     fig.get_layout_engine().set(h_pad=0.03, w_pad=MARGIN_IN, hspace=0, wspace=0)
     body, strip = fig.subfigures(2, 1, height_ratios=[height, note_h])
     strip.text(MARGIN_IN / width, 1 - 0.04 / note_h, note, ha="left", va="top", fontsize=NOTE_PT, color=NOTE_GREY)
