@@ -121,9 +121,11 @@ def _print_summary(s) -> None:
     typer.echo(f"documents: {s.n_documents} ({s.n_plans} plans), tasks: {s.n_tasks}, warnings: {s.n_warnings}")
     typer.echo(f"raw files: {len(s.added)} added, {len(s.changed)} changed, {len(s.removed)} removed, "
                f"{len(s.unchanged)} unchanged; parsed now: {len(s.processed)}")
-    for label, files in (("added", s.added), ("changed", s.changed), ("removed", s.removed), ("FAILED", s.failed)):
+    for label, files in (("added", s.added), ("changed", s.changed), ("removed", s.removed)):
         for f in files:
             typer.echo(f"  {label}: {f}")
+    for f in s.failed:
+        typer.echo(f"  FAILED: {f}" + (f" — {s.reasons[f]}" if s.reasons.get(f) else ""))
     typer.echo("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in s.seconds.items()))
     typer.echo(f"outputs: {len([o for o in s.outputs if 'processed' in o])} table files in data/processed/, "
                f"{len([o for o in s.outputs if 'processed' not in o])} files in reports/")

@@ -443,6 +443,7 @@ class BuildSummary:
     unchanged: list[str] = field(default_factory=list)
     processed: list[str] = field(default_factory=list)  # parsed/classified in this build (not from cache)
     failed: list[str] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)  # failed file → why it could not be read
     n_documents: int = 0
     n_plans: int = 0
     n_tasks: int = 0
@@ -616,8 +617,9 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
         del old_counts
         shares = {f: s for f in files for s in [shares.get(f, old_shares.get(f))] if s is not None}
     docs = tables["documents"]
-    failed = docs.loc[docs["failed"].fillna(False).astype(bool), "file"].tolist()
-    summary.failed = failed + [f"{name} (file name is not UTF-8: rename it)" for name in undecodable]
+    failed = docs.loc[docs["failed"].fillna(False).astype(bool), ["file", "warnings"]]
+    summary.failed = failed["file"].tolist() + [f"{name} (file name is not UTF-8: rename it)" for name in undecodable]
+    summary.reasons = {f: str(w).split("；")[0] for f, w in zip(failed["file"], failed["warnings"].fillna(""), strict=True)}
     summary.n_documents, summary.n_tasks = len(docs), len(tables["tasks"])
     summary.n_plans = int((docs["is_plan"].fillna(False) & ~docs["failed"].fillna(False)).sum()) if len(docs) else 0
     summary.n_warnings = int(sum(len([w for w in str(x).split("；") if w]) for x in docs["warnings"].fillna("")))
@@ -644,8 +646,8 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
 
     freshness.write_record(cache_dir, tables={
         "key": tables_key, "outputs": freshness.stamps(out_dir, [*written, out_dir / MANIFEST]),
-        "summary": {name: getattr(summary, name) for name in ("failed", "n_documents", "n_plans", "n_tasks",
-                                                               "n_warnings")}})
+        "summary": {name: getattr(summary, name) for name in ("failed", "reasons", "n_documents", "n_plans",
+                                                               "n_tasks", "n_warnings")}})
     return _reports(summary, tables, tables_key, record, out_dir, reports_dir, cache_dir, figures, report, lang,
                     raw_dir, vers, workers)
 

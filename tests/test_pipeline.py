@@ -76,6 +76,11 @@ def test_a_corrupt_file_is_reported_and_the_rest_is_built(project):
     docs = pd.read_parquet(project / "data" / "processed" / "documents.parquet").set_index("file")
     assert docs.loc["broken.pdf", "failed"] and "PDF" in docs.loc["broken.pdf", "warnings"]
     assert docs["n_tasks"].drop("broken.pdf").min() > 0
+    reason = summary["reasons"]["broken.pdf"]
+    assert reason.startswith("unreadable: ") and "PDF" in reason and list(summary["reasons"]) == ["broken.pdf"]
+    for extra in ((), ("--force",)):  # the path and the reason, whether the build is current or not
+        out = run(project, "build", "--no-figures", "--no-report", *extra).stdout
+        assert f"FAILED: broken.pdf — {reason}" in out
 
 
 def test_two_builds_give_identical_bytes_and_raw_files_are_untouched(project):
