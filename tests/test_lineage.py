@@ -578,6 +578,9 @@ def test_labels_take_the_other_side_only_when_they_would_overlap_a_neighbour():
     assert _label_sides(list(pos), pos, dict.fromkeys(pos, 0.01), below) == below  # narrow labels never clash
     above = dict.fromkeys(pos, True)
     assert _label_sides(list(pos), pos, width, above) == {k: not v for k, v in sides.items()}
+    crowded = {k: (0.1 + 0.01 * i, 0) for i, k in enumerate("abcdefgh")}  # 8 px apart, labels 64 px wide
+    placed = _label_sides(list(crowded), crowded, dict.fromkeys(crowded, 0.08), dict.fromkeys(crowded, False))
+    assert placed == {"a": False, "b": True, **dict.fromkeys("cdefgh", None)}  # the rest only on hover
 
 
 def test_a_plan_of_unknown_level_is_left_out_of_the_citation_graph(corpus_lineage, corpus_tables):
@@ -585,7 +588,7 @@ def test_a_plan_of_unknown_level_is_left_out_of_the_citation_graph(corpus_lineag
     unknown = "pingtan-2021-task-table.txt"
     documents.loc[documents["file"] == unknown, "level"] = None
     graph = citation_graph_figure(corpus_lineage["citation_links"], documents, "zh")
-    shown = [h for tr in graph.data if tr.mode == "markers+text" for h in tr.hovertext]
+    shown = [h.split("<br>")[-1] for tr in graph.data if tr.mode == "markers+text" for h in tr.hovertext]
     assert unknown not in shown and "pingtan-2022-task-table.txt" in shown
 
 

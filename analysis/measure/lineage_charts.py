@@ -110,7 +110,7 @@ def _graph_nodes(citation_links: pd.DataFrame, documents: pd.DataFrame, upstream
     plans = _ordered_plans(documents)
     labels = _plan_labels(plans)
     plans = plans[plans["_depth"].notna()]  # a plan of unknown level has no place (nor have its links)
-    nodes = [{"id": f, "label": labels[f], "hover": f, "depth": d, "in_corpus": True, "key": (str(p), str(r), y)}
+    nodes = [{"id": f, "label": labels[f], "hover": f"{labels[f]}<br>{f}", "depth": d, "in_corpus": True, "key": (str(p), str(r), y)}
              for f, d, p, r, y in zip(plans["file"], plans["_depth"], plans["province"], plans["region"],
                                       plans["plan_year"], strict=True)]
     level_of = dict(zip(plans["file"], plans["_depth"], strict=True))
@@ -142,7 +142,7 @@ def _layered_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[dict, dic
     the order of its key. Every edge that crosses a layer holding nodes passes it through a slot of
     its own there, placed where its straight line would cross that layer, so no line runs through a
     node it does not join; an edge within one layer bows above it (`_arc`). Returns ({node: (x, y)},
-    {node: label above?}, the points of each edge in edge order)."""
+    {node: label above, below or left out (True, False, None)}, the points of each edge in edge order)."""
     def key(k) -> tuple:
         return tuple("" if pd.isna(v) else str(v) for v in k)
 
@@ -170,24 +170,30 @@ def _layered_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[dict, dic
         up[route[0]] += 1 if points[1][1] > points[0][1] else -1
         up[route[-1]] += 1 if points[-2][1] > points[-1][1] else -1
     labels = nodes["label"] if "label" in nodes else pd.Series("", index=nodes.index)
-    width = {n: em_width(str(label)) * LABEL_PX / PLOT_PX for n, label in zip(nodes["id"], labels, strict=True)}
+    width = {n: _label_width(label) for n, label in zip(nodes["id"], labels, strict=True)}
     above = {}
     for _, group in nodes.groupby("depth"):
         above |= _label_sides(sorted(group["id"], key=lambda n: pos[n][0]), pos, width, {n: up[n] < 0 for n in up})
     return pos, above, lines
 
 
+def _label_width(label) -> float:
+    """A node label's width as a share of the plot's (PLOT_PX, LABEL_PX)."""
+    return em_width(str(label)) * LABEL_PX / PLOT_PX
+
+
 def _label_sides(ordered: list, pos: dict, width: dict, prefer: dict, gap: float = 4 / PLOT_PX) -> dict:
-    """Whether each label of one layer (nodes left to right) goes above its node: the `prefer`red
-    side, unless the label would overlap the last one placed there and the other side is clear."""
+    """Where each label of one layer (nodes left to right) goes: above its node (True), below
+    (False) or nowhere (None: it would overlap a label on either side; the hover still names the
+    node). The `prefer`red side, unless the label would overlap the last one placed there."""
     right = {True: -np.inf, False: -np.inf}  # right edge of the last label on each side
     sides = {}
     for n in ordered:
-        left, side = pos[n][0] - width[n] / 2, prefer[n]
-        if left < right[side] + gap and left >= right[not side] + gap:  # clashes there, clear on the other side
-            side = not side
-        sides[n] = side
-        right[side] = pos[n][0] + width[n] / 2
+        left = pos[n][0] - width[n] / 2
+        clear = [side for side in (prefer[n], not prefer[n]) if left >= right[side] + gap]
+        sides[n] = clear[0] if clear else None
+        if clear:
+            right[clear[0]] = pos[n][0] + width[n] / 2
     return sides
 
 
@@ -228,17 +234,21 @@ def citation_graph_figure(citation_links: pd.DataFrame, documents: pd.DataFrame,
         sub = nodes[nodes["in_corpus"] == in_corpus]
         fig.add_trace(go.Scatter(
             x=[pos[n][0] for n in sub["id"]], y=[pos[n][1] for n in sub["id"]], mode="markers+text", name=name,
-            text=sub["label"], hovertext=sub["hover"], hoverinfo="text",
+            text=[label if above[n] is not None else "" for n, label in zip(sub["id"], sub["label"], strict=True)],
+            hovertext=sub["hover"], hoverinfo="text",
             textposition=["top center" if above[n] else "bottom center" for n in sub["id"]],
             marker={"symbol": symbol, "size": 14, "color": [LEVEL_COLORS.get(int(d), "#999") for d in sub["depth"]],
                     "line": {"width": 2, "color": [LEVEL_COLORS.get(int(d), "#999") for d in sub["depth"]]}}))
     shown = sorted({int(d) for d in nodes["depth"]})
     names = {v: t["levels"][k] for k, v in LEVEL_DEPTH.items()}
+    edges_x = [(pos[n][0] - _label_width(label) / 2, pos[n][0] + _label_width(label) / 2)
+               for n, label in zip(nodes["id"], nodes["label"], strict=True) if above[n] is not None]
+    span = [min([0.0, *(lo for lo, _ in edges_x)]) - 0.01, max([1.0, *(hi for _, hi in edges_x)]) + 0.01]
     fig.update_layout(title=t["graph_title"], font_family=PLOTLY_FONT_FAMILY, plot_bgcolor="white",
                       height=max(450, 120 + 130 * len(shown)),  # room between levels for the labels
-                      xaxis={"visible": False, "range": [0, 1]},
+                      xaxis={"visible": False, "range": span},  # wide enough for the outermost labels
                       yaxis={"tickvals": [-d for d in shown], "ticktext": [names[d] for d in shown],
-                             "range": [-max(shown, default=0) - 0.6, 0.4]})
+                             "range": [-max(shown, default=0) - 0.6, -min(shown, default=0) + 0.4]})
     return fig
 
 
