@@ -115,11 +115,15 @@ def classification_sample(tasks: pd.DataFrame, n: int = 8, seed: int = config.SE
 
 
 def share_table(emphasis: pd.DataFrame, lang: str = "zh", value: str = "task_share") -> pd.DataFrame:
-    """Plans × domains of `value` in percent (rows 'region year', columns domain labels)."""
+    """Plans × domains of `value` in percent: a row per plan, labelled and ordered as the charts'
+    rows (`viz.frames.plans`: two plans of one region and year, or two governments of one name,
+    keep a row each), columns domain labels."""
     from .domains import load_codebook
+    from .viz.frames import plans
 
     labels = load_codebook().labels(lang)
-    wide = emphasis.assign(plan=emphasis["region"] + " " + emphasis["plan_year"].astype(str)).pivot_table(
-        index="plan", columns="domain", values=value, aggfunc="sum")
+    rows = plans(emphasis)
+    wide = emphasis.pivot(index="file", columns="domain", values=value).reindex(rows["file"])
+    wide.index = pd.Index(rows["label"], name="plan")
     order = [d for d in labels if d in wide.columns] + [c for c in wide.columns if c not in labels]
     return (wide[order] * 100).round(1).rename(columns=labels)

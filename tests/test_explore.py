@@ -1,0 +1,25 @@
+"""The summary tables the notebooks and the report show."""
+import numpy as np
+import pandas as pd
+from test_viz_frames import synthetic_emphasis
+
+from analysis import explore
+from analysis.viz import frames
+
+
+def test_share_table_has_a_row_per_plan_in_the_charts_order_summing_to_100():
+    emphasis = synthetic_emphasis()
+    table = explore.share_table(emphasis, "zh")
+    assert list(table.index) == list(frames.plans(emphasis)["label"])  # the heat map's rows, in its order
+    assert np.allclose(table.sum(axis=1), 100, atol=0.1 * table.shape[1])
+
+
+def test_share_table_keeps_two_plans_of_one_region_and_year_apart():
+    """They were one row, their shares summed (200 %); two governments sharing a name likewise."""
+    emphasis = synthetic_emphasis()
+    first = emphasis[emphasis["file"] == emphasis["file"].iloc[0]]
+    twin = first.assign(file="twin-" + first["file"], task_share=first["task_share"][::-1].to_numpy())
+    table = explore.share_table(pd.concat([emphasis, twin], ignore_index=True), "en")
+    region, year = first["region"].iloc[0], first["plan_year"].iloc[0]
+    rows = table[table.index.str.startswith(f"{region} {year}")]
+    assert len(rows) == 2 and np.allclose(rows.sum(axis=1), 100, atol=0.1 * table.shape[1])
