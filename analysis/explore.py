@@ -65,9 +65,12 @@ def corpus_overview(documents: pd.DataFrame) -> pd.DataFrame:
 
 
 def plans_by_region_year(documents: pd.DataFrame) -> pd.DataFrame:
-    """Plans per region (rows) and plan year (columns); a year without a plan is blank, not 0."""
+    """Plans per government (rows: province, parent city, region; two governments of one name stay
+    apart, an unknown one is blank) and plan year (columns); a year without a plan is blank, not 0."""
+    keys = ["province", "parent", "region"]
     plans = documents[documents["is_plan"].fillna(False)]
-    counts = plans.pivot_table(index=["province", "region"], columns="plan_year", values="file", aggfunc="count")
+    plans = plans.assign(**{k: plans[k].astype("string").fillna("") for k in keys})
+    counts = plans.pivot_table(index=keys, columns="plan_year", values="file", aggfunc="count")
     return counts.astype("Int64").astype(object).where(counts.notna(), "")
 
 

@@ -23,3 +23,18 @@ def test_share_table_keeps_two_plans_of_one_region_and_year_apart():
     region, year = first["region"].iloc[0], first["plan_year"].iloc[0]
     rows = table[table.index.str.startswith(f"{region} {year}")]
     assert len(rows) == 2 and np.allclose(rows.sum(axis=1), 100, atol=0.1 * table.shape[1])
+
+
+def test_plans_by_region_year_keeps_governments_of_one_name_apart_and_unknown_ones():
+    docs = pd.DataFrame([
+        {"file": "a.txt", "province": "山东省", "parent": "济南市", "region": "市中区", "plan_year": 2020, "is_plan": True},
+        {"file": "b.txt", "province": "山东省", "parent": "枣庄市", "region": "市中区", "plan_year": 2020, "is_plan": True},
+        {"file": "c.txt", "province": "山东省", "parent": "枣庄市", "region": "市中区", "plan_year": 2021, "is_plan": True},
+        {"file": "d.txt", "province": None, "parent": None, "region": "某县", "plan_year": 2021, "is_plan": True},
+        {"file": "e.txt", "province": "山东省", "parent": None, "region": "济南市", "plan_year": 2021, "is_plan": False},
+    ])
+    table = explore.plans_by_region_year(docs)
+    assert table.loc[("山东省", "济南市", "市中区")].tolist() == [1, ""]
+    assert table.loc[("山东省", "枣庄市", "市中区")].tolist() == [1, 1]
+    assert table.loc[("", "", "某县")].tolist() == ["", 1]  # province unknown: still counted
+    assert len(table) == 3  # the report is not a plan
