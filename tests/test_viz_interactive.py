@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_viz_frames import (
     CB,
     PLANS,
@@ -177,6 +179,19 @@ def test_topics_one_trace_per_matched_domain_with_sizes_and_examples():
         assert sorted(tr.x) == sorted(part["n_tasks"]) and tr.marker.color == domain_colors()[tr.meta]
         assert all("示例任务" in h for h in tr.customdata)
         assert sorted(tr.y) == sorted(f"主题 {k}" for k in part["topic"])  # the topics table's numbers
+
+
+@given(st.integers(0, 10**7))
+def test_size_ticks_are_round_numbers_about_five_of_them(top):
+    step = interactive.nice_step(top)
+    digits = str(step).rstrip("0")
+    assert digits in ("1", "2", "5") and top / step <= 5 and (step == 1 or top / step > 1)
+
+
+def test_topic_size_ticks_on_a_large_corpus_are_round():
+    topics = synthetic_topics().assign(n_tasks=lambda d: d["n_tasks"] * 27)  # 810 tasks in the largest
+    ticks = list(interactive.topic_clusters(topics, "zh").layout.xaxis.tickvals)
+    assert ticks == [0, 200, 400, 600, 800]
 
 
 def test_topics_read_as_stored_by_the_pipeline_draw_the_same():

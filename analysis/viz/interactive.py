@@ -459,7 +459,7 @@ def topic_clusters(topics: pd.DataFrame, lang: str = "zh", *, n_terms: int = 8, 
     bar_px = min(260, MAX_WIDTH - left - 20 - int(text_em * 11))
     width = int(left + bar_px + text_em * 11 + 20)
     fig.update_xaxes(range=[0, max_n * (1 + text_em * 11 / bar_px)], title_text=escape(t("topic_size", lang)),
-                     tickvals=list(range(0, max_n + 1, max(1, round(max_n / 5)))))
+                     tickvals=list(range(0, max_n + 1, nice_step(max_n))))
     fig.update_yaxes(categoryorder="array", categoryarray=list(data["row"]), autorange="reversed")
     fig.update_layout(bargap=0.3, legend={"title": {"text": escape(t("matched", lang))}, "orientation": "h",
                                           "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom"},
@@ -468,6 +468,14 @@ def topic_clusters(topics: pd.DataFrame, lang: str = "zh", *, n_terms: int = 8, 
     note = frames.source_note(frames.plan_rows(tasks), lang, documents, extra=(t("note_topics", lang),))
     return _layout(fig, t("topics_title", lang), note, width=width, height=28 * len(data), left=left, below=55,
                    top=56 + 30 * rows)
+
+
+def nice_step(top: float, ticks: int = 5) -> int:
+    """A whole tick step of 1, 2 or 5 times a power of ten giving at most about `ticks` steps up
+    to `top` (0, 200, 400, … rather than 0, 163, 326, …)."""
+    raw = max(1.0, top / ticks)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return int(next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw))
 
 
 VIEWS = {
