@@ -207,3 +207,22 @@ def test_domain_columns_show_the_domains_names_and_the_csv_keeps_their_ids(repor
     outside_codebook = re.sub(r'data-name="codebook".*?</table>', "", html, flags=re.S)  # defines the ids
     cells = {unescape(c) for c in re.findall(r"<td>([^<]*)</td>", outside_codebook)}
     assert not cells & (ids - set(names.values()))  # no other table shows a bare id
+
+
+def test_group_shares_follow_the_charts_rows_and_sum_to_100():
+    """The province's plans first, as in the charts (the table was sorted by label: 丽水市, 平潭…, 福建省)."""
+    from test_viz_frames import synthetic_tables
+
+    from analysis.explore import share_table
+    from analysis.report.build import _groups
+
+    t = synthetic_tables()
+    keys = ["file", "region", "parent", "province", "level", "plan_year", "domain_group"]
+    t["emphasis_groups"] = t["emphasis"].groupby(keys, dropna=False)["task_share"].sum().reset_index()
+    table = re.search(r'data-name="group_shares".*?</table>', _groups(t, "en", {}, t["tasks"]), re.S).group()
+    assert re.findall(r"<th>([^<]*)</th>", table) == ["plan", "policy", "process", "none"]
+    rows = re.findall(r"<tr>\s*<td>([^<]*)</td>((?:\s*<td>[^<]*</td>)*)", table)
+    assert [plan for plan, _ in rows] == list(share_table(t["emphasis"], "en").index)
+    assert rows[0][0].startswith("福建省")
+    for _, cells in rows:
+        assert abs(sum(float(c) for c in re.findall(r"<td>([^<]*)</td>", cells)) - 100) < 0.2  # no blank cell

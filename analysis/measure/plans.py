@@ -54,8 +54,9 @@ def government_labels(documents: pd.DataFrame) -> pd.Series:
     city (or province) in brackets where another government of the corpus has the same name —
     鼓楼区（南京市） and 鼓楼区（徐州市） — so namesakes are never pooled."""
     docs = documents.dropna(subset=["region"]).drop_duplicates("file")
-    where = docs["parent"].fillna(docs["province"]) if "parent" in docs else docs["province"]
-    where = where.astype("string").fillna("")
+    province = docs["province"].astype("string")  # as text: a column of missing values may be float
+    where = docs["parent"].astype("string").fillna(province) if "parent" in docs else province
+    where = where.fillna("")
     shared = docs.assign(where=where).groupby("region")["where"].nunique() > 1
     labels = [f"{r}（{w}）" if shared[r] and w else r for r, w in zip(docs["region"], where, strict=True)]
     return pd.Series(labels, index=docs["file"].to_numpy(), dtype="string")

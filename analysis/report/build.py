@@ -172,8 +172,10 @@ def _groups(tables: dict, lang: str, skipped: dict, tasks: pd.DataFrame) -> str:
     parts = [_p(_t("groups_help", lang))]
     labels = frames.plans(groups).set_index("file")["label"]  # two plans of one region-year keep two rows
     table = groups.assign(plan=groups["file"].map(labels)).pivot_table(
-        index="plan", columns="domain_group", values="task_share", aggfunc="sum")
-    parts.append(_table((table * 100).round(1).reset_index(), "group_shares", lang))
+        index="plan", columns="domain_group", values="task_share", aggfunc="sum", fill_value=0.0)
+    table = table.reindex(index=labels.to_numpy(),  # the charts' order; a group a plan has no task in is 0
+                          columns=[g for g in ("policy", "process", "none") if g in table.columns])
+    parts.append(_table((table * 100).round(1).rename_axis("plan").reset_index(), "group_shares", lang))
     left_out = skipped.get("emphasis_over_years")
     for group in ("policy", "process") if not left_out else ():
         domains = [d.id for d in cb.domains if d.group == group]
