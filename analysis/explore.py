@@ -120,13 +120,14 @@ def classification_sample(tasks: pd.DataFrame, n: int = 8, seed: int = config.SE
 def share_table(emphasis: pd.DataFrame, lang: str = "zh", value: str = "task_share") -> pd.DataFrame:
     """Plans × domains of `value` in percent: a row per plan, labelled and ordered as the charts'
     rows (`viz.frames.plans`: two plans of one region and year, or two governments of one name,
-    keep a row each), columns domain labels."""
+    keep a row each), columns domain labels; 0 where a plan has no row for a domain (the
+    unclassified share of a plan whose every task is classified)."""
     from .domains import load_codebook
     from .viz.frames import plans
 
     labels = load_codebook().labels(lang)
     rows = plans(emphasis)
-    wide = emphasis.pivot(index="file", columns="domain", values=value).reindex(rows["file"])
+    wide = emphasis.pivot(index="file", columns="domain", values=value).reindex(rows["file"]).fillna(0.0)
     wide.index = pd.Index(rows["label"], name="plan")
     order = [d for d in labels if d in wide.columns] + [c for c in wide.columns if c not in labels]
     return (wide[order] * 100).round(1).rename(columns=labels)

@@ -12,6 +12,7 @@ def test_share_table_has_a_row_per_plan_in_the_charts_order_summing_to_100():
     table = explore.share_table(emphasis, "zh")
     assert list(table.index) == list(frames.plans(emphasis)["label"])  # the heat map's rows, in its order
     assert np.allclose(table.sum(axis=1), 100, atol=0.1 * table.shape[1])
+    assert table.notna().all().all()  # unclassified is in one plan only: 0 in the others, as the heat map shows
 
 
 def test_share_table_keeps_two_plans_of_one_region_and_year_apart():
