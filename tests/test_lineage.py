@@ -28,6 +28,7 @@ from analysis.measure.lineage import (
 )
 from analysis.measure.lineage_charts import (
     _label_sides,
+    _label_width,
     _layered_layout,
     _plan_labels,
     citation_graph_figure,
@@ -536,10 +537,11 @@ def _distance(point, a, b) -> float:
 @st.composite
 def layered_graphs(draw):
     """Nodes on levels 0-3 (some empty) keyed by province, and citations between any two of them."""
-    sizes = draw(st.lists(st.integers(0, 6), min_size=4, max_size=4))
+    sizes = draw(st.lists(st.integers(0, 10), min_size=4, max_size=4))
     ids = [(f"n{d}-{k}", d) for d, n in enumerate(sizes) for k in range(n)]
-    nodes = pd.DataFrame([{"id": i, "depth": float(d), "key": (draw(st.sampled_from("甲乙丙")), i, 2020)}
-                          for i, d in ids], columns=["id", "depth", "key"])
+    nodes = pd.DataFrame([{"id": i, "label": f"区县{i} 2020", "depth": float(d), "key": (draw(st.sampled_from("甲乙丙")), i,
+                                                                                     2020)}
+                          for i, d in ids], columns=["id", "label", "depth", "key"])
     pairs = st.tuples(st.sampled_from([i for i, _ in ids]), st.sampled_from([i for i, _ in ids])) if ids else st.nothing()
     edges = draw(st.lists(pairs, max_size=12, unique=True)) if ids else []
     edges = pd.DataFrame([{"file": a, "target": b, "relation": "implements"} for a, b in edges if a != b],
@@ -567,6 +569,11 @@ def test_no_citation_line_runs_through_a_node_it_does_not_join(graph):
         assert points[0] == pos[e.file] and points[-1] == pos[e.target]
         for n in set(nodes["id"]) - {e.file, e.target}:
             assert min(_distance(pos[n], a, b) for a, b in zip(points, points[1:])) > gap / 4, (e, n)
+    for _, placed in nodes.assign(side=nodes["id"].map(above)).dropna(subset=["side"]).groupby(
+            ["depth", "side"]):  # labels shown on one side of one level never overlap
+        spans = sorted((pos[n][0] - _label_width(lab) / 2, pos[n][0] + _label_width(lab) / 2)
+                       for n, lab in zip(placed["id"], placed["label"], strict=True))
+        assert all(b[0] >= a[1] for a, b in zip(spans, spans[1:]))
 
 
 def test_labels_take_the_other_side_only_when_they_would_overlap_a_neighbour():

@@ -169,8 +169,7 @@ def _layered_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[dict, dic
     for route, points in zip(routes, lines, strict=True):
         up[route[0]] += 1 if points[1][1] > points[0][1] else -1
         up[route[-1]] += 1 if points[-2][1] > points[-1][1] else -1
-    labels = nodes["label"] if "label" in nodes else pd.Series("", index=nodes.index)
-    width = {n: _label_width(label) for n, label in zip(nodes["id"], labels, strict=True)}
+    width = {n: _label_width(label) for n, label in zip(nodes["id"], nodes["label"], strict=True)}
     above = {}
     for _, group in nodes.groupby("depth"):
         above |= _label_sides(sorted(group["id"], key=lambda n: pos[n][0]), pos, width, {n: up[n] < 0 for n in up})
@@ -241,9 +240,9 @@ def citation_graph_figure(citation_links: pd.DataFrame, documents: pd.DataFrame,
                     "line": {"width": 2, "color": [LEVEL_COLORS.get(int(d), "#999") for d in sub["depth"]]}}))
     shown = sorted({int(d) for d in nodes["depth"]})
     names = {v: t["levels"][k] for k, v in LEVEL_DEPTH.items()}
-    edges_x = [(pos[n][0] - _label_width(label) / 2, pos[n][0] + _label_width(label) / 2)
+    extents = [(pos[n][0] - _label_width(label) / 2, pos[n][0] + _label_width(label) / 2)
                for n, label in zip(nodes["id"], nodes["label"], strict=True) if above[n] is not None]
-    span = [min([0.0, *(lo for lo, _ in edges_x)]) - 0.01, max([1.0, *(hi for _, hi in edges_x)]) + 0.01]
+    span = [min([0.0, *(lo for lo, _ in extents)]) - 0.01, max([1.0, *(hi for _, hi in extents)]) + 0.01]
     fig.update_layout(title=t["graph_title"], font_family=PLOTLY_FONT_FAMILY, plot_bgcolor="white",
                       height=max(450, 120 + 130 * len(shown)),  # room between levels for the labels
                       xaxis={"visible": False, "range": span},  # wide enough for the outermost labels
