@@ -25,6 +25,7 @@ CODEBOOK = Path(os.environ.get("ANALYSIS_CODEBOOK", RESOURCES / "codebook.yaml")
 REGIONS = RESOURCES / "regions.csv"
 GOV_TERMS = RESOURCES / "gov_terms.txt"
 BOILERPLATE_STOPWORDS = RESOURCES / "boilerplate_stopwords.txt"
+FUNCTION_WORDS = RESOURCES / "function_words.txt"
 INGEST_PATTERNS = RESOURCES / "ingest_patterns.yaml"
 UNIT_RENAMES = RESOURCES / "unit_renames.csv"
 

@@ -7,7 +7,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import config
-from analysis.text.segment import boilerplate, normalize, place_names, segment, stopwords, tokenize
+from analysis.text.segment import (
+    boilerplate,
+    function_words,
+    normalize,
+    place_names,
+    segment,
+    stopwords,
+    tokenize,
+    user_terms,
+)
 
 SENTENCE = "{}人民政府办公室牵头，加强政府网站集约化和营商环境建设，2020年底前完成。"
 
@@ -44,6 +53,17 @@ def test_stopwords_boilerplate_numbers_and_single_characters_are_dropped():
     assert tokens and not set(tokens) & stopwords()
     assert all(len(t) > 1 and not t.isdigit() for t in tokens)
     assert {"至少", "做到", "政务", "工作"} <= boilerplate() | stopwords()
+
+
+def test_function_words_are_dropped_and_never_a_government_term_or_keyword():
+    import stopwordsiso
+
+    words = function_words()
+    assert {"有所", "确需", "日前", "应当", "进行"} <= words
+    assert not words & (set(stopwordsiso.stopwords("zh")) | boilerplate())  # the file lists only what they lack
+    assert not words & set(user_terms())  # a word the dictionary keeps whole is content
+    tokens = tokenize("确需公开的，应当在日前进行审核，公开质量有所提升，取得突破。")
+    assert "审核" in tokens and not set(tokens) & words
 
 
 def test_full_width_digits_and_letters_segment_like_half_width():

@@ -21,7 +21,7 @@ from functools import lru_cache
 from math import log
 from pathlib import Path
 
-from ..config import BOILERPLATE_STOPWORDS, CACHE_DIR, GOV_TERMS
+from ..config import BOILERPLATE_STOPWORDS, CACHE_DIR, FUNCTION_WORDS, GOV_TERMS
 from . import wordfreq
 
 SEGMENTER_VERSION = "1"
@@ -61,11 +61,19 @@ def boilerplate() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """Function words stopwordsiso lacks (resources/function_words.txt)."""
+    return frozenset(_read_list(FUNCTION_WORDS))
+
+
+@lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    """A maintained Chinese stopword list (stopwordsiso), the plan boilerplate and the place names."""
+    """A maintained Chinese stopword list (stopwordsiso), the function words it lacks, the plan
+    boilerplate and the place names."""
     import stopwordsiso
 
-    return frozenset(stopwordsiso.stopwords("zh")) | boilerplate() | frozenset(place_names())
+    return (frozenset(stopwordsiso.stopwords("zh")) | function_words() | boilerplate()
+            | frozenset(place_names()))
 
 
 @lru_cache(maxsize=1)
