@@ -35,7 +35,6 @@ from analysis.measure.lineage_charts import (
     responsibility_figure,
     reuse_matrix_figure,
 )
-from analysis.measure.lineage_common import plan_documents
 from analysis.schemas import LIST_SEP, TABLES, check
 from analysis.tables import build_tables
 
@@ -493,6 +492,21 @@ def test_pingtan_reuse_of_fujian(corpus_lineage):
         assert index.loc[file, "reuse_share_any"] < 0.05
 
 
+def test_lineage_charts_name_namesakes_as_the_other_charts_do():
+    """Two 市中区 of two cities: the reuse matrix names each with its parent city, as the heat maps
+    and `viz.frames.plans` do, rather than with its file name."""
+    documents = pd.DataFrame([
+        {"file": "jn.txt", "province": "山东省", "parent": "济南市", "region": "市中区", "level": "district", "plan_year": 2020},
+        {"file": "zz.txt", "province": "山东省", "parent": "枣庄市", "region": "市中区", "level": "district", "plan_year": 2020},
+        {"file": "sd.txt", "province": "山东省", "parent": None, "region": "山东省", "level": "province", "plan_year": 2019},
+    ]).assign(is_plan=True, failed=False)
+    reuse = pd.DataFrame({"file_a": ["zz.txt"], "file_b": ["sd.txt"], "reuse_share": [0.2], "n_matched": [2],
+                          "n_sentences_a": [10]})
+    heatmap = reuse_matrix_figure(reuse, documents, "zh").data[0]
+    assert list(heatmap.y) == ["山东省 2019", "市中区（济南市） 2020", "市中区（枣庄市） 2020"]
+    assert heatmap.z[2][0] == 0.2  # 枣庄's 市中区 found its sentences in the province's plan
+
+
 def test_charts(corpus_lineage, corpus_tables):
     documents = corpus_tables["documents"]
     matrix = reuse_matrix_figure(corpus_lineage["text_reuse"], documents, "en")
@@ -504,7 +518,7 @@ def test_charts(corpus_lineage, corpus_tables):
     z = np.where(np.isnan(red), grey, red)
     assert np.nanmin(z) >= 0 and np.nanmax(z) <= 1
     year = dict(zip(documents["file"], documents["plan_year"], strict=True))
-    by_label = {label: year[f] for f, label in _plan_labels(plan_documents(documents)).items()}
+    by_label = {label: year[f] for f, label in _plan_labels(documents).items()}
     rows = list(matrix.data[0].y)
     for i, j in zip(*np.nonzero(~np.isnan(red))):  # red: the column plan is earlier (here: a smaller year)
         assert by_label[rows[j]] <= by_label[rows[i]]

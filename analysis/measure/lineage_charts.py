@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..domains import load_codebook
+from ..viz import frames
 from ..viz.fonts import PLOTLY_FONT_FAMILY
 from ..viz.labels import em_width
 from .lineage_common import LEVEL_DEPTH, depth, earlier_matrix, plan_documents
@@ -46,11 +47,11 @@ def _text(lang: str) -> dict:
     return TEXT[lang]
 
 
-def _plan_labels(plans: pd.DataFrame) -> dict[str, str]:
-    """file → 'region year', with the file name added where two plans would share a label."""
-    base = plans["region"].fillna("?").astype(str) + " " + plans["plan_year"].astype("string").fillna("?")
-    dup = base.duplicated(keep=False)
-    return dict(zip(plans["file"], np.where(dup, base + " (" + plans["file"] + ")", base), strict=True))
+def _plan_labels(documents: pd.DataFrame) -> dict[str, str]:
+    """file → the plan's label as the other charts write it (`viz.frames.plans`: namesakes get
+    their parent city, two plans of one region and year their file name)."""
+    rows = frames.plans(plan_documents(documents), documents)
+    return dict(zip(rows["file"], rows["label"], strict=True))
 
 
 def _ordered_plans(documents: pd.DataFrame) -> pd.DataFrame:
@@ -69,7 +70,7 @@ def reuse_matrix_figure(text_reuse: pd.DataFrame, documents: pd.DataFrame, lang:
     t = _text(lang)
     plans = _ordered_plans(documents)
     files = list(plans["file"])
-    labels = _plan_labels(plans)
+    labels = _plan_labels(documents)
     matrix = pd.DataFrame(0.0, index=files, columns=files)
     counts = pd.DataFrame("", index=files, columns=files)
     for r in text_reuse[text_reuse["file_a"].isin(files) & text_reuse["file_b"].isin(files)].itertuples():
@@ -108,7 +109,7 @@ def _graph_nodes(citation_links: pd.DataFrame, documents: pd.DataFrame, upstream
     """Nodes (id, label, hover, depth, in_corpus, order key) and edges (citing file, target node,
     relation) of the graph."""
     plans = _ordered_plans(documents)
-    labels = _plan_labels(plans)
+    labels = _plan_labels(documents)
     plans = plans[plans["_depth"].notna()]  # a plan of unknown level has no place (nor have its links)
     nodes = [{"id": f, "label": labels[f], "hover": f"{labels[f]}<br>{f}", "depth": d, "in_corpus": True, "key": (str(p), str(r), y)}
              for f, d, p, r, y in zip(plans["file"], plans["_depth"], plans["province"], plans["region"],

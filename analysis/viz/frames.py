@@ -74,7 +74,8 @@ def plans(frame: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.Data
                  region_key=p["region"].astype("string").fillna(""),
                  year_key=pd.to_numeric(p["plan_year"], errors="coerce").fillna(0))
     p = p.sort_values(["level_rank", "region_key", "year_key", "file"], kind="mergesort")
-    p["label"] = [plan_label(r, y) for r, y in zip(p["region"], p["plan_year"], strict=True)]
+    p["label"] = pd.Series([plan_label(r, y) for r, y in zip(p["region"], p["plan_year"], strict=True)],
+                           index=p.index, dtype=object)  # text even when there are no plans
     twice = p["label"].duplicated(keep=False)
     p.loc[twice, "label"] = p.loc[twice, "label"] + " (" + p.loc[twice, "file"].astype(str) + ")"
     return p[cols + ["label"]].reset_index(drop=True)
