@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from analysis.ingest.document import parser
@@ -89,3 +89,35 @@ def test_normalize_doc_number_is_idempotent(value):
 ])
 def test_normalize_doc_number_rows(written, normalised):
     assert normalize_doc_number(written) == normalised
+
+
+@settings(max_examples=60, deadline=2000)
+@given(st.text(alphabet=st.sampled_from(list("禾岚沐澜翎璟珂玥琮瑄")), min_size=2, max_size=4),
+       st.sampled_from(["市", "区", "县", "新区"]), st.integers(2016, 2025))
+def test_a_government_the_table_lacks_is_read_from_the_title_not_from_the_body(name, suffix, year):
+    """A government newer than the region table (龙港市 2019, 临平区 2021) titles its plan
+    '<name><year>年政务公开工作要点' with no 人民政府 after the name: the plan is its, flagged,
+    and not the province's or city's that the body names."""
+    from analysis.ingest.regions import region_table
+
+    region = name + suffix
+    assume(not region_table().mentions(region))  # 岚岚县 holds the real 岚县: another question
+    text = (f"{region}{year}年政务公开工作要点\n为做好{year}年政务公开工作，按照浙江省和杭州市部署，结合实际，现提出如下要点。\n"
+            "一、做好财政预算公开。\n（责任单位：区财政局）\n二、推进重大项目信息公开。\n（责任单位：区发改局）\n")
+    doc = parser().parse_text(text, "plan.txt")
+    assert (doc.region, doc.region_in_table, doc.plan_year) == (region, False, year)
+    assert doc.level == {"市": "city", "区": "district", "县": "county", "新区": "district"}[suffix]
+    assert any("not in the region table" in w for w in doc.warnings)
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("温州市龙港市2021年政务公开工作要点", ("龙港市", "county", "温州市", "浙江省")),  # a 市 under a city is county-level
+    ("关于印发《龙港市2021年政务公开工作要点》的通知", ("龙港市", "city", None, None)),
+    ("2021年政务公开工作要点", ("温州市", "city", None, "浙江省")),  # no name in the title: the body's
+    ("全市2021年政务公开工作要点", ("温州市", "city", None, "浙江省")),
+])
+def test_title_names_before_the_year(title, expected):
+    from analysis.ingest.regions import region_table
+
+    region, _ = region_table().resolve([title, "按照浙江省部署，温州市各部门"], "按照浙江省部署，温州市各部门", {title})
+    assert (region.name, region.level, region.parent, region.province) == expected

@@ -22,8 +22,9 @@ from .tables import link_annex, parse_annex, split_cell_row, split_flat_row
 from .units import Marker, UnitParser
 
 #: Part of every cache key: raise it whenever a change to the parser changes what it gives for
-#: some input (1.1: a table row with nothing in it is no task), or old cached results stay.
-PARSER_VERSION = "1.1"
+#: some input (1.1: a table row with nothing in it is no task; 1.2: a title names a government the
+#: region table lacks before its year), or old cached results stay.
+PARSER_VERSION = "1.2"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -320,7 +321,8 @@ class PlanParser:
         context = text[:20000]
         sources = [doc.title or "", meta.notice_title or "", doc.issuer or "", meta.labels.get("issuer", ""),
                    meta.labels.get("title", ""), context[:3000]]
-        region, warnings = self.regions.resolve([s for s in sources if s], context)
+        titles = {doc.title, meta.notice_title, meta.labels.get("title")} - {None, ""}
+        region, warnings = self.regions.resolve([s for s in sources if s], context, titles)
         doc.warnings += warnings
         if region:
             doc.region, doc.parent, doc.province, doc.level = region.name, region.parent, region.province, region.level

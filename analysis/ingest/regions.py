@@ -19,9 +19,13 @@ from ..config import REGIONS
 
 LEVELS = ("national", "province", "city", "district", "county")
 _DEPTH = {"national": 0, "province": 1, "city": 2, "district": 3, "county": 3}
-#: An administrative name the table may lack: 莱芜区, 平潭综合实验区, 某某新区.
-_UNKNOWN = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:自治县|自治州|自治旗|新区|实验区|开发区|示范区|林区|特区|省|市|县|区|旗|盟)"
-                      r"(?=人民政府|政府|管委会|管理委员会|委员会)")
+_ADMIN_NAME = r"[\u4e00-\u9fff]{2,8}?(?:自治县|自治州|自治旗|新区|实验区|开发区|示范区|林区|特区|省|市|县|区|旗|盟)"
+_GOVERNMENT = r"人民政府|政府|管委会|管理委员会|委员会"
+#: An administrative name the table may lack: 莱芜区, 平潭综合实验区, 某某新区 (before 人民政府 …).
+_UNKNOWN = re.compile(_ADMIN_NAME + f"(?={_GOVERNMENT})")
+#: In a title the plan's own government may also stand right before the year or the subject
+#: (龙港市2021年政务公开工作要点): new governments (龙港市 2019, 临平区 2021) are titled so.
+_UNKNOWN_IN_TITLE = re.compile(_ADMIN_NAME + rf"(?={_GOVERNMENT}|\s*\d{{4}}\s*年|政务公开|政府信息公开)")
 #: Words that start phrases, not place names (各地级以上市, 全区, 本县 …).
 _NOT_NAME_START = ("各", "全", "本", "我", "有关", "直辖", "自治", "省直", "市直", "区直", "县直", "持续", "关于", "印发",
                    "乡镇", "街道", "贯彻", "落实", "转发", "根据", "按照", "对照")
@@ -140,12 +144,13 @@ class RegionTable:
         ambiguous = len(scored) > 1 and self._context_score(scored[0], context) == self._context_score(scored[1], context)
         return scored[0], ambiguous
 
-    def resolve(self, sources: list[str], context: str) -> tuple[Region | None, list[str]]:
-        """Region from the first source string naming one; context disambiguates shared names."""
+    def resolve(self, sources: list[str], context: str, titles=()) -> tuple[Region | None, list[str]]:
+        """Region from the first source string naming one; context disambiguates shared names.
+        Sources that are among `titles` may name a government the table lacks before their year."""
         warnings: list[str] = []
         for text in sources:
             found = [(n, rs) for n, rs in self.mentions(text) if n not in _GENERIC]
-            unknown = self._unknown(text, found, context)
+            unknown = self._unknown(text, found, context, _UNKNOWN_IN_TITLE if text in titles else _UNKNOWN)
             best, _ = self._best(found, context)
             if unknown and (best is None or _DEPTH[unknown.level] > _DEPTH[best["level"]]):
                 return unknown, [f"region {unknown.name!r} is not in the region table "
@@ -159,14 +164,15 @@ class RegionTable:
             return self._region(row), warnings
         return None, ["region not found in title, issuer or text"]
 
-    def _unknown(self, text: str, found: list[tuple[str, list[dict]]], context: str = "") -> Region | None:
+    def _unknown(self, text: str, found: list[tuple[str, list[dict]]], context: str = "",
+                 pattern: re.Pattern = _UNKNOWN) -> Region | None:
         """An administrative name in text that the table lacks, placed under the known names beside it."""
         matches = self._matches(text)
         known_at = {m.start() for m in matches}
         starts = {0} | {m.end() for m in matches}
-        starts |= {m.end() for m in re.finditer(r"\d{4}\s*年|[\s，。、]", text or "")}
+        starts |= {m.end() for m in re.finditer(r"\d{4}\s*年|[\s，。、《“]|关于|印发", text or "")}
         for start in sorted(starts):
-            m = _UNKNOWN.match(text or "", start)
+            m = pattern.match(text or "", start)
             if not m or start in known_at:
                 continue
             name = m.group(0)
@@ -180,6 +186,8 @@ class RegionTable:
             city = next((r for r in parents if r["level"] == "city"), None)
             province = city["province"] if city else next((r["name"] for r in parents if r["level"] == "province"), None)
             level = {"省": "province", "区": "district", "县": "county", "旗": "county"}.get(name[-1], "city")
+            if level == "city" and city:  # a 市 under a city is county-level (龙港市 of 温州市)
+                level = "county"
             if name.endswith(("自治县", "自治旗")):
                 level = "county"
             if name.endswith(("实验区", "新区", "开发区", "示范区")):
