@@ -1,7 +1,11 @@
 """Small ingest functions, input → expected rows (short real excerpts)."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.ingest import layout
 from analysis.ingest.dates import iso_date
@@ -130,6 +134,31 @@ def test_normalize(text, normalised, notes):
 ])
 def test_iso_date(text, date):
     assert iso_date(text) == date
+
+
+def _in_chinese(n: int, zero: str) -> str:
+    """How a signature writes a number: years digit by digit (二〇二一), months and days with 十."""
+    digits = zero + "一二三四五六七八九"
+    if n >= 1000:
+        return "".join(digits[int(c)] for c in str(n))
+    tens, ones = divmod(n, 10)
+    return (digits[tens] if tens > 1 else "") + ("十" if tens else "") + (digits[ones] if ones else "")
+
+
+@settings(max_examples=300)
+@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2099, 12, 31)), st.sampled_from("〇○零"))
+def test_dates_in_chinese_numerals(day, zero):
+    text = f"{_in_chinese(day.year, zero)}年{_in_chinese(day.month, zero)}月{_in_chinese(day.day, zero)}日"
+    assert iso_date(f"丽水市人民政府办公室 {text}") == day.isoformat(), text
+
+
+def test_a_signature_dated_in_chinese_numerals_ends_the_last_task():
+    from analysis.ingest import parse_text
+
+    body = "一、做好财政预算公开。\n（责任单位：市财政局）\n二、推进重大项目信息公开。\n（责任单位：市发改局）\n"
+    doc = parse_text(f"丽水市二〇二一年政务公开工作要点\n{body}\n丽水市人民政府办公室\n二〇二一年三月五日\n", "x.txt")
+    assert (doc.plan_year, doc.issuer, doc.published) == (2021, "丽水市人民政府办公室", "2021-03-05")
+    assert len(doc.tasks) == 2 and doc.tasks[-1].text.endswith("（责任单位：市发改局）")
 
 
 @pytest.mark.parametrize(("title", "is_title"), [

@@ -23,8 +23,8 @@ from .units import Marker, UnitParser
 
 #: Part of every cache key: raise it whenever a change to the parser changes what it gives for
 #: some input (1.1: a table row with nothing in it is no task; 1.2: a title names a government the
-#: region table lacks before its year), or old cached results stay.
-PARSER_VERSION = "1.2"
+#: region table lacks before its year; 1.3: dates and years in Chinese numerals), or old cached results stay.
+PARSER_VERSION = "1.3"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60

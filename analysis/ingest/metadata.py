@@ -6,14 +6,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .dates import DATE, iso_date
+from .dates import CN_DATE_TEXT, CN_YEAR, DATE, iso_date, number
 from .patterns import Patterns
 
 _BULLET = re.compile(r"^[\s\-•·*●▪◆]+")
 ORG_SUFFIX = ("办公室", "办公厅", "人民政府", "管委会", "管理委员会", "委员会", "领导小组", "政府", "局", "厅",
               "中心", "小组")
 _ORG = r"[\u4e00-\u9fff（）()〔〕]{2,40}?(?:" + "|".join(ORG_SUFFIX) + ")"
-_SIGN_DATE = r"(?:19|20)\d{2}\s*[年月]\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?![前后起至内以之])"
+_SIGN_DATE = rf"(?:(?:19|20)\d{{2}}\s*[年月]\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|{CN_DATE_TEXT})(?![前后起至内以之])"
 #: Organisation followed by a date: the signature of a notice or of the plan.
 SIGNATURE = re.compile(rf"(?:^|(?<=[\s。）)]))(?P<org>{_ORG})[ \t]*\n?[ \t]*(?P<date>{_SIGN_DATE})\s*(?:印发|发布|制发)?")
 #: A date alone on its line, possibly after an organisation line.
@@ -23,7 +23,7 @@ NOTICE = re.compile(r"(?:^|(?<=\s))(?P<issuer>[\u4e00-\u9fff（）()]{2,40}?)?�
                     r"(?P<what>[^。，,；;：:\n]{2,80}?)的?通知(?=\s|$)")
 _ANY_NOTICE = re.compile(r"[\u4e00-\u9fff（）()]{0,30}关于[^。，,；;：:\n]{2,80}的(?:通知|意见|函|报告)")
 SALUTATION = re.compile(r"^\s*[\u4e00-\u9fff（）()、，,]{4,120}[:：]\s*$")
-YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+YEAR = re.compile(rf"((?:19|20)\d{{2}}|{CN_YEAR})\s*年")
 BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "(": "〔", ")": "〕", "（": "〔",
                           "）": "〕", "［": "〔", "］": "〕", "{": "〔", "}": "〕"})
 
@@ -188,7 +188,7 @@ def cited_year(citations: list[dict]) -> tuple[int | None, str | None]:
         title = c.get("title") or ""
         m = YEAR.search(title)
         if m and ("政务公开" in title or "信息公开" in title) and ("要点" in title or "任务" in title):
-            return int(m.group(1)), f"cites {title}" + (f" ({c['doc_number']})" if c.get("doc_number") else "")
+            return number(m.group(1)), f"cites {title}" + (f" ({c['doc_number']})" if c.get("doc_number") else "")
     years = Counter(c["year"] for c in citations if c.get("year"))
     if years:
         year = max(years)
@@ -258,11 +258,11 @@ def _doc_number(lines: list[str], labels: dict[str, str], patterns: Patterns, no
 
 
 def title_year(*texts: str | None) -> int | None:
-    """First 'YYYY年' in the given titles."""
+    """First 'YYYY年' (or '二〇二一年') in the given titles."""
     for t in texts:
         m = YEAR.search(t or "")
         if m:
-            return int(m.group(1))
+            return number(m.group(1))
     return None
 
 

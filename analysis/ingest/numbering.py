@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "○": 0}
 _CN_NUM = r"[一二三四五六七八九十]{1,3}"
 MARKER = re.compile(
     rf"(?P<part>第(?P<part_n>{_CN_NUM})部分)"
@@ -30,7 +30,7 @@ _NO_NUM_BEFORE = ("附件", "第", "表", "图", "附表", "图表", "步骤", "
 
 
 def chinese_to_int(s: str) -> int:
-    """一 → 1, 十二 → 12, 二十一 → 21."""
+    """一 → 1, 十二 → 12, 二十一 → 21, 二〇二一 (or 二○二一) → 2021."""
     if "十" not in s:
         return int("".join(str(_DIGITS[c]) for c in s))
     tens, _, ones = s.partition("十")
