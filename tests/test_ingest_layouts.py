@@ -214,3 +214,24 @@ def test_paragraphs_closed_by_their_own_markers_split_into_a_b():
     assert first.text.endswith("及时公开典型案例和标志性成果。(牵头单位:县发改局)")
     assert second.text == "常态化推进十大民生实事项目预算信息应公开尽公开。(牵头单位:县财政局)"
     assert second.content == "常态化推进十大民生实事项目预算信息应公开尽公开。"
+
+
+# ---------------------------------------------------------------- units on lines of their own
+def test_unit_lines_a_first_leads_note_and_a_chinese_numeral_signature():
+    """'责任单位：…' and '完成时限：…' on lines of their own, a closing 注 saying the first unit listed
+    leads, and the signature dated in Chinese numerals."""
+    doc = parse("unit_lines_first_leads.txt")
+    assert rows(doc, "path", "lead_units", "cooperating_units", "deadline") == [
+        ("一/(一)", ["市政府办公室"], ["市司法局"], "2021年6月底前"),
+        ("一/(二)", ["市政府办公室"], ["市直各部门"], "持续推进"),  # a lead label: the note changes nothing
+        ("二/(三)", ["市财政局"], ["各县（市、区）人民政府", "市直各部门"], "2021年12月底前"),
+    ]
+    assert [t.content for t in doc.tasks][2] == "做好财政预决算公开。按规定公开部门预算和决算，细化到功能分类项级科目。"
+    assert (doc.issuer, doc.published) == ("鹰潭市人民政府办公室", "2021-04-15")  # signed, not posted
+    assert any("first unit listed leads" in w for w in doc.warnings)
+    # without the note every unit listed is responsible, none cooperates
+    text = (LAYOUTS / "unit_lines_first_leads.txt").read_text(encoding="utf-8")
+    plain = parse_text(text.replace("注：责任单位有多个的，排在第一位的为牵头单位。\n", ""), "plain.txt")
+    assert rows(plain, "lead_units", "cooperating_units")[0] == (["市政府办公室", "市司法局"], [])
+    assert not any("first unit listed leads" in w for w in plain.warnings)
+

@@ -23,8 +23,10 @@ from .units import Marker, UnitParser
 
 #: Part of every cache key: raise it whenever a change to the parser changes what it gives for
 #: some input (1.1: a table row with nothing in it is no task; 1.2: a title names a government the
-#: region table lacks before its year; 1.3: dates and years in Chinese numerals), or old cached results stay.
-PARSER_VERSION = "1.3"
+#: region table lacks before its year; 1.3: dates and years in Chinese numerals; 1.4: the first unit
+#: listed leads where the plan says so, label lines continue a marker, 注： closes the body), or old
+#: cached results stay.
+PARSER_VERSION = "1.4"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -34,6 +36,7 @@ _TERMINAL = re.compile(
     r"\n[ \t]*附\s*件\s*[0-9一二三四五六七八九]?\s*(?:[:：]|\n|$|[ \t])"
     r"|(?<=[\s。])附件\s*[0-9一二三]?\s*[:：]"
     r"|\n[ \t]*(?:抄送|抄报|主送|印发机关)[:：]"
+    r"|\n[ \t]*(?:注|备注)\s*[:：]"  # a closing note (注：排在首位的为牵头单位) is no task
 )
 _TITLE_SENTENCE = re.compile(r"^([^。，,；;：:！？\n]{2,40})。")
 
@@ -193,9 +196,10 @@ class PlanParser:
                 segments.append((tail, None))
         return segments
 
-    def _tasks_from(self, path: str, content: str, columns: list[str] | None) -> list[Task]:
+    def _tasks_from(self, path: str, content: str, columns: list[str] | None, first_leads: bool) -> list[Task]:
+        """Tasks of one numbered item; `first_leads`: the plan says the first unit listed leads."""
         if columns:  # a row with nothing in it (a number closing the text) is no task, as in prose
-            return [self._table_task(path, content, columns)] if tidy(content) else []
+            return [self._table_task(path, content, columns, first_leads)] if tidy(content) else []
         heading = _heading(content)
         segments = self._split_by_markers(content)
         tasks = []
@@ -210,7 +214,8 @@ class PlanParser:
                     own = sub.group(1)
             task = Task(path + suffix, own, text, layout="prose")
             if marker is not None:
-                task.lead_units, task.cooperating_units = marker.lead, marker.cooperating
+                task.lead_units, task.cooperating_units = (marker.first_leads() if first_leads
+                                                           else (marker.lead, marker.cooperating))
                 task.deadline = marker.deadline
             task.content = self._strip_markers(text)
             if task.deadline is None:
@@ -226,9 +231,11 @@ class PlanParser:
         out.append(text[pos:])
         return "".join(out).strip()
 
-    def _table_task(self, path: str, content: str, columns: list[str]) -> Task:
+    def _table_task(self, path: str, content: str, columns: list[str], first_leads: bool) -> Task:
         cells = [c for c in content.strip().split("\t")]
         row = split_cell_row(cells, columns) if len(cells) >= 3 else split_flat_row(tidy(content), columns)
+        if first_leads and "lead" not in columns and not row["cooperating"]:  # one 责任单位 column
+            row["lead"], row["cooperating"] = row["lead"][:1], row["lead"][1:]
         task_text = tidy(row["task"])
         requirement = tidy(row["requirement"])
         text = tidy(content.replace("\t", " "))
@@ -239,8 +246,9 @@ class PlanParser:
             task.deadline = self.units.deadlines_in(task.content)
         return task
 
-    def segment(self, body: str, warnings: list[str]) -> tuple[list[Task], int]:
-        """Tasks of the plan body and where the body ends."""
+    def segment(self, body: str, warnings: list[str], first_leads: bool = False) -> tuple[list[Task], int]:
+        """Tasks of the plan body and where the body ends; `first_leads`: the plan says the first
+        unit listed under a responsibility label leads."""
         cands = candidates(body)
         first = select(cands, [], body)
         end = self._terminal(body, first[0].end if first else 0)
@@ -254,14 +262,15 @@ class PlanParser:
             path = "/".join(node.path)
             content = body[node.marker.end: node.content_end]
             if node.is_leaf:
-                tasks += self._tasks_from(path, content, columns)
+                tasks += self._tasks_from(path, content, columns, first_leads)
             elif not columns and self.units.find(tidy(content)):
-                tasks += [t for t in self._tasks_from(path, content, None) if t.lead_units or t.cooperating_units]
+                tasks += [t for t in self._tasks_from(path, content, None, first_leads)
+                          if t.lead_units or t.cooperating_units]
         if not markers:
             warnings.append("no numbered items found")
             for k, para in enumerate(p for p in body[:end].split("\n") if tidy(p)):
                 if self.units.find(tidy(para)):
-                    tasks += self._tasks_from(str(k + 1), para, None)
+                    tasks += self._tasks_from(str(k + 1), para, None, first_leads)
         return tasks, end
 
     # ------------------------------------------------------------------ document
@@ -291,7 +300,10 @@ class PlanParser:
         if span:
             (row, stop), col = span, 0
         body = "\n".join([lines[row][col:]] + lines[row + 1: stop]) if row < len(lines) else ""
-        tasks, end = self.segment(body, doc.warnings)
+        first_leads = self.p.first_leads.search(text)
+        if first_leads:
+            doc.warnings.append(f"the first unit listed leads, the others cooperate ({first_leads.group(0)})")
+        tasks, end = self.segment(body, doc.warnings, first_leads is not None)
         doc.tasks = tasks
         self._annex(doc, body[end:])
         doc.title, doc.notice_title, doc.issuer = meta.title, meta.notice_title, meta.issuer

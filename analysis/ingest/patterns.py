@@ -26,6 +26,7 @@ class Patterns:
     cooperating_labels: tuple[str, ...]
     responsible_labels: tuple[str, ...]
     verbs: tuple[str, ...]
+    first_leads: re.Pattern
     deadline: re.Pattern
     doc_number: re.Pattern
     report_signals: re.Pattern
@@ -62,6 +63,7 @@ def load_patterns(path: Path = INGEST_PATTERNS) -> Patterns:
         cooperating_labels=by_len(resp["labels"]["cooperating"]),
         responsible_labels=by_len(resp["labels"]["responsible"]),
         verbs=by_len(resp["verbs"]),
+        first_leads=_union(resp["first_leads"]),
         deadline=_union(data["deadline_patterns"]),
         doc_number=re.compile(data["doc_number"]),
         report_signals=re.compile("|".join(f"(?:{p})" if not p.startswith("(?m)") else f"(?:{p[4:]})"

@@ -32,6 +32,15 @@ class Marker:
     lead: list[str] = field(default_factory=list)
     cooperating: list[str] = field(default_factory=list)
     deadline: str | None = None
+    #: Several units listed under a responsibility label with no lead named: where the plan says
+    #: the first listed leads (`Patterns.first_leads`), `first_leads()` splits them.
+    shared: bool = False
+
+    def first_leads(self) -> tuple[list[str], list[str]]:
+        """(lead, cooperating) when the first unit listed leads."""
+        if not self.shared:
+            return self.lead, self.cooperating
+        return self.lead[:1], self.lead[1:] + self.cooperating
 
 
 def _closing(text: str, i: int) -> int | None:
@@ -94,9 +103,12 @@ class UnitParser:
                                    + r")\s*[:：]")
         verbs = "|".join(map(re.escape, patterns.verbs))
         self.verb_tail = re.compile(rf"(?:按职责分工|按照职责分工|按职责|根据职责|分别|共同|具体)*(?:{verbs})+$")
+        # '责任单位：…。' or a line '责任单位：…', continued by lines that start with a label
+        # ('\n完成时限：6月底前' below '牵头单位：…').
+        next_label = r"\n(?=[ \t]*" + self.label_rx.pattern + ")"
         self.sentence_rx = re.compile(
             r"(?:^|(?<=[。；;！\s]))(?:" + "|".join(map(re.escape, patterns.responsible_labels + patterns.lead_labels))
-            + r")\s*[:：][^。\n]{1,300}?(?:。|$|\n)")
+            + rf")\s*[:：](?:[^。\n]|{next_label}){{1,300}}?(?:。|$|\n(?![ \t]*{self.label_rx.pattern}))")
 
     # --- units -------------------------------------------------------------------------------------
     def units(self, text: str) -> list[str]:
@@ -136,10 +148,14 @@ class UnitParser:
     # --- markers -----------------------------------------------------------------------------------
     def parse_fields(self, inner: str) -> Marker | None:
         """Lead, cooperating and deadline of one marker's contents; None if it is not a marker."""
-        inner = _SPACES.sub("", inner)
+        inner, noted = self.p.first_leads.subn("", _SPACES.sub("", inner))
         labelled = list(self.label_rx.finditer(inner))
         if labelled and labelled[0].start() <= 2:
-            return self._labelled(inner, labelled)
+            m = self._labelled(inner, labelled)
+            if m is not None and noted:
+                m.lead, m.cooperating = m.first_leads()
+                m.shared = False
+            return m
         return self._unlabelled(inner)
 
     def _labelled(self, inner: str, labelled: list[re.Match]) -> Marker | None:
@@ -165,6 +181,7 @@ class UnitParser:
             m.cooperating = responsible + m.cooperating
         else:
             m.lead = responsible + m.lead
+            m.shared = len(m.lead) > 1
         return m if (m.lead or m.cooperating or m.deadline) else None
 
     def _unlabelled(self, inner: str) -> Marker | None:
