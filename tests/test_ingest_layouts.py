@@ -235,3 +235,15 @@ def test_unit_lines_a_first_leads_note_and_a_chinese_numeral_signature():
     assert rows(plain, "lead_units", "cooperating_units")[0] == (["市政府办公室", "市司法局"], [])
     assert not any("first unit listed leads" in w for w in plain.warnings)
 
+
+
+def test_a_section_headings_marker_is_its_tasks():
+    """一、推进决策公开（牵头单位：…）: a heading's marker goes to its tasks without one of their own,
+    the heading is no task; a section opening with sentences and a marker stays a task."""
+    doc = parse("section_markers.txt")
+    assert rows(doc, "path", "lead_units", "deadline") == [
+        ("一/1", ["市政府办公室"], "持续推进"), ("一/2", ["市委宣传部"], None),
+        ("二/3", ["市财政局"], None), ("二/4", ["市发改委"], None),
+        ("三", ["市大数据局"], None), ("三/5", [], None),
+    ]
+    assert "tasks without a marker of their own that take their section heading's units: 1" in doc.warnings

@@ -24,9 +24,9 @@ from .units import Marker, UnitParser
 #: Part of every cache key: raise it whenever a change to the parser changes what it gives for
 #: some input (1.1: a table row with nothing in it is no task; 1.2: a title names a government the
 #: region table lacks before its year; 1.3: dates and years in Chinese numerals; 1.4: the first unit
-#: listed leads where the plan says so, label lines continue a marker, 注： closes the body), or old
-#: cached results stay.
-PARSER_VERSION = "1.4"
+#: listed leads where the plan says so, label lines continue a marker, 注： closes the body; 1.5: a
+#: section heading's marker is its tasks'), or old cached results stay.
+PARSER_VERSION = "1.5"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -113,6 +113,19 @@ def tidy(text: str) -> str:
     if " " in text or "\t" in text:  # the two patterns below need one
         text = _SPACE_RUN.sub(" ", _CJK_SPACE.sub("", text))
     return text.strip()
+
+
+def _is_heading(text: str) -> bool:
+    """A section's title, not a task: short, one phrase, no sentence inside."""
+    return 0 < len(text) <= 40 and not re.search(r"[。；;！？]", text.rstrip("。"))
+
+
+def _section_of(node: Node, sections: dict[int, Task]) -> Task | None:
+    """The nearest enclosing section heading that carries a marker."""
+    node = node.parent
+    while node is not None and id(node) not in sections:
+        node = node.parent
+    return sections[id(node)] if node is not None else None
 
 
 def _heading(content: str) -> str:
@@ -256,16 +269,30 @@ class PlanParser:
         columns = layout.table_columns(body[:end]) if markers else None
         roots = build_tree(markers, end)
         tasks: list[Task] = []
+        sections: dict[int, Task] = {}  # id(node) → the heading whose marker its tasks share
+        inherited = 0
         for node in walk(roots):
             if self._is_preamble(node, body):
                 continue
             path = "/".join(node.path)
             content = body[node.marker.end: node.content_end]
             if node.is_leaf:
-                tasks += self._tasks_from(path, content, columns, first_leads)
+                own = self._tasks_from(path, content, columns, first_leads)
+                heading = _section_of(node, sections)
+                for task in own if heading else ():
+                    if not (task.lead_units or task.cooperating_units):
+                        task.lead_units, task.cooperating_units = heading.lead_units, heading.cooperating_units
+                        task.deadline = task.deadline or heading.deadline
+                        inherited += 1
+                tasks += own
             elif not columns and self.units.find(tidy(content)):
-                tasks += [t for t in self._tasks_from(path, content, None, first_leads)
-                          if t.lead_units or t.cooperating_units]
+                own = [t for t in self._tasks_from(path, content, None, first_leads) if t.lead_units or t.cooperating_units]
+                if len(own) == 1 and _is_heading(own[0].content):  # 一、推进决策公开（牵头单位：…）: its tasks'
+                    sections[id(node)] = own[0]
+                else:
+                    tasks += own
+        if inherited:
+            warnings.append(f"tasks without a marker of their own that take their section heading's units: {inherited}")
         if not markers:
             warnings.append("no numbered items found")
             for k, para in enumerate(p for p in body[:end].split("\n") if tidy(p)):
