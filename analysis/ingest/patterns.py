@@ -25,6 +25,8 @@ class Patterns:
     lead_labels: tuple[str, ...]
     cooperating_labels: tuple[str, ...]
     responsible_labels: tuple[str, ...]
+    ignored_labels: tuple[str, ...]
+    remarks: re.Pattern
     verbs: tuple[str, ...]
     first_leads: re.Pattern
     deadline: re.Pattern
@@ -62,6 +64,8 @@ def load_patterns(path: Path = INGEST_PATTERNS) -> Patterns:
         lead_labels=by_len(resp["labels"]["lead"]),
         cooperating_labels=by_len(resp["labels"]["cooperating"]),
         responsible_labels=by_len(resp["labels"]["responsible"]),
+        ignored_labels=by_len(resp["labels"]["ignored"]),
+        remarks=_union(resp["remarks"]),
         verbs=by_len(resp["verbs"]),
         first_leads=_union(resp["first_leads"]),
         deadline=_union(data["deadline_patterns"]),

@@ -86,6 +86,14 @@ def _strip_brackets(text: str) -> str:
     return "".join(out)
 
 
+def _balanced(unit: str) -> str:
+    """A unit without closing brackets it never opened (a marker sentence that ran into the
+    bracket around it: '责任单位：市财政局）')."""
+    while unit and unit[-1] in CLOSE and sum(c in OPEN for c in unit) < sum(c in CLOSE for c in unit):
+        unit = unit[:-1]
+    return unit
+
+
 def looks_like_unit(text: str) -> bool:
     """An organisation name: 市财政局, 各县(市、区)政府, 市委宣传部〔新闻办〕, 有关部门."""
     bare = _strip_brackets(text).strip()
@@ -98,7 +106,8 @@ class UnitParser:
 
     def __init__(self, patterns: Patterns):
         self.p = patterns
-        labels = patterns.deadline_labels + patterns.lead_labels + patterns.cooperating_labels + patterns.responsible_labels
+        labels = (patterns.deadline_labels + patterns.lead_labels + patterns.cooperating_labels
+                  + patterns.responsible_labels + patterns.ignored_labels)
         self.label_rx = re.compile(r"(" + "|".join(map(re.escape, sorted(set(labels), key=len, reverse=True)))
                                    + r")\s*[:：]")
         verbs = "|".join(map(re.escape, patterns.verbs))
@@ -117,7 +126,7 @@ class UnitParser:
         for part in split_top(self.verb_tail.sub("", text.strip(" 。.：:"))):
             part = self.verb_tail.sub("", part).strip()
             for piece in self._split_joined(part):
-                piece = _BY.sub("", piece).strip()
+                piece = _balanced(_BY.sub("", piece).strip())
                 if piece and piece not in out:
                     out.append(piece)
         return out
@@ -148,7 +157,7 @@ class UnitParser:
     # --- markers -----------------------------------------------------------------------------------
     def parse_fields(self, inner: str) -> Marker | None:
         """Lead, cooperating and deadline of one marker's contents; None if it is not a marker."""
-        inner, noted = self.p.first_leads.subn("", _SPACES.sub("", inner))
+        inner, noted = self.p.first_leads.subn("", self.p.remarks.sub("", _SPACES.sub("", inner)))
         labelled = list(self.label_rx.finditer(inner))
         if labelled and labelled[0].start() <= 2:
             m = self._labelled(inner, labelled)
@@ -168,6 +177,8 @@ class UnitParser:
             if not value:
                 continue
             label = lab.group(1)
+            if label in self.p.ignored_labels:
+                continue
             if label in self.p.deadline_labels:
                 m.deadline = value
             elif label in self.p.lead_labels:
