@@ -41,6 +41,12 @@ UNITS = UnitParser(P)
     ("（责任单位：市财政局、市审计局，排名不分先后）", ["市财政局", "市审计局"], [], None),
     ("（责任领导：张三；责任单位：市财政局）", ["市财政局"], [], None),  # a person is no unit
     ("（牵头领导：李四副市长；牵头单位：市政府办公室；配合单位：市财政局）", ["市政府办公室"], ["市财政局"], None),
+    # deadlines an unlabelled marker closes with (the marker, units and all, was lost)
+    ("（市财政局负责，2021年底前）", ["市财政局"], [], "2021年底前"),
+    ("（市财政局负责，全年）", ["市财政局"], [], "全年"),
+    ("（市财政局牵头，常态化推进）", ["市财政局"], [], "常态化推进"),
+    ("（市财政局负责，第三季度）", ["市财政局"], [], "第三季度"),
+    ("（市财政局负责，上半年完成）", ["市财政局"], [], "上半年完成"),
 ])
 def test_responsibility_marker(text, lead, cooperating, deadline):
     markers = UNITS.find("做好政策解读。" + text)

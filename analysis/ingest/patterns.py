@@ -30,6 +30,7 @@ class Patterns:
     verbs: tuple[str, ...]
     first_leads: re.Pattern
     deadline: re.Pattern
+    deadline_clause: re.Pattern
     doc_number: re.Pattern
     report_signals: re.Pattern
     plan_signals: re.Pattern
@@ -69,6 +70,7 @@ def load_patterns(path: Path = INGEST_PATTERNS) -> Patterns:
         verbs=by_len(resp["verbs"]),
         first_leads=_union(resp["first_leads"]),
         deadline=_union(data["deadline_patterns"]),
+        deadline_clause=_union(resp["deadline_clauses"]),
         doc_number=re.compile(data["doc_number"]),
         report_signals=re.compile("|".join(f"(?:{p})" if not p.startswith("(?m)") else f"(?:{p[4:]})"
                                            for p in data["report_signals"]), re.M),

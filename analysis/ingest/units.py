@@ -206,7 +206,7 @@ class UnitParser:
         named_lead = len(clauses) > 1 and any(re.search(r"牵头(?:落实|负责)?$", c) for c in clauses)
         for clause in clauses:
             when = re.sub(r"完成$", "", clause)  # 2020年12月底前完成
-            if self.p.deadline.fullmatch(when) or re.fullmatch(r"(?:\d{4}年)?\d{1,2}月(?:底|\d{1,2}日)?前?|持续推进|长期坚持|年底前", when):
+            if self.p.deadline.fullmatch(when) or self.p.deadline_clause.fullmatch(clause):
                 m.deadline = clause
                 continue
             coop = re.search(r"(?:配合|协助|参与|协同|协办)$", clause) or (
