@@ -47,6 +47,25 @@ def code_digest() -> str:
     return h.hexdigest()[:16]
 
 
+#: The package's code a raw file's cached per-document result depends on: reading, parsing,
+#: classifying, segmenting, the per-plan bootstrap and their settings (resources are keyed apart).
+PER_DOCUMENT_CODE = ("config.py", "readers", "ingest", "domains", "text", "tables.py", "measure/emphasis.py",
+                     "measure/bootstrap.py")
+
+
+def per_document_code(package: Path = config.PACKAGE_DIR) -> str:
+    """Hash of the `PER_DOCUMENT_CODE` source files: editing any of them (a parser rule, a classifier
+    weight, the bootstrap's replicates in config.py) redoes every file instead of reusing results
+    the old code computed."""
+    h = hashlib.sha256()
+    for entry in PER_DOCUMENT_CODE:
+        path = package / entry
+        for source in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            h.update(source.relative_to(package).as_posix().encode())
+            h.update(source.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def key(**parts) -> str:
     """A digest of `parts` (JSON-serialisable values)."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:24]

@@ -115,3 +115,24 @@ def test_stored_tables_are_read_when_asked_for_and_only_the_columns_named(folder
     assert list(stored["tasks"].columns) == ["task_id", "file"]
     pd.testing.assert_frame_equal(stored["emphasis"], pipeline.read_table("emphasis", folders["out_dir"]))
     assert set(stored.read) == {"tasks", "emphasis"} and stored.get("no such table") is None
+
+
+def test_the_per_document_cache_follows_the_code_that_fills_it(tmp_path):
+    """Cached parse, classification, tokens and bootstrap are keyed by the code that computed them:
+    editing a parser rule or the bootstrap's replicates in config.py redoes every file; editing a
+    chart does not."""
+    from analysis import config
+
+    package = tmp_path / "analysis"
+    shutil.copytree(config.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    before = freshness.per_document_code(package)
+    assert pipeline.versions()["code"] == freshness.per_document_code() == before
+    with (package / "viz" / "static.py").open("a", encoding="utf-8") as fh:
+        fh.write("\n# a chart's change\n")
+    assert freshness.per_document_code(package) == before
+    for edited in ("config.py", "ingest/units.py", "domains/classifier.py", "measure/emphasis.py"):
+        original = (package / edited).read_bytes()
+        (package / edited).write_bytes(original + b"\n# changed\n")
+        assert freshness.per_document_code(package) != before, edited
+        (package / edited).write_bytes(original)
+    assert freshness.per_document_code(package) == before
