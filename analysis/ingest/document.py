@@ -21,12 +21,13 @@ from .regions import region_table
 from .tables import link_annex, parse_annex, split_cell_row, split_flat_row
 from .units import Marker, UnitParser
 
-#: Part of every cache key: raise it whenever a change to the parser changes what it gives for
-#: some input (1.1: a table row with nothing in it is no task; 1.2: a title names a government the
+#: Recorded with every document (documents.parser_version): raise it whenever a change to the parser
+#: changes what it gives for some input (the cache follows the code itself, freshness.per_document_code;
+#: 1.1: a table row with nothing in it is no task; 1.2: a title names a government the
 #: region table lacks before its year; 1.3: dates and years in Chinese numerals; 1.4: the first unit
 #: listed leads where the plan says so, label lines continue a marker, 注： closes the body; 1.5: a
 #: section heading's marker is its tasks'; 1.6: 排名不分先后 and 责任领导 are no units; 1.7: more
-#: deadline clauses close an unlabelled marker), or old cached results stay.
+#: deadline clauses close an unlabelled marker).
 PARSER_VERSION = "1.7"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
