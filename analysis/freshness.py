@@ -49,7 +49,8 @@ def code_digest() -> str:
 
 #: The package's code a raw file's cached per-document result depends on: reading, parsing,
 #: classifying, segmenting, the per-plan bootstrap and their settings (resources are keyed apart).
-PER_DOCUMENT_CODE = ("config.py", "readers", "ingest", "domains", "text", "tables.py", "measure/emphasis.py",
+PER_DOCUMENT_CODE = ("config.py", "readers", "ingest", "domains/__init__.py", "domains/classifier.py",
+                     "domains/codebook.py", "text/segment.py", "text/wordfreq.py", "tables.py", "measure/emphasis.py",
                      "measure/bootstrap.py")
 
 

@@ -131,6 +131,19 @@ def test_a_sampled_topic_model_assigns_every_task_whatever_the_row_order(corpus_
     np.testing.assert_array_equal(a.nmf_.components_, b.nmf_.components_)
 
 
+def test_a_kept_topic_model_is_fitted_again_when_the_topic_code_changes(corpus_tables, tmp_path, monkeypatch):
+    from analysis.domains import TopicModel, topics
+
+    tasks = corpus_tables["tasks"]
+    tasks = tasks[tasks["content"].str.len() > 0]
+    TopicModel(max_fit_tasks=150, memory=tmp_path).fit(tasks)
+    first = {p.name for p in tmp_path.glob("topics-*.pkl")}
+    monkeypatch.setattr(topics, "_SOURCE", topics._SOURCE + b"\n# an edit\n")
+    TopicModel(max_fit_tasks=150, memory=tmp_path).fit(tasks)
+    second = {p.name for p in tmp_path.glob("topics-*.pkl")}
+    assert len(first) == len(second) == 1 and first != second
+
+
 def test_top_columns_breaks_ties_towards_the_lower_column():
     import numpy as np
     from hypothesis import given, settings

@@ -36,6 +36,8 @@ from .codebook import Codebook, load_codebook
 
 #: Groups of plans whose tasks `NMF.transform` takes apart (see module docstring).
 TRANSFORM_GROUPS = 32
+#: This module's source, part of a kept model's key.
+_SOURCE = Path(__file__).read_bytes()
 
 
 def _coherence(top_terms: list[list[str]], present: sparse.csc_matrix, columns: dict[str, int]) -> float:
@@ -220,6 +222,7 @@ class TopicModel:
 
         h = hashlib.sha256(repr((sklearn.__version__, self.k, self.k_range, self.large_k_range, self.n_top,
                                  self.random_state, large)).encode())
+        h.update(_SOURCE)  # this module's code fits the model: a change to it fits again
         sample = counts.matrix[rows]  # sorted indices: each row's terms in term order
         used = np.unique(sample.indices)
         h.update("\x1f".join(counts.vocabulary[used]).encode())
