@@ -143,6 +143,15 @@ def test_every_chart_is_drawn_in_the_embedded_cjk_face(reports, lang):
     assert [name for name, call in charts.items() if EMBEDDED_FAMILY not in call] == []
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_chart_offers_to_upload_itself(reports, lang):
+    """plotly.js 3 puts a "Share chart" button on every chart that posts its data to
+    cloud.plotly.com; the report's charts have none."""
+    calls = reports[lang].read_text(encoding="utf-8").split("Plotly.newPlot(")[1:]
+    assert len(calls) >= 6
+    assert [c[:40] for c in calls if '"showSendToCloud": false' not in c.split("</script>")[0]] == []
+
+
 def test_languages_differ(reports):
     zh, en = (reports[k].read_text(encoding="utf-8") for k in ("zh", "en"))
     assert "跨地区比较" in zh and "Comparison across plans" in en and "跨地区比较" not in en

@@ -67,7 +67,17 @@ def test_html_is_standalone_offline_and_reproducible(tmp_path):
                                                                         + len('topojsonURL:{valType:"string",noBlank:!0,'
                                                                               'dflt:"https://')]
     assert json.dumps("福建省 2016")[1:-1] in html
+    assert '"showSendToCloud": false' in html  # no button uploading the chart to cloud.plotly.com
     assert page.read_bytes() == again.read_bytes()
+
+
+def test_notebook_charts_offer_no_upload(monkeypatch):
+    """In Jupyter a chart is drawn by plotly's default renderer, with that renderer's config."""
+    import plotly.io as pio
+
+    monkeypatch.setattr(pio.renderers, "default", "plotly_mimetype")
+    bundle = interactive.domain_heatmap(E, "zh", documents=DOCS)._repr_mimebundle_()
+    assert bundle["application/vnd.plotly.v1+json"]["config"]["showSendToCloud"] is False
 
 
 def test_html_carries_the_glyphs_of_its_labels(tmp_path):

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import config
+from ..viz import interactive
 from ..viz.fonts import PLOTLY_FONT_FAMILY, webfont_head
 from ..viz.palette import domain_labels
 from .text import COLUMN_LABELS, TEXT
@@ -33,8 +34,7 @@ def _figure(fig: go.Figure, name: str) -> str:
     (plotly's default family has no Chinese glyphs: the validation chart's title showed boxes)."""
     if fig.layout.font.family is None:
         fig.update_layout(font_family=PLOTLY_FONT_FAMILY, hoverlabel_font_family=PLOTLY_FONT_FAMILY)
-    html = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"fig-{name}",
-                       config={"displaylogo": False, "responsive": True})
+    html = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"fig-{name}", config=interactive.CONFIG)
     return f'<figure class="chart" data-name="{escape(name)}">{html}</figure>'
 
 
@@ -131,7 +131,7 @@ def _corpus(tables: dict, lang: str) -> str:
 
 def _headline(tables: dict, lang: str, domain: str, skipped: dict, tasks: pd.DataFrame) -> str:
     from ..explore import share_table
-    from ..viz import frames, interactive
+    from ..viz import frames
     from ..viz.export import group_means
 
     em, docs = tables["emphasis"], tables["documents"]
@@ -164,7 +164,7 @@ def _left_out(why, lang: str) -> str:
 def _groups(tables: dict, lang: str, skipped: dict, tasks: pd.DataFrame) -> str:
     from ..domains import load_codebook
     from ..measure import several_plans
-    from ..viz import frames, interactive
+    from ..viz import frames
 
     cb = load_codebook()
     em, docs = tables["emphasis"], tables["documents"]
@@ -200,8 +200,6 @@ def _groups(tables: dict, lang: str, skipped: dict, tasks: pd.DataFrame) -> str:
 
 
 def _vocabulary(tables: dict, lang: str, skipped: dict, tasks: pd.DataFrame) -> str:
-    from ..viz import interactive
-
     parts = []
     terms = tables.get("distinctive_terms")
     if terms is not None and len(terms[terms["group_by"] == "region"]):
@@ -219,8 +217,6 @@ def _vocabulary(tables: dict, lang: str, skipped: dict, tasks: pd.DataFrame) -> 
 
 
 def _topics(tables: dict, lang: str, tasks: pd.DataFrame | None) -> str:
-    from ..viz import interactive
-
     topics = tables.get("topics")
     if topics is None or not len(topics):
         return _section("topics", _t("topics", lang), _p(_t("topics_none", lang)))

@@ -3,6 +3,10 @@
 Same data, order, colours and labels as the matplotlib views. Hovering shows region, year,
 domain, share and its 95% interval, plus sample task headings when a `tasks` frame is
 passed; clicking a legend entry hides a region or domain. Saving is the caller's job.
+
+Importing this module sets plotly's notebook renderers to `CONFIG`, as the report and the
+saved pages use it: no "Share chart" button (plotly.js 3 shows one by default, uploading the
+chart's data to cloud.plotly.com when clicked; plans and findings stay on the machine).
 """
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from . import frames
@@ -32,7 +37,10 @@ from .palette import (
 )
 
 FONT_PX, NOTE_PX = 12, 11
-CONFIG = {"displaylogo": False, "responsive": True}
+CONFIG = {"displaylogo": False, "responsive": True, "showSendToCloud": False}
+for _renderer in pio.renderers:  # the charts of a notebook too (see the module docstring)
+    if isinstance(getattr(pio.renderers[_renderer], "config", None), dict):
+        pio.renderers[_renderer].config.update(CONFIG)
 #: The widest a chart is drawn, in px: the report's column (report.css) in a 1000 px window with a
 #: scroll bar, so no chart runs past its column there or in any wider window.
 MAX_WIDTH = 860
