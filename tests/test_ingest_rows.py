@@ -47,6 +47,8 @@ UNITS = UnitParser(P)
     ("（市财政局牵头，常态化推进）", ["市财政局"], [], "常态化推进"),
     ("（市财政局负责，第三季度）", ["市财政局"], [], "第三季度"),
     ("（市财政局负责，上半年完成）", ["市财政局"], [], "上半年完成"),
+    ("（市政府办公室牵头、各县区政府落实）", ["市政府办公室"], ["各县区政府"], None),  # 、 between two verbs' clauses
+    ("（市财政局牵头、市审计局配合）", ["市财政局"], ["市审计局"], None),
 ])
 def test_responsibility_marker(text, lead, cooperating, deadline):
     markers = UNITS.find("做好政策解读。" + text)

@@ -201,7 +201,7 @@ class UnitParser:
             if not any(self.verb_tail.search(c) for c in clauses):
                 return None
         m = Marker(0, 0)
-        clauses = split_top(inner, "，,；;")
+        clauses = [part for clause in split_top(inner, "，,；;") for part in self._verb_clauses(clause)]
         # '（X牵头，Y按职责分工负责）': once a lead is named, the others cooperate (as with labelled markers)
         named_lead = len(clauses) > 1 and any(re.search(r"牵头(?:落实|负责)?$", c) for c in clauses)
         for clause in clauses:
@@ -221,6 +221,12 @@ class UnitParser:
                 return None
             (m.cooperating if coop else m.lead).extend(units)
         return m if (m.lead or m.cooperating) else None
+
+    def _verb_clauses(self, clause: str) -> list[str]:
+        """'X牵头、Y落实' → [X牵头, Y落实]: a clause whose 、-parts each end with their own verb;
+        'X、Y按职责分工负责' stays one (its units share the verb)."""
+        parts = split_top(clause, "、")
+        return parts if len(parts) > 1 and all(self.verb_tail.search(p) for p in parts) else [clause]
 
     def find(self, text: str) -> list[Marker]:
         """Every responsibility marker in a task's text, in order."""
