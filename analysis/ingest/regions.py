@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -144,7 +145,7 @@ class RegionTable:
         ambiguous = len(scored) > 1 and self._context_score(scored[0], context) == self._context_score(scored[1], context)
         return scored[0], ambiguous
 
-    def resolve(self, sources: list[str], context: str, titles=()) -> tuple[Region | None, list[str]]:
+    def resolve(self, sources: list[str], context: str, titles: Collection[str] = ()) -> tuple[Region | None, list[str]]:
         """Region from the first source string naming one; context disambiguates shared names.
         Sources that are among `titles` may name a government the table lacks before their year."""
         warnings: list[str] = []
