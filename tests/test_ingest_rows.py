@@ -179,6 +179,19 @@ def test_a_signature_dated_in_chinese_numerals_ends_the_last_task():
     assert len(doc.tasks) == 2 and doc.tasks[-1].text.endswith("（责任单位：市发改局）")
 
 
+@pytest.mark.parametrize(("head", "title", "year"), [
+    ("丽水市2021年政务公开\n工作要点", "丽水市2021年政务公开工作要点", 2021),
+    ("丽水市2021年\n政务公开工作要点", "丽水市2021年政务公开工作要点", 2021),  # the second line alone reads as a title
+    ("丽水市二〇二一年度\n政务公开工作要点", "丽水市二〇二一年度政务公开工作要点", 2021),
+    ("丽水市人民政府办公室\n2021年4月1日\n政务公开工作要点", "政务公开工作要点", 2021),  # a date line is no title
+])
+def test_a_title_broken_over_two_lines(head, title, year):
+    from analysis.ingest import parse_text
+
+    doc = parse_text(f"{head}\n一、做好财政预算公开。（责任单位：市财政局）\n二、推进项目公开。（责任单位：市发改委）\n", "x.txt")
+    assert (doc.title, doc.plan_year, len(doc.tasks)) == (title, year, 2)
+
+
 @pytest.mark.parametrize(("title", "is_title"), [
     ("2020年丽水市政务公开工作要点", True), ("隆阳区2020年政务公开工作计划", True), ("菏泽市政务公开工作推进方案", True),
     ("2021年全区政务公开工作主要任务分解表", True), ("关于印发工作要点的通知", False), ("做好政务公开工作要点。", False),

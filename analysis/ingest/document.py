@@ -28,8 +28,8 @@ from .units import Marker, UnitParser
 #: listed leads where the plan says so, label lines continue a marker, 注： closes the body; 1.5: a
 #: section heading's marker is its tasks'; 1.6: 排名不分先后 and 责任领导 are no units; 1.7: more
 #: deadline clauses close an unlabelled marker; 1.8: 'X牵头、Y配合' is two clauses; 1.9: labels
-#: 主办单位, 协助单位, 参与, 时间 and kin).
-PARSER_VERSION = "1.9"
+#: 主办单位, 协助单位, 参与, 时间 and kin; 1.10: a title broken after its year).
+PARSER_VERSION = "1.10"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60

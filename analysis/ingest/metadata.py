@@ -120,6 +120,7 @@ def is_plan_title(text: str, patterns: Patterns) -> bool:
     )
 
 
+_YEAR_END = re.compile(rf"(?:(?:19|20)\d{{2}}|{CN_YEAR})\s*年度?$")
 _NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、])")
 _OPENER = re.compile(r"(?=为了?|根据|按照|依据|结合|现将|各[\u4e00-\u9fff]{0,8}[:：]|\d{4}年|一、)")
 
@@ -144,7 +145,10 @@ def title_candidates(lines: list[str], patterns: Patterns) -> list[tuple[int, st
             continue
         if i + 1 < len(lines) and t and not re.search(r"[。，,；;：:]", t):
             joined = t + lines[i + 1].strip()
-            if len(t) >= 4 and is_plan_title(joined, patterns) and not is_plan_title(lines[i + 1], patterns):
+            # the next line alone may read as a title too when the break falls after the year
+            # ('丽水市2021年' / '政务公开工作要点'): the whole title is the two lines
+            if len(t) >= 4 and is_plan_title(joined, patterns) and (
+                    not is_plan_title(lines[i + 1], patterns) or _YEAR_END.search(t)):
                 out.append((i + 1, joined))
     return out
 
