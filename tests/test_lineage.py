@@ -30,7 +30,7 @@ from analysis.measure.lineage_charts import (
     _label_sides,
     _label_width,
     _layered_layout,
-    _plan_labels,
+    _ordered_plans,
     citation_graph_figure,
     responsibility_figure,
     reuse_matrix_figure,
@@ -517,8 +517,8 @@ def test_charts(corpus_lineage, corpus_tables):
     assert (np.isnan(red) != np.isnan(grey))[off].all()  # each pair in one of the two colours
     z = np.where(np.isnan(red), grey, red)
     assert np.nanmin(z) >= 0 and np.nanmax(z) <= 1
-    year = dict(zip(documents["file"], documents["plan_year"], strict=True))
-    by_label = {label: year[f] for f, label in _plan_labels(documents).items()}
+    plans = _ordered_plans(documents)
+    by_label = dict(zip(plans["label"], plans["plan_year"], strict=True))
     rows = list(matrix.data[0].y)
     for i, j in zip(*np.nonzero(~np.isnan(red))):  # red: the column plan is earlier (here: a smaller year)
         assert by_label[rows[j]] <= by_label[rows[i]]

@@ -47,16 +47,13 @@ def _text(lang: str) -> dict:
     return TEXT[lang]
 
 
-def _plan_labels(documents: pd.DataFrame) -> dict[str, str]:
-    """file → the plan's label as the other charts write it (`viz.frames.plans`: namesakes get
-    their parent city, two plans of one region and year their file name)."""
-    rows = frames.plans(plan_documents(documents), documents)
-    return dict(zip(rows["file"], rows["label"], strict=True))
-
-
 def _ordered_plans(documents: pd.DataFrame) -> pd.DataFrame:
-    plans = plan_documents(documents).copy()
-    plans["_depth"] = plans["level"].map(depth)
+    """The plans by level, province, region, year and file, each with its `label` as the other
+    charts write it (`viz.frames.plans`: namesakes get their parent city, two plans of one region
+    and year their file name)."""
+    plans = plan_documents(documents)
+    labels = frames.plans(plans, documents).set_index("file")["label"]
+    plans = plans.assign(_depth=plans["level"].map(depth), label=plans["file"].map(labels))
     return plans.sort_values(["_depth", "province", "region", "plan_year", "file"], na_position="last", kind="mergesort")
 
 
@@ -70,7 +67,7 @@ def reuse_matrix_figure(text_reuse: pd.DataFrame, documents: pd.DataFrame, lang:
     t = _text(lang)
     plans = _ordered_plans(documents)
     files = list(plans["file"])
-    labels = _plan_labels(documents)
+    labels = dict(zip(files, plans["label"], strict=True))
     matrix = pd.DataFrame(0.0, index=files, columns=files)
     counts = pd.DataFrame("", index=files, columns=files)
     for r in text_reuse[text_reuse["file_a"].isin(files) & text_reuse["file_b"].isin(files)].itertuples():
@@ -109,11 +106,10 @@ def _graph_nodes(citation_links: pd.DataFrame, documents: pd.DataFrame, upstream
     """Nodes (id, label, hover, depth, in_corpus, order key) and edges (citing file, target node,
     relation) of the graph."""
     plans = _ordered_plans(documents)
-    labels = _plan_labels(documents)
     plans = plans[plans["_depth"].notna()]  # a plan of unknown level has no place (nor have its links)
-    nodes = [{"id": f, "label": labels[f], "hover": f"{labels[f]}<br>{f}", "depth": d, "in_corpus": True, "key": (str(p), str(r), y)}
-             for f, d, p, r, y in zip(plans["file"], plans["_depth"], plans["province"], plans["region"],
-                                      plans["plan_year"], strict=True)]
+    nodes = [{"id": f, "label": label, "hover": f"{label}<br>{f}", "depth": d, "in_corpus": True, "key": (str(p), str(r), y)}
+             for f, label, d, p, r, y in zip(plans["file"], plans["label"], plans["_depth"], plans["province"],
+                                             plans["region"], plans["plan_year"], strict=True)]
     level_of = dict(zip(plans["file"], plans["_depth"], strict=True))
     links = citation_links[citation_links["file"].isin(level_of)].copy()
     links["cited_depth"] = links["cited_level"].map(depth)
