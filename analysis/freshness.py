@@ -38,10 +38,8 @@ def _version(name: str) -> str:
 
 def code_digest() -> str:
     """Hash of the package's source and resource files and the versions of Python and the libraries."""
-    h = hashlib.sha256()
-    for path in sorted(p for p in config.PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix != ".pyc"):
-        h.update(str(path.relative_to(config.PACKAGE_DIR)).encode())
-        h.update(path.read_bytes())
+    h = _hash_files(config.PACKAGE_DIR, sorted(p for p in config.PACKAGE_DIR.rglob("*")
+                                               if p.is_file() and p.suffix != ".pyc"))
     h.update(json.dumps({"python": platform.python_version(), **{name: _version(name) for name in LIBRARIES}},
                         sort_keys=True).encode())
     return h.hexdigest()[:16]
@@ -58,13 +56,20 @@ def per_document_code(package: Path = config.PACKAGE_DIR) -> str:
     """Hash of the `PER_DOCUMENT_CODE` source files: editing any of them (a parser rule, a classifier
     weight, the bootstrap's replicates in config.py) redoes every file instead of reusing results
     the old code computed."""
-    h = hashlib.sha256()
+    sources = []
     for entry in PER_DOCUMENT_CODE:
         path = package / entry
-        for source in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
-            h.update(source.relative_to(package).as_posix().encode())
-            h.update(source.read_bytes())
-    return h.hexdigest()[:16]
+        sources += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return _hash_files(package, sources).hexdigest()[:16]
+
+
+def _hash_files(package: Path, files: list[Path]):
+    """A sha256 fed each file's path (relative to `package`) and bytes, in the given order."""
+    h = hashlib.sha256()
+    for path in files:
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(path.read_bytes())
+    return h
 
 
 def key(**parts) -> str:
