@@ -8,10 +8,10 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report watch test lab lint bench clean
+.PHONY: help setup report watch notebooks test lab lint bench clean
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is needed: run make PYTHON=python3.11 ...")'
@@ -28,6 +28,9 @@ report: $(STAMP) ## Build data/processed/ tables, reports/figures/ and reports/i
 
 watch: $(STAMP) ## Rebuild like `make report` each time data/raw/ changes, until Ctrl-C
 	$(PY) -m analysis watch $(ARGS)
+
+notebooks: $(STAMP) ## Run the notebooks on data/processed/, save each as an HTML page (reports/notebooks/)
+	$(PY) -m analysis notebooks $(ARGS)
 
 test: $(STAMP) ## Run the whole test suite (parsers, classifier, tables, charts, notebooks, report)
 	$(PY) -m pytest $(ARGS)

@@ -279,6 +279,31 @@ def fetch(urls: list[str] = typer.Argument(..., help="Web addresses of plans (ht
 
 
 @app.command()
+def notebooks(names: list[str] = typer.Argument(None, help="Notebooks to run, by the start of their name "
+                                                             "('03'); default all"),
+              lang: str = typer.Option(None, "--lang", help="Language of the charts: zh | en (default: each "
+                                                            "notebook's own)"),
+              out: Path = typer.Option(config.NOTEBOOK_PAGES_DIR, "--out", help="Folder for the pages")) -> None:
+    """Run the notebooks on data/processed/ and save each as an HTML page whose charts work offline
+    (reports/notebooks/). Exit 1 when some notebook failed."""
+    from .notebook_pages import export, notebook_paths
+
+    if lang is not None:
+        _check_lang(lang)
+    try:
+        paths = notebook_paths(names)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    written, failed = export(paths, out, {"LANG": lang} if lang else None)
+    for page in written:
+        typer.echo(f"wrote {page}")
+    for path, reason in failed.items():
+        typer.echo(f"FAILED: {path} — {reason}", err=True)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
 def schemas() -> None:
     """Print the processed tables' schemas as Markdown (the source of docs/tables.md)."""
     from .schemas import all_schemas_markdown

@@ -13,6 +13,8 @@ RAW_DIR = ROOT / "data" / "raw"
 PROCESSED_DIR = ROOT / "data" / "processed"
 REPORTS_DIR = ROOT / "reports"
 FIGURES_DIR = REPORTS_DIR / "figures"
+NOTEBOOK_PAGES_DIR = REPORTS_DIR / "notebooks"  # the notebooks as HTML pages (analysis.notebook_pages)
+NOTEBOOKS_DIR = PACKAGE_DIR.parent / "notebooks"
 CACHE_DIR = ROOT / ".cache"
 RAW_MANIFEST = RAW_DIR / "manifest.csv"
 

@@ -1,5 +1,6 @@
 """Every notebook runs on the seed corpus without errors or warnings, is stored without
-outputs, and matches its paired py:percent script."""
+outputs, matches its paired py:percent script, and makes an HTML page whose charts work offline
+(`analysis.notebook_pages`, `make notebooks`)."""
 import os
 import re
 import shutil
@@ -11,7 +12,9 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
-from nbclient import NotebookClient
+
+from analysis import notebook_pages
+from analysis.viz.fonts import DRAW_AFTER_FONT, EMBEDDED_FAMILY
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -51,10 +54,8 @@ def built_project(tmp_path_factory):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_executes_without_errors_or_warnings(path, built_project, monkeypatch):
     monkeypatch.setenv("ANALYSIS_ROOT", str(built_project))
-    nb = nbformat.read(path, as_version=4)
     started = time.perf_counter()
-    NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}},
-                   ).execute()
+    nb = notebook_pages.run(path, timeout=CELL_TIMEOUT)
     print(f"{path.name}: {time.perf_counter() - started:.1f} s")
     problems = []
     for k, cell in enumerate(nb.cells):
@@ -70,3 +71,19 @@ def test_notebook_executes_without_errors_or_warnings(path, built_project, monke
                 "image/png" in out.get("data", {}) for out in cell.get("outputs", [])):
             problems.append(f"cell {k} draws a static chart but shows no image")
     assert problems == []
+    _check_page(nb, notebook_pages.to_html(nb))
+
+
+def _check_page(nb, page: str) -> None:
+    """Each plotly chart has an HTML twin (JupyterLab shows the plotly output, an HTML page the twin);
+    the page holds plotly.js once, has the Chinese face, and draws charts only after the font waits."""
+    charts = [out for cell in nb.cells for out in cell.get("outputs", [])
+              if "application/vnd.plotly.v1+json" in out.get("data", {})]
+    assert all("text/html" in out["data"] for out in charts)
+    assert page.count(notebook_pages.PLOTLY_JS) == (1 if charts else 0)
+    head = page[:page.index("</head>")]
+    assert f'@font-face{{font-family:"{EMBEDDED_FAMILY}"' in head and "--jp-content-font-family" in head
+    assert '"showSendToCloud": true' not in page and '"showSendToCloud":true' not in page
+    if charts:
+        assert page.count("Plotly.newPlot(") >= len(charts)
+        assert page.index(notebook_pages.PLOTLY_JS) < page.index(DRAW_AFTER_FONT) < page.index("Plotly.newPlot(")

@@ -60,20 +60,27 @@ def use_cjk_font() -> str:
 
 
 #: Charts are drawn once the embedded face has loaded: plotly measures its labels when it draws,
-#: and labels measured in a fallback font overlap once the real one arrives.
-_DRAW_AFTER_FONT = """(function () {
+#: and labels measured in a fallback font overlap once the real one arrives. Goes after plotly.js.
+DRAW_AFTER_FONT = """<script>(function () {
   var draw = Plotly.newPlot;
   var ready = document.fonts ? document.fonts.load('12px "FAMILY"', "政务").catch(function () {}) : Promise.resolve();
   Plotly.newPlot = function () { var args = arguments; return ready.then(function () { return draw.apply(Plotly, args); }); };
-})();""".replace("FAMILY", EMBEDDED_FAMILY)
+})();</script>""".replace("FAMILY", EMBEDDED_FAMILY)
 
 
 def webfont_head(page: str) -> str:
     """What an HTML page with plotly charts needs in its head, after plotly.js, to render on a
     machine without Chinese fonts: the bundled face cut down to the characters of `page` (the
     charts' JSON-escaped labels included) and charts drawn once it has loaded."""
-    escaped = {chr(int(code, 16)) for code in re.findall(r"\\u([0-9a-fA-F]{4})", page)}
-    return f"<style>{webfont_css(''.join(set(page) | escaped))}</style><script>{_DRAW_AFTER_FONT}</script>"
+    return f"<style>{webfont_css(page_characters(page))}</style>{DRAW_AFTER_FONT}"
+
+
+def page_characters(page: str) -> str:
+    """The characters of an HTML page, those its scripts write as JSON escapes (\\uXXXX) included
+    (surrogates, halves of a character outside the BMP, left out)."""
+    escaped = {chr(code) for code in (int(h, 16) for h in re.findall(r"\\u([0-9a-fA-F]{4})", page))
+               if not 0xD800 <= code <= 0xDFFF}
+    return "".join(set(page) | escaped)
 
 
 def webfont_css(text: str) -> str:

@@ -1,0 +1,71 @@
+"""`analysis notebooks`: choosing notebooks, injecting parameters, fonts in the page, and a failing
+notebook reported while the others are saved (the five real notebooks: tests/test_notebooks.py)."""
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from analysis import notebook_pages
+from analysis.viz.fonts import DRAW_AFTER_FONT, EMBEDDED_FAMILY
+
+
+def _notebook(path, *sources, parameters="LANG = 'zh'\nROOT = None"):
+    cells = [nbformat.v4.new_markdown_cell("# 标题"),
+             nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}),
+             *(nbformat.v4.new_code_cell(s) for s in sources)]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    return path
+
+
+def test_notebook_paths_by_start_of_name(tmp_path):
+    for name in ("01_overview", "02_domains", "03_compare"):
+        _notebook(tmp_path / f"{name}.ipynb")
+    assert [p.stem for p in notebook_pages.notebook_paths(None, tmp_path)] == ["01_overview", "02_domains", "03_compare"]
+    assert [p.stem for p in notebook_pages.notebook_paths(["03", "01_"], tmp_path)] == ["01_overview", "03_compare"]
+    with pytest.raises(ValueError, match="no notebook in .* starts with 04, x"):
+        notebook_pages.notebook_paths(["02", "04", "x"], tmp_path)
+
+
+def test_parameters_are_injected_after_the_parameters_cell(tmp_path):
+    nb = nbformat.read(_notebook(tmp_path / "a.ipynb", "print(LANG)"), as_version=4)
+    notebook_pages.inject(nb, {"LANG": "en", "ROOT": "/data/项目"})
+    assert [c.source for c in nb.cells[1:3]] == ["LANG = 'zh'\nROOT = None", "LANG = 'en'\nROOT = '/data/项目'"]
+    assert nb.cells[2].metadata["tags"] == ["injected-parameters"]
+    with pytest.raises(ValueError, match="no parameter REGIONS .*it has LANG, ROOT"):
+        notebook_pages.inject(nb, {"REGIONS": ["丽水市"]})
+    nb.cells[1].metadata["tags"] = []
+    with pytest.raises(ValueError, match="no cell tagged 'parameters'"):
+        notebook_pages.inject(nb, {"LANG": "en"})
+
+
+def test_fonts_join_the_page_and_charts_wait_for_them():
+    plotly = f"<script>/**\n{notebook_pages.PLOTLY_JS}4.1.1\n*/ var Plotly = {{}};</script>"
+    page = (f"<html><head><title>t</title></head><body><p>承德市</p>{plotly}"
+            "<script>Plotly.newPlot('id', [{\"name\": \"\\u4e3d\\u6c34\\u5e02 \\ud83d\\udcca\"}])</script></body></html>")  # a surrogate pair
+    out = notebook_pages.with_fonts(page)
+    head = out[:out.index("</head>")]
+    assert f'@font-face{{font-family:"{EMBEDDED_FAMILY}"' in head
+    assert out.index(plotly) + len(plotly) == out.index(DRAW_AFTER_FONT) < out.index("Plotly.newPlot('id'")
+    still = notebook_pages.with_fonts("<html><head></head><body><p>无图</p></body></html>")
+    assert "@font-face" in still and DRAW_AFTER_FONT not in still  # plotly.js absent: nothing to wrap
+
+
+def test_a_failing_notebook_is_reported_and_the_others_are_saved(tmp_path):
+    good = _notebook(tmp_path / "01_good.ipynb", "print(LANG + '：政务公开')")
+    bad = _notebook(tmp_path / "02_bad.ipynb", "raise ValueError('没有表格')")
+    out = tmp_path / "pages"
+    out.mkdir()
+    (out / "02_bad.html").write_text("the previous page", encoding="utf-8")
+    written, failed = notebook_pages.export([good, bad], out, {"LANG": "en"})
+    assert written == [out / "01_good.html"]
+    assert failed == {bad: "a cell raised ValueError: 没有表格"}
+    assert "en：政务公开" in (out / "01_good.html").read_text(encoding="utf-8")
+    assert (out / "02_bad.html").read_text(encoding="utf-8") == "the previous page"
+    assert sorted(p.name for p in out.iterdir()) == ["01_good.html", "02_bad.html"]  # no temporary left
+
+
+def test_cli_names_an_unknown_notebook():
+    done = subprocess.run([sys.executable, "-m", "analysis", "notebooks", "99"], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "no notebook in" in done.stderr and "starts with 99" in done.stderr and "01_corpus_overview" in done.stderr
