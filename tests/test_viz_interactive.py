@@ -72,6 +72,18 @@ def test_every_view_fits_the_report_column(view, lang):
     assert VIEWS[view](lang).layout.width <= interactive.MAX_WIDTH
 
 
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_every_title_sits_between_the_mode_bar_row_and_the_plot(view, lang):
+    """plotly shows its mode bar (about 26 px high) at a chart's top right on hover; a narrow chart's
+    centred title sat in that row, under the buttons (the similarity heatmap of four plans did)."""
+    layout = VIEWS[view](lang).layout
+    title = layout.title
+    assert (title.yref, title.y, title.yanchor) == ("container", 1, "top")
+    assert title.pad.t >= 28
+    assert layout.margin.t >= title.pad.t + title.font.size * 1.4  # the title's line fits above the plot
+
+
 def test_terms_panels_wrap_into_full_rows_that_fit():
     fig = interactive.distinctive_terms_chart(synthetic_terms("plan_year"), "zh")  # 6 years, ncols=4
     columns = {tuple(ax.domain) for ax in fig.select_xaxes()}

@@ -37,6 +37,9 @@ from .palette import (
 )
 
 FONT_PX, NOTE_PX = 12, 11
+#: The title starts this many px below the chart's top edge, under the row where plotly shows its
+#: mode bar on hover (a narrow chart's centred title ran under the buttons); every `top` leaves it room.
+MODEBAR_PX = 30
 CONFIG = {"displaylogo": False, "responsive": True, "showSendToCloud": False}
 for _renderer in pio.renderers:  # the charts of a notebook too (see the module docstring)
     if isinstance(getattr(pio.renderers[_renderer], "config", None), dict):
@@ -65,7 +68,8 @@ def _layout(fig: go.Figure, title: str, note: str, width: int, height: int, *, l
     note_px = (note.count("\n") + 1) * int(NOTE_PX * 1.45)
     bottom = below + note_px + 16
     fig.update_layout(
-        title={"text": escape(title), "x": 0.5, "xanchor": "center", "font": {"size": 16}},
+        title={"text": escape(title), "x": 0.5, "xanchor": "center", "font": {"size": 16},
+               "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": MODEBAR_PX}},
         font={"family": PLOTLY_FONT_FAMILY, "size": FONT_PX}, template="plotly_white",
         width=width, height=top + height + bottom, margin={"t": top, "b": bottom, "l": left, "r": 20},
         hoverlabel={"font": {"family": PLOTLY_FONT_FAMILY}},
@@ -470,8 +474,7 @@ def topic_clusters(topics: pd.DataFrame, lang: str = "zh", *, n_terms: int = 8, 
                      tickvals=list(range(0, max_n + 1, nice_step(max_n))))
     fig.update_yaxes(categoryorder="array", categoryarray=list(data["row"]), autorange="reversed")
     fig.update_layout(bargap=0.3, legend={"title": {"text": escape(t("matched", lang))}, "orientation": "h",
-                                          "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom"},
-                      title={"y": 1, "yanchor": "top", "pad": {"t": 16}})  # the title above the legend
+                                          "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom"})
     rows = _legend_rows(t("matched", lang), [labels[d] for d in order], width - left - 20)
     note = frames.source_note(frames.plan_rows(tasks), lang, documents, extra=(t("note_topics", lang),))
     return _layout(fig, t("topics_title", lang), note, width=width, height=28 * len(data), left=left, below=55,
