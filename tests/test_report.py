@@ -106,7 +106,7 @@ def test_a_table_too_large_to_embed_points_to_the_processed_tables(tables, monke
 
 
 def test_zh_table_heads_name_columns_in_chinese_and_the_csv_keeps_the_names(reports):
-    zh, en = (re.findall(r"<th>([^<]*)</th>", reports[k].read_text(encoding="utf-8")) for k in ("zh", "en"))
+    zh, en = (re.findall(r"<th[^>]*>([^<]*)</th>", reports[k].read_text(encoding="utf-8")) for k in ("zh", "en"))
     assert {"地区（region）", "年度（plan_year）", "文件（file）"} <= set(zh)
     assert [h for h in zh if re.fullmatch(r"[A-Za-z0-9_]+", h)] == []  # every machine name has a Chinese label
     assert {"region", "plan_year", "file"} <= set(en)
@@ -229,9 +229,30 @@ def test_group_shares_follow_the_charts_rows_and_sum_to_100():
     keys = ["file", "region", "parent", "province", "level", "plan_year", "domain_group"]
     t["emphasis_groups"] = t["emphasis"].groupby(keys, dropna=False)["task_share"].sum().reset_index()
     table = re.search(r'data-name="group_shares".*?</table>', _groups(t, "en", {}, t["tasks"]), re.S).group()
-    assert re.findall(r"<th>([^<]*)</th>", table) == ["plan", "policy", "process", "none"]
+    assert re.findall(r"<th[^>]*>([^<]*)</th>", table) == ["plan", "policy", "process", "none"]
     rows = re.findall(r"<tr>\s*<td>([^<]*)</td>((?:\s*<td>[^<]*</td>)*)", table)
     assert [plan for plan, _ in rows] == list(share_table(t["emphasis"], "en").index)
     assert rows[0][0].startswith("福建省")
     for _, cells in rows:
         assert abs(sum(float(c) for c in re.findall(r"<td>([^<]*)</td>", cells)) - 100) < 0.2  # no blank cell
+
+
+def test_table_columns_keep_their_text_on_lines_of_readable_width():
+    """Chinese text breaks between any two characters: a table wider than its box had its titles and
+    issuers squeezed to one or two characters a line (8 lines for a 16-character title). Each head
+    now asks for its column's longest cell, 12 em at most; a Chinese name wraps after 4 characters."""
+    from analysis.report.build import COLUMN_EM, _table
+
+    frame = pd.DataFrame({"region": ["隆阳区", "平潭综合实验区"], "title": ["隆阳区2020年政务公开工作计划", "要点"],
+                          "n_tasks": [14, 9], "file": ["longyang-2020.txt", "a.txt"]})
+    for lang, heads in (("zh", ["地区（region）", "标题（title）", "任务数（n_tasks）", "文件（file）"]),
+                        ("en", ["region", "title", "n_tasks", "file"])):
+        html = _table(frame, "plans", lang)
+        widths = dict(re.findall(r'<th style="min-width:([\d.]+)em">([^<]*)</th>', html)[k][::-1] for k in range(4))
+        assert list(widths) == heads
+        region, title, n_tasks, file = (float(widths[h]) for h in heads)
+        assert region == 7.0  # 平潭综合实验区 on one line
+        assert title == COLUMN_EM  # 隆阳区2020年政务公开工作计划 (17.2 em) on two lines
+        assert file == round(sum(0.55 for _ in "longyang-2020.txt"), 1)
+        assert abs(n_tasks - (3.0 if lang == "zh" else 7 * 0.55)) < 0.06  # its name (任务数; n_tasks) beats 14
+    assert "<td>隆阳区2020年政务公开工作计划</td>" in html  # cells as before

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
+import re
 from html import escape
 from importlib import metadata
 from pathlib import Path
@@ -17,6 +18,7 @@ import plotly.graph_objects as go
 from .. import config
 from ..viz import interactive
 from ..viz.fonts import PLOTLY_FONT_FAMILY, webfont_head
+from ..viz.labels import em_width
 from ..viz.palette import domain_labels
 from .text import COLUMN_LABELS, TEXT
 
@@ -53,12 +55,17 @@ def decimals(values, most: int = 3) -> int:
 
 #: Columns of codebook domain ids, shown in a table by the domains' names in the report's language.
 DOMAIN_COLUMNS = {"domain", "matched_domain"}
+#: A table column is as wide as its longest cell up to this many em, then wraps: Chinese text
+#: breaks between any two characters, so a table wider than its box had its text columns (titles,
+#: issuers) squeezed to one or two characters a line.
+COLUMN_EM = 12
+HEADER_EM = 4  # a Chinese column name wraps after this many characters
 
 
-def _table(frame: pd.DataFrame, name: str, lang: str, index: bool = False, max_rows: int = 200) -> str:
+def _table(frame: pd.DataFrame, name: str, lang: str, max_rows: int = 200) -> str:
     """An HTML table with a link to download it (all rows) as CSV; above MAX_EMBEDDED_CSV bytes, a
     note pointing to the processed tables instead."""
-    csv = frame.to_csv(index=index).encode("utf-8-sig")
+    csv = frame.to_csv(index=False).encode("utf-8-sig")
     if len(csv) > MAX_EMBEDDED_CSV:
         link = f'<p class="note">{escape(_t("csv_not_embedded", lang, size=f"{len(csv) / 2**20:.1f}"))}</p>'
     else:
@@ -79,8 +86,20 @@ def _table(frame: pd.DataFrame, name: str, lang: str, index: bool = False, max_r
         shown.columns = [f"{COLUMN_LABELS[c]}（{c}）" if c in COLUMN_LABELS else c for c in shown.columns]
     more = f'<p class="note">{escape(_t("rows_shown", lang, n=len(shown), total=len(frame)))}</p>' \
         if len(frame) > max_rows else ""
-    return (f'<div class="table" data-name="{escape(name)}">{link}'
-            f'{shown.to_html(index=index, escape=True, border=0, na_rep="", classes="data")}{more}</div>')
+    table = shown.to_html(index=False, escape=True, border=0, na_rep="", classes="data")
+    return f'<div class="table" data-name="{escape(name)}">{link}{_min_widths(table, shown)}{more}</div>'
+
+
+def _min_widths(table: str, shown: pd.DataFrame) -> str:
+    """`table` (pandas' HTML of `shown`) with a minimum width on each header cell: its column's
+    longest cell in em, or HEADER_EM of its name when that is wider, COLUMN_EM at most (browsers
+    honour min-width on a cell, not a <col>'s width)."""
+    widths = iter(min(COLUMN_EM, max(min(HEADER_EM, em_width(str(name).split("（")[0])),
+                                     *(em_width(str(v)) for v in shown.iloc[:, k])))
+                  for k, name in enumerate(shown.columns))
+    head, body = table.split("</thead>", 1)
+    head = re.sub(r"<th(?=[ >])", lambda _: f'<th style="min-width:{next(widths):.1f}em"', head)
+    return f"{head}</thead>{body}"
 
 
 def _section(anchor: str, title: str, *parts: str) -> str:
