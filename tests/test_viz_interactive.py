@@ -193,6 +193,18 @@ def test_topics_one_trace_per_matched_domain_with_sizes_and_examples():
         assert sorted(tr.y) == sorted(f"主题 {k}" for k in part["topic"])  # the topics table's numbers
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_topic_legend_has_its_title_on_top_and_room_for_its_rows(lang):
+    """With its title on the left plotly laid the legend's rows out past the chart's right edge
+    ('Standardization & institutions' cut off in the English report of 11 plans)."""
+    fig = interactive.topic_clusters(synthetic_topics(), lang)
+    legend = fig.layout.legend
+    assert (legend.orientation, legend.title.side) == ("h", "top")
+    names = [tr.name for tr in fig.data]
+    rows = interactive._legend_rows(names, fig.layout.width - fig.layout.margin.l - 20)
+    assert rows >= 2 and fig.layout.margin.t >= interactive.MODEBAR_PX + 22 + 28 * rows  # chart title, then the legend
+
+
 @given(st.integers(0, 10**7))
 def test_size_ticks_are_round_numbers_about_five_of_them(top):
     step = interactive.nice_step(top)

@@ -105,10 +105,11 @@ def _px(em: float, size: int = FONT_PX) -> int:
     return int(em * size) + 10
 
 
-def _legend_rows(title: str, names: list[str], width: int) -> int:
-    """Rows a horizontal legend (title first, then each name beside its 40 px symbol) takes in `width` px."""
-    rows, used = 1, 0
-    for item in [_px(em_width(title)), *(_px(em_width(n)) + 40 for n in names)]:
+def _legend_rows(names: list[str], width: int) -> int:
+    """Rows a horizontal legend with its title on top takes: the title's, then each name beside its
+    40 px symbol in rows of `width` px."""
+    rows, used = 2, 0
+    for item in (_px(em_width(n)) + 40 for n in names):
         if used and used + item > width:
             rows, used = rows + 1, 0
         used += item
@@ -473,9 +474,9 @@ def topic_clusters(topics: pd.DataFrame, lang: str = "zh", *, n_terms: int = 8, 
     fig.update_xaxes(range=[0, max_n * (1 + text_em * 11 / bar_px)], title_text=escape(t("topic_size", lang)),
                      tickvals=list(range(0, max_n + 1, nice_step(max_n))))
     fig.update_yaxes(categoryorder="array", categoryarray=list(data["row"]), autorange="reversed")
-    fig.update_layout(bargap=0.3, legend={"title": {"text": escape(t("matched", lang))}, "orientation": "h",
-                                          "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom"})
-    rows = _legend_rows(t("matched", lang), [labels[d] for d in order], width - left - 20)
+    fig.update_layout(bargap=0.3, legend={"title": {"text": escape(t("matched", lang)), "side": "top"},
+                                          "orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom"})
+    rows = _legend_rows([labels[d] for d in order], width - left - 20)  # its title on the left, plotly ran rows past the edge
     note = frames.source_note(frames.plan_rows(tasks), lang, documents, extra=(t("note_topics", lang),))
     return _layout(fig, t("topics_title", lang), note, width=width, height=28 * len(data), left=left, below=55,
                    top=56 + 30 * rows)
