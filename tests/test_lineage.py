@@ -604,6 +604,20 @@ def test_labels_take_the_other_side_only_when_they_would_overlap_a_neighbour():
     assert placed == {"a": False, "b": True, **dict.fromkeys("cdefgh", None)}  # the rest only on hover
 
 
+def test_the_citation_graph_is_drawn_as_wide_as_its_labels_were_placed(corpus_lineage, corpus_tables):
+    """Labels are kept apart in shares of PLOT_PX; the figure used to size itself to its box and put
+    its legend beside the plot (200 px of an assumed 800): in the English report of 11 plans
+    平潭综合实验区 2021 and 平潭综合实验区 2022 ran into each other."""
+    from analysis.measure.lineage_charts import PLOT_PX
+    from analysis.viz.interactive import MAX_WIDTH
+
+    documents = corpus_tables["documents"]
+    graph = citation_graph_figure(corpus_lineage["citation_links"], documents, "en")
+    layout = graph.layout
+    assert layout.width == MAX_WIDTH and layout.width - layout.margin.l - layout.margin.r == PLOT_PX
+    assert (layout.legend.orientation, layout.legend.yanchor) == ("h", "bottom")  # above the plot
+
+
 def test_a_plan_of_unknown_level_is_left_out_of_the_citation_graph(corpus_lineage, corpus_tables):
     documents = corpus_tables["documents"].copy()
     unknown = "pingtan-2021-task-table.txt"

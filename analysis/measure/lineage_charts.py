@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from ..domains import load_codebook
 from ..viz import frames
 from ..viz.fonts import PLOTLY_FONT_FAMILY
+from ..viz.interactive import MAX_WIDTH
 from ..viz.labels import em_width
 from .lineage_common import LEVEL_DEPTH, depth, earlier_matrix, plan_documents
 
@@ -129,9 +130,12 @@ def _graph_nodes(citation_links: pd.DataFrame, documents: pd.DataFrame, upstream
     return pd.DataFrame(nodes, columns=["id", "label", "hover", "depth", "in_corpus", "key"]), edges
 
 
-#: Assumed width of the network's plot area and its labels' font size, in pixels: enough to tell
-#: which neighbouring labels would overlap (the report's charts are about this wide).
-PLOT_PX, LABEL_PX = 800, 12
+#: The network's margins beside its plot area, and its labels' font size, in pixels. The figure is
+#: as wide as the report's column, so the plot area is PLOT_PX wide wherever it is shown and the
+#: layout can tell which neighbouring labels would overlap (its legend sits above the plot, not
+#: beside it: it took 200 px of an assumed 800, and long labels ran into each other).
+MARGIN_L, MARGIN_R, LABEL_PX = 80, 20, 12
+PLOT_PX = MAX_WIDTH - MARGIN_L - MARGIN_R
 
 
 def _layered_layout(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[dict, dict, list[list]]:
@@ -241,7 +245,9 @@ def citation_graph_figure(citation_links: pd.DataFrame, documents: pd.DataFrame,
                for n, label in zip(nodes["id"], nodes["label"], strict=True) if above[n] is not None]
     span = [min([0.0, *(lo for lo, _ in extents)]) - 0.01, max([1.0, *(hi for _, hi in extents)]) + 0.01]
     fig.update_layout(title=t["graph_title"], font_family=PLOTLY_FONT_FAMILY, plot_bgcolor="white",
-                      height=max(450, 120 + 130 * len(shown)),  # room between levels for the labels
+                      width=MAX_WIDTH, height=max(480, 150 + 130 * len(shown)),  # room between levels for the labels
+                      margin={"l": MARGIN_L, "r": MARGIN_R, "t": 110, "b": 30},
+                      legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
                       xaxis={"visible": False, "range": span},  # wide enough for the outermost labels
                       yaxis={"tickvals": [-d for d in shown], "ticktext": [names[d] for d in shown],
                              "range": [-max(shown, default=0) - 0.6, -min(shown, default=0) + 0.4]})
