@@ -74,12 +74,13 @@ def to_html(nb: nbformat.NotebookNode) -> str:
 
 def with_fonts(page: str) -> str:
     """The page rendering on a machine without Chinese fonts: the bundled face, cut down to the
-    page's characters, joins the template's font stacks (text, tables, code; the charts name it
-    first), and the charts wait for it (`fonts.DRAW_AFTER_FONT`, right after plotly.js)."""
+    page's characters, heads the template's font stacks for text and tables, as in the report (after
+    the system fonts, a table cell's 财政金融 still showed as boxes in Chromium), joins the code's
+    after its monospace fonts, and the charts wait for it (`fonts.DRAW_AFTER_FONT`, right after plotly.js)."""
     from .viz.fonts import DRAW_AFTER_FONT, EMBEDDED_FAMILY, page_characters, webfont_css
 
     face = f'"{EMBEDDED_FAMILY}"'
-    stacks = (f':root{{--jp-ui-font-family:system-ui,-apple-system,"Segoe UI",helvetica,arial,{face},sans-serif;'
+    stacks = (f':root{{--jp-ui-font-family:{face},system-ui,-apple-system,"Segoe UI",helvetica,arial,sans-serif;'
               f'--jp-content-font-family:var(--jp-ui-font-family);'
               f'--jp-code-font-family:menlo,consolas,"DejaVu Sans Mono",{face},monospace}}')
     page = page.replace("</head>", f"<style>{webfont_css(page_characters(page))}{stacks}</style></head>", 1)

@@ -46,6 +46,7 @@ def test_fonts_join_the_page_and_charts_wait_for_them():
     out = notebook_pages.with_fonts(page)
     head = out[:out.index("</head>")]
     assert f'@font-face{{font-family:"{EMBEDDED_FAMILY}"' in head
+    assert f'--jp-ui-font-family:"{EMBEDDED_FAMILY}",' in head  # first: after the system fonts a cell showed boxes
     assert out.index(plotly) + len(plotly) == out.index(DRAW_AFTER_FONT) < out.index("Plotly.newPlot('id'")
     still = notebook_pages.with_fonts("<html><head></head><body><p>无图</p></body></html>")
     assert "@font-face" in still and DRAW_AFTER_FONT not in still  # plotly.js absent: nothing to wrap
