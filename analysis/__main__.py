@@ -295,6 +295,10 @@ def notebooks(names: list[str] = typer.Argument(None, help="Notebooks to run, by
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    if not any(config.PROCESSED_DIR.glob("*.parquet")):
+        typer.echo(f"error: no tables in {config.PROCESSED_DIR}: run `make report` (or `python -m analysis build`) "
+                   "first", err=True)
+        raise typer.Exit(2)
     written, failed = export(paths, out, {"LANG": lang} if lang else None)
     for page in written:
         typer.echo(f"wrote {page}")

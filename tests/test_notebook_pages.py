@@ -1,5 +1,6 @@
 """`analysis notebooks`: choosing notebooks, injecting parameters, fonts in the page, and a failing
 notebook reported while the others are saved (the five real notebooks: tests/test_notebooks.py)."""
+import os
 import subprocess
 import sys
 
@@ -70,3 +71,11 @@ def test_cli_names_an_unknown_notebook():
     done = subprocess.run([sys.executable, "-m", "analysis", "notebooks", "99"], capture_output=True, text=True)
     assert done.returncode == 2
     assert "no notebook in" in done.stderr and "starts with 99" in done.stderr and "01_corpus_overview" in done.stderr
+
+
+def test_cli_asks_for_a_build_first(tmp_path):
+    env = {**os.environ, "ANALYSIS_ROOT": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "analysis", "notebooks"], capture_output=True, text=True, env=env)
+    assert done.returncode == 2
+    assert f"no tables in {tmp_path / 'data' / 'processed'}: run `make report`" in done.stderr
+    assert not (tmp_path / "reports").exists()
