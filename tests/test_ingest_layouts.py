@@ -113,6 +113,23 @@ def test_flattened_task_table_cells_run_together():
     assert not any(u in doc.tasks[-1].content for u in ("市民政局", "各县"))
 
 
+def test_flattened_task_table_with_merged_unit_cells_and_units_in_a_requirement():
+    """A units cell merged over several rows is flattened once, with its first row (福建省 2016-2018
+    task tables: 19 rows had no units); a requirement that lists pilot units of its own is not the
+    units cell (福建省 2018 row 35 took 商务厅为试点单位 for a lead unit)."""
+    doc = parse("flat_task_table_merged.txt")
+    assert (doc.region, doc.plan_year, doc.doc_number) == ("漳州市", 2018, "漳政办〔2018〕31号")
+    sasac = (["市国资委"], ["各县（市、区）人民政府", "漳州开发区管委会"])
+    assert rows(doc, "path", "lead_units", "cooperating_units") == [
+        ("一/(一)/1", *sasac), ("一/(一)/2", *sasac), ("一/(一)/3", *sasac),  # 2 and 3: the merged cell
+        ("一/(二)/4", ["市直各有关部门"], ["各县（市、区）人民政府"]),
+        ("二/5", [], []),  # a row opening another section takes nothing from the one above
+    ]
+    assert doc.tasks[3].heading == "完善政府公报工作机制"
+    assert "2018年以市发改委、市工信局、市财政局、市卫计委、市商务局为试点单位" in doc.tasks[3].content
+    assert doc.warnings == ["table rows without units that take those of the row above (a merged cell): 2"]
+
+
 def test_annex_responsibility_table_rows_link_to_the_tasks_they_restate():
     doc = parse("annex_table.txt")
     assert rows(doc, "path", "annex_rows") == [("一/(一)", [2]), ("一/(二)", [1, 3]), ("二/(三)", [4])]

@@ -28,8 +28,9 @@ from .units import Marker, UnitParser
 #: listed leads where the plan says so, label lines continue a marker, 注： closes the body; 1.5: a
 #: section heading's marker is its tasks'; 1.6: 排名不分先后 and 责任领导 are no units; 1.7: more
 #: deadline clauses close an unlabelled marker; 1.8: 'X牵头、Y配合' is two clauses; 1.9: labels
-#: 主办单位, 协助单位, 参与, 时间 and kin; 1.10: a title broken after its year).
-PARSER_VERSION = "1.10"
+#: 主办单位, 协助单位, 参与, 时间 and kin; 1.10: a title broken after its year; 1.11: a task table's
+#: row without units takes the row above's (merged cell), a flattened row's units are its first run).
+PARSER_VERSION = "1.11"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -129,6 +130,20 @@ def _section_of(node: Node, sections: dict[int, Task]) -> Task | None:
     while node is not None and id(node) not in sections:
         node = node.parent
     return sections[id(node)] if node is not None else None
+
+
+def _merged_units(tasks: list[Task]) -> int:
+    """Give a task table's row with no unit of its own the units of the row above in its section,
+    and return how many took them: a units cell merged over several rows is read, and flattened,
+    once, with the first of them (福建省 2017: rows 20-22 under one 省农业厅)."""
+    taken = 0
+    for above, task in zip(tasks, tasks[1:]):
+        if (task.layout == above.layout == "table" and not (task.lead_units or task.cooperating_units)
+                and (above.lead_units or above.cooperating_units)
+                and task.path.rpartition("/")[0] == above.path.rpartition("/")[0]):
+            task.lead_units, task.cooperating_units = above.lead_units, above.cooperating_units
+            taken += 1
+    return taken
 
 
 def _heading(content: str) -> str:
@@ -296,6 +311,9 @@ class PlanParser:
                     tasks += own
         if inherited:
             warnings.append(f"tasks without a marker of their own that take their section heading's units: {inherited}")
+        merged = _merged_units(tasks) if columns else 0
+        if merged:
+            warnings.append(f"table rows without units that take those of the row above (a merged cell): {merged}")
         if not markers:
             warnings.append("no numbered items found")
             for k, para in enumerate(p for p in body[:end].split("\n") if tidy(p)):

@@ -81,7 +81,9 @@ def unit_run_at(text: str, i: int) -> UnitRun | None:
 
 
 def find_unit_run(text: str, at_end: bool) -> UnitRun | None:
-    """The organisation list in a flattened row: the longest run, or the one closing the row."""
+    """The organisation list in a flattened row: the one closing the row when the units are its last
+    cells (`at_end`), else the first run: the units cell follows the task, and a requirement after
+    it may list organisations of its own (`…以省发改委、经信委、财政厅为试点单位…`)."""
     runs = []
     for i in range(4, len(text)):
         if text.startswith(_PREFIXES, i) and text[i - 1] not in "省市区县各片":
@@ -92,9 +94,8 @@ def find_unit_run(text: str, at_end: bool) -> UnitRun | None:
         return None
     if at_end:
         closing = [r for r in runs if len(text) - r.end <= 2]
-        if closing:
-            return min(closing, key=lambda r: r.start)
-    return max(runs, key=lambda r: (r.end - r.start, -r.start))
+        return min(closing, key=lambda r: r.start) if closing else max(runs, key=lambda r: (r.end - r.start, -r.start))
+    return runs[0]
 
 
 def split_lead(units: list[str]) -> tuple[list[str], list[str]]:
