@@ -130,6 +130,23 @@ def test_flattened_task_table_with_merged_unit_cells_and_units_in_a_requirement(
     assert doc.warnings == ["table rows without units that take those of the row above (a merged cell): 2"]
 
 
+def test_html_task_table_with_cells_spanning_rows():
+    """Units cells merged over rows (rowspan): row 2 lacked its 责任单位 and row 3 both unit cells;
+    read into the wrong columns, row 2's requirement became its lead unit and row 3 had no task."""
+    doc = parse("html_task_table_rowspan.html")
+    assert (doc.region, doc.plan_year, doc.doc_number, doc.published) == ("漳州市", 2019, "漳政办〔2019〕12号",
+                                                                          "2019-04-02")
+    counties = ["各县（市、区）人民政府"]
+    assert rows(doc, "path", "heading", "lead_units", "cooperating_units") == [
+        ("一/1", "做好国有产权交易信息公开", ["市国资委"], counties),
+        ("一/2", "做好国有企业经营情况公开", ["市财政局"], counties),
+        ("一/3", "推进财政预决算公开", ["市财政局"], counties),
+        ("二/4", "做好政策解读", ["市政府办公室"], ["市直各部门"]),
+    ]
+    assert doc.tasks[1].content == "做好国有企业经营情况公开。按月公开国有及国有控股企业主要经济效益指标。"
+    assert doc.warnings == []
+
+
 def test_annex_responsibility_table_rows_link_to_the_tasks_they_restate():
     doc = parse("annex_table.txt")
     assert rows(doc, "path", "annex_rows") == [("一/(一)", [2]), ("一/(二)", [1, 3]), ("二/(三)", [4])]

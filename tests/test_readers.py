@@ -12,6 +12,8 @@ from helpers_docs import (
     table_docx,
     text_pdf,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis import readers
 from analysis.readers import ReadError, read_bytes, read_path
@@ -65,6 +67,51 @@ def test_html_keeps_visible_blocks_and_drops_scripts_styles_nav_footer():
     assert "1\t做好解读" in [line.rstrip("\t") for line in lines]
     for junk in ("统计代码", "color", "首页", "请启用脚本", "版权所有", "window.location"):
         assert junk not in text
+
+
+def _rows(markup: str) -> list[list[str]]:
+    return [line.rstrip("\t").split("\t") for line in html_to_text(markup).splitlines() if line.strip()]
+
+
+def test_a_cell_spanning_rows_is_repeated_in_each_row_it_spans():
+    """A task table's units cell merged over two tasks: the second row had four cells for five
+    columns, and its requirement was read as its lead unit."""
+    table = ("<table><tr><th>序号</th><th>工作任务</th><th>工作要求</th><th>牵头单位</th><th>责任单位</th></tr>"
+             "<tr><td>1</td><td>公开产权交易</td><td>实现信息共享。</td><td>市国资委</td>"
+             "<td rowspan='3'>各县（市、区）人民政府</td></tr>"
+             "<tr><td>2</td><td>公开经营情况</td><td>按月公开。</td><td rowspan=2>市财政局</td></tr>"
+             "<tr><td rowspan='2'>3</td><td>公开预决算</td><td>全面公开。</td></tr>"
+             "<tr><td>细化到项级科目。</td><td colspan='2'>另行通知</td><td>市审计局</td><td>市直各部门</td></tr>"
+             "</table>")
+    assert _rows(table) == [
+        ["序号", "工作任务", "工作要求", "牵头单位", "责任单位"],
+        ["1", "公开产权交易", "实现信息共享。", "市国资委", "各县（市、区）人民政府"],
+        ["2", "公开经营情况", "按月公开。", "市财政局", "各县（市、区）人民政府"],
+        ["3", "公开预决算", "全面公开。", "市财政局", "各县（市、区）人民政府"],
+        ["细化到项级科目。", "另行通知", "市审计局", "市直各部门"],  # a number cell (序号) is not repeated
+    ]
+
+
+def test_a_table_inside_a_cell_keeps_its_own_spans():
+    inner = "<table><tr><td rowspan='2'>甲</td><td>乙</td></tr><tr><td>丙</td></tr></table>"
+    rows = _rows(f"<table><tr><td rowspan='2'>外</td><td>{inner}</td></tr><tr><td>丁</td></tr></table>")
+    assert ["甲", "丙"] in rows and ["外", "丁"] in rows
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from(["", "0", "1", "2", "3", "9", "x", "-1"]),
+                                   st.sampled_from(["", "1", "2", "3", "0"]),
+                                   st.sampled_from(["单位", "7", "任务"])), min_size=0, max_size=5), max_size=6))
+def test_any_row_and_column_spans_keep_every_cell(rows):
+    """Whatever the spans (missing, zero, too large, not numbers), every cell is read, once at least."""
+    def cell(k, rowspan, colspan, text):
+        attrs = (f' rowspan="{rowspan}"' if rowspan else "") + (f' colspan="{colspan}"' if colspan else "")
+        return f"<td{attrs}>{text}{k}</td>"
+    cells = [[cell(f"{i}-{j}", *c) for j, c in enumerate(r)] for i, r in enumerate(rows)]
+    text = html_to_text("<table>" + "".join(f"<tr>{''.join(r)}</tr>" for r in cells) + "</table>")
+    for i, r in enumerate(rows):
+        for j, (_, _, label) in enumerate(r):
+            assert f"{label}{i}-{j}" in text
 
 
 @pytest.mark.parametrize(("text", "document", "markup"), [

@@ -23,6 +23,8 @@ def html_to_text(markup: str) -> str:
     thousands of unclosed <div>s nests that deep.
     """
     soup = BeautifulSoup(markup, "lxml")
+    if soup.find(["td", "th"], rowspan=True):
+        _repeat_row_spans(soup)
     out: list[str] = []
     stack: list[Tag] = []
     hidden = 0  # open elements whose content is dropped (scripts, navigation…)
@@ -40,6 +42,49 @@ def html_to_text(markup: str) -> str:
     while stack:
         hidden -= _close(stack.pop(), out, hidden)
     return "".join(out)
+
+
+def _span(cell: Tag, attribute: str) -> int:
+    value = str(cell.get(attribute) or "1").strip()
+    return int(value) if value.isdigit() and int(value) > 1 else 1
+
+
+def _repeat_row_spans(soup: BeautifulSoup) -> None:
+    """Put a copy of each cell that spans rows (rowspan) into every row it spans, at its column:
+    a task table's units cell merged over several tasks belongs to each of them, and a row that
+    lacked it had its cells read into the wrong columns. A cell holding only a number (序号) is not
+    repeated: the rows it spans are one numbered item."""
+    for table in soup.find_all("table"):
+        pending: dict[int, list] = {}  # column → [cell, rows below its own it still spans]
+        for tr in (r for r in table.find_all("tr") if r.find_parent("table") is table):
+            cells = tr.find_all(["td", "th"], recursive=False)
+            k, col, filled, opened = 0, 0, set(), set()
+            while True:
+                if col in pending and col not in filled | opened:
+                    cell = pending[col][0]
+                    (cells[k].insert_before if k < len(cells) else tr.append)(_copy_of(soup, cell))
+                    filled.add(col)
+                    col += _span(cell, "colspan")
+                elif k < len(cells):
+                    cell, k = cells[k], k + 1
+                    if _span(cell, "rowspan") > 1 and not re.fullmatch(r"\s*\d{1,3}\s*", cell.get_text()):
+                        pending[col] = [cell, _span(cell, "rowspan") - 1]
+                        opened.add(col)
+                    col += _span(cell, "colspan")
+                elif any(c > col for c in pending.keys() - filled - opened):
+                    col = min(c for c in pending.keys() - filled - opened if c > col)
+                else:
+                    break
+            for c in pending.keys() - opened:  # a span ends after its last row, or at a row that skips it
+                pending[c][1] -= 1
+                if c not in filled or pending[c][1] == 0:
+                    del pending[c]
+
+
+def _copy_of(soup: BeautifulSoup, cell: Tag) -> Tag:
+    copy = soup.new_tag(cell.name)
+    copy.string = cell.get_text()
+    return copy
 
 
 def _close(tag: Tag, out: list[str], hidden: int) -> int:
