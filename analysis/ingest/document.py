@@ -29,8 +29,9 @@ from .units import Marker, UnitParser
 #: section heading's marker is its tasks'; 1.6: 排名不分先后 and 责任领导 are no units; 1.7: more
 #: deadline clauses close an unlabelled marker; 1.8: 'X牵头、Y配合' is two clauses; 1.9: labels
 #: 主办单位, 协助单位, 参与, 时间 and kin; 1.10: a title broken after its year; 1.11: a task table's
-#: row without units takes the row above's (merged cell), a flattened row's units are its first run).
-PARSER_VERSION = "1.11"
+#: row without units takes the row above's (merged cell), a flattened row's units are its first run;
+#: 1.12: an HTML table's cell spanning rows is read in each of them).
+PARSER_VERSION = "1.12"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
