@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.ingest import layout
+from analysis.ingest import layout, tables
 from analysis.ingest.dates import iso_date
 from analysis.ingest.metadata import header_labels, is_plan_title, plan_titles
 from analysis.ingest.normalize import normalize
@@ -17,6 +17,28 @@ from analysis.ingest.units import UnitParser, looks_like_unit
 
 P = load_patterns()
 UNITS = UnitParser(P)
+
+
+# ---------------------------------------------------------------- flattened task-table rows
+@pytest.mark.parametrize(("row", "task", "lead", "cooperating"), [
+    # 牵头单位 | 责任单位 meet where two names run together just before a list written with separators
+    ("健全去产能公示公告制度省经信委省发改委、人社厅、国土厅，各设区市，平潭综合实验区实行“事前公示、事后公告”制度。",
+     "健全去产能公示公告制度", ["省经信委"], ["省发改委", "人社厅", "国土厅", "各设区市", "平潭综合实验区"]),
+    ("主动公开国民经济运行情况省统计局省政府新闻办，各设区市，平潭综合实验区按月组织召开新闻发布会。",
+     "主动公开国民经济运行情况", ["省统计局"], ["省政府新闻办", "各设区市", "平潭综合实验区"]),
+    # several lead units stacked in their cell run together too: the 各… list is the other column
+    ("加大营改增政策公开力度省财政厅省国税局省地税局各设区市，平潭综合实验区密切跟踪企业舆情反映。",
+     "加大营改增政策公开力度", ["省财政厅", "省国税局", "省地税局"], ["各设区市", "平潭综合实验区"]),
+    ("及时发布资本市场违法违规案件查处情况省金融办、省财政厅、福建证监局各设区市，平潭综合实验区做好处罚信息公开。",
+     "及时发布资本市场违法违规案件查处情况", ["省金融办", "省财政厅", "福建证监局"], ["各设区市", "平潭综合实验区"]),
+    # the units cell follows the task; a requirement's own list of pilot units is not it
+    ("完善政府公报工作机制省直各有关部门，各设区市省政府和各设区市应办好本级政府公报。2018年以省发改委、经信委、财政厅、"
+     "卫计委、商务厅为试点单位，探索规范性文件刊登公报。", "完善政府公报工作机制", ["省直各有关部门"], ["各设区市"]),
+])
+def test_flattened_task_table_row(row, task, lead, cooperating):
+    cells = tables.split_flat_row(row, ["task", "lead", "responsible", "requirement"])
+    assert (cells["task"], cells["lead"], cells["cooperating"]) == (task, lead, cooperating)
+    assert not any(u in cells["requirement"] for u in lead + cooperating if u != "各设区市")
 
 
 # ---------------------------------------------------------------- responsibility markers

@@ -30,7 +30,8 @@ from .units import Marker, UnitParser
 #: deadline clauses close an unlabelled marker; 1.8: 'X牵头、Y配合' is two clauses; 1.9: labels
 #: 主办单位, 协助单位, 参与, 时间 and kin; 1.10: a title broken after its year; 1.11: a task table's
 #: row without units takes the row above's (merged cell), a flattened row's units are its first run;
-#: 1.12: an HTML table's cell spanning rows is read in each of them).
+#: 1.12: an HTML table's cell spanning rows is read in each of them, lead and responsible cells of a
+#: flattened row meet where two names run together before a separated list).
 PARSER_VERSION = "1.12"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.

@@ -25,6 +25,7 @@ class UnitRun:
     start: int
     end: int
     units: list[str]
+    glued: list[bool]  # each unit follows the one before it with no separator between them
 
 
 def _next_unit(text: str, i: int, need_prefix: bool) -> str | None:
@@ -62,12 +63,13 @@ def _next_unit(text: str, i: int, need_prefix: bool) -> str | None:
 
 def unit_run_at(text: str, i: int) -> UnitRun | None:
     """The longest chain of organisation names starting at i (separators allowed between them)."""
-    units, pos, after_sep = [], i, False
+    units, glued, pos, after_sep = [], [], i, False
     while pos < len(text):
         tok = _next_unit(text, pos, need_prefix=not after_sep) or (after_sep and _next_unit(text, pos, True))
         if not tok:
             break
         units.append(tok)
+        glued.append(bool(units[:-1]) and not after_sep)
         pos += len(tok)
         after_sep = False
         while pos < len(text) and text[pos] in _SEPS:
@@ -77,7 +79,7 @@ def unit_run_at(text: str, i: int) -> UnitRun | None:
         pos -= 1
     if not units or not any(_STRONG.search(u) for u in units):
         return None
-    return UnitRun(i, pos, units)
+    return UnitRun(i, pos, units, glued)
 
 
 def find_unit_run(text: str, at_end: bool) -> UnitRun | None:
@@ -98,8 +100,15 @@ def find_unit_run(text: str, at_end: bool) -> UnitRun | None:
     return runs[0]
 
 
-def split_lead(units: list[str]) -> tuple[list[str], list[str]]:
-    """Lead units come first in a run; the list of 各…/…直各…/有关… units is the responsible column."""
+def split_lead(units: list[str], glued: list[bool]) -> tuple[list[str], list[str]]:
+    """Lead units come first in a run, then the responsible column. Where the first list written
+    with separators starts right after two names run together, that is where the cells meet
+    (省经信委 | 省发改委、人社厅、…，各设区市); else the responsible column is the list of
+    各…/…直各…/有关… units."""
+    listed = next((k for k in range(len(units) - 1) if not glued[k + 1]), None)  # first unit a separator follows
+    meets = [k for k in range(1, len(units)) if glued[k] and listed is not None and k <= listed]
+    if meets:
+        return units[: meets[-1]], units[meets[-1]:]
     for k, u in enumerate(units):
         if k and (u.startswith(("各", "有关")) or "直各" in u or "直有关" in u or "直相关" in u):
             return units[:k], units[k:]
@@ -113,7 +122,7 @@ def split_flat_row(text: str, columns: list[str]) -> dict:
     if run is None:
         return {"task": text, "requirement": "", "lead": [], "cooperating": []}
     before, after = text[: run.start].strip(), text[run.end:].strip(" ，,、")
-    lead, cooperating = split_lead([u.strip() for u in run.units])
+    lead, cooperating = split_lead([u.strip() for u in run.units], run.glued)
     if at_end:
         task, _, requirement = before.partition("。")
         return {"task": task + ("。" if requirement or before.endswith("。") else ""),
