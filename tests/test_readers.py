@@ -77,18 +77,20 @@ def test_a_cell_spanning_rows_is_repeated_in_each_row_it_spans():
     """A task table's units cell merged over two tasks: the second row had four cells for five
     columns, and its requirement was read as its lead unit."""
     table = ("<table><tr><th>序号</th><th>工作任务</th><th>工作要求</th><th>牵头单位</th><th>责任单位</th></tr>"
+             "<tr><td colspan='5'>一、推进重点领域信息公开</td></tr>"
              "<tr><td>1</td><td>公开产权交易</td><td>实现信息共享。</td><td>市国资委</td>"
              "<td rowspan='3'>各县（市、区）人民政府</td></tr>"
              "<tr><td>2</td><td>公开经营情况</td><td>按月公开。</td><td rowspan=2>市财政局</td></tr>"
-             "<tr><td rowspan='2'>3</td><td>公开预决算</td><td>全面公开。</td></tr>"
-             "<tr><td>细化到项级科目。</td><td colspan='2'>另行通知</td><td>市审计局</td><td>市直各部门</td></tr>"
+             "<tr><td rowspan='2'>3</td><td>公开预算</td><td>全面公开。</td></tr>"
+             "<tr><td>公开决算</td><td>细化到项级科目。</td><td>市审计局</td><td>市直各部门</td></tr>"
              "</table>")
     assert _rows(table) == [
         ["序号", "工作任务", "工作要求", "牵头单位", "责任单位"],
+        ["一、推进重点领域信息公开"],
         ["1", "公开产权交易", "实现信息共享。", "市国资委", "各县（市、区）人民政府"],
         ["2", "公开经营情况", "按月公开。", "市财政局", "各县（市、区）人民政府"],
-        ["3", "公开预决算", "全面公开。", "市财政局", "各县（市、区）人民政府"],
-        ["细化到项级科目。", "另行通知", "市审计局", "市直各部门"],  # a number cell (序号) is not repeated
+        ["3", "公开预算", "全面公开。", "市财政局", "各县（市、区）人民政府"],
+        ["", "公开决算", "细化到项级科目。", "市审计局", "市直各部门"],  # a number (序号) is not repeated
     ]
 
 

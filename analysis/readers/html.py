@@ -13,6 +13,7 @@ _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "tab
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _CODE_OPEN = re.compile(r"<(script|style)\b[^<>]*>", re.I)
+_NUMBER = re.compile(r"\s*\d{1,3}\s*")  # a 序号 cell
 
 
 def html_to_text(markup: str) -> str:
@@ -52,8 +53,8 @@ def _span(cell: Tag, attribute: str) -> int:
 def _repeat_row_spans(soup: BeautifulSoup) -> None:
     """Put a copy of each cell that spans rows (rowspan) into every row it spans, at its column:
     a task table's units cell merged over several tasks belongs to each of them, and a row that
-    lacked it had its cells read into the wrong columns. A cell holding only a number (序号) is not
-    repeated: the rows it spans are one numbered item."""
+    lacked it had its cells read into the wrong columns. A cell holding only a number (序号) leaves
+    an empty cell instead: the rows it spans are one numbered item."""
     for table in soup.find_all("table"):
         pending: dict[int, list] = {}  # column → [cell, rows below its own it still spans]
         for tr in (r for r in table.find_all("tr") if r.find_parent("table") is table):
@@ -67,7 +68,7 @@ def _repeat_row_spans(soup: BeautifulSoup) -> None:
                     col += _span(cell, "colspan")
                 elif k < len(cells):
                     cell, k = cells[k], k + 1
-                    if _span(cell, "rowspan") > 1 and not re.fullmatch(r"\s*\d{1,3}\s*", cell.get_text()):
+                    if _span(cell, "rowspan") > 1:
                         pending[col] = [cell, _span(cell, "rowspan") - 1]
                         opened.add(col)
                     col += _span(cell, "colspan")
@@ -82,8 +83,10 @@ def _repeat_row_spans(soup: BeautifulSoup) -> None:
 
 
 def _copy_of(soup: BeautifulSoup, cell: Tag) -> Tag:
+    """A new cell with `cell`'s text, or an empty one for a number (序号)."""
     copy = soup.new_tag(cell.name)
-    copy.string = cell.get_text()
+    text = cell.get_text()
+    copy.string = "" if _NUMBER.fullmatch(text) else text
     return copy
 
 
