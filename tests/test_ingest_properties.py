@@ -45,6 +45,7 @@ def warm_parser():
 @settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 @given(texts)
 @example("工作任务工作任务工作任务一、")  # found by CI: table headers, then a number with no row after it
+@example("一、一、第一部分一、")  # found here: 第一部分 and the 一、 before it both had the path 一
 def test_parse_text_never_raises_invents_nothing_and_keeps_paths_unique(text):
     doc = parser().parse_text(text, "random.txt")
     allowed = set(_CJK.findall(normalize(text)[0]))

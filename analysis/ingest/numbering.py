@@ -65,7 +65,9 @@ def _label(kind: str, raw: str, number: int) -> str:
         return f"({raw})"
     if kind == "pnum":
         return f"({number})"
-    return raw if kind in ("cn", "circ", "part") else str(number)
+    if kind == "part":  # 第一部分, as written: a bare 一 would be the path of the 一、 under it too
+        return f"第{raw}部分"
+    return raw if kind in ("cn", "circ") else str(number)
 
 
 def candidates(text: str) -> list[Marker]:
