@@ -12,6 +12,7 @@ from helpers_docs import (
     PLAN_PATHS,
     PLAN_TEXT,
     UNREADABLE,
+    merged_table_docx,
     plan_docx,
     style_numbered_docx,
     table_docx,
@@ -83,6 +84,20 @@ def test_docx_task_table_with_a_number_column():
         ("3", "做好舆情回应", ["区委网信办"], ["各乡镇人民政府"]),
     ]
     assert doc.tasks[0].content == "加强政策解读。坚持政策文件与解读材料同步组织、同步审签、同步部署。"
+
+
+def test_docx_task_table_with_merged_cells():
+    """A number spanning two rows is one item with a task per row (3/a, 3/b, as paragraphs split by
+    their own markers are): the first row was lost. Merged unit cells belong to every row they cover."""
+    doc = parse_bytes(merged_table_docx(), "merged.docx")
+    assert [(t.path, t.heading, t.lead_units, t.cooperating_units) for t in doc.tasks] == [
+        ("一/1", "加强政策解读", ["区政府办公室"], ["区直各有关单位"]),
+        ("一/2", "推进财政信息公开", ["区财政金融局"], ["区直各有关单位"]),
+        ("一/3/a", "公开财政预算", ["区财政金融局"], ["区直各单位"]),
+        ("一/3/b", "公开审计结果", ["区审计局"], ["区直各单位"]),
+        ("二/4", "做好舆情回应", ["区委网信办"], ["区直各单位"]),
+    ]
+    assert doc.tasks[3].content == "公开审计结果。公开审计发现问题的整改情况。"
 
 
 # ---------------------------------------------------------------- PDF

@@ -132,7 +132,8 @@ def test_flattened_task_table_with_merged_unit_cells_and_units_in_a_requirement(
 
 def test_html_task_table_with_cells_spanning_rows():
     """Units cells merged over rows (rowspan): row 2 lacked its 责任单位 and row 3 both unit cells;
-    read into the wrong columns, row 2's requirement became its lead unit and row 3 had no task."""
+    read into the wrong columns, row 2's requirement became its lead unit and row 3 had no task.
+    Item 3 spans two rows, each with its own task and units."""
     doc = parse("html_task_table_rowspan.html")
     assert (doc.region, doc.plan_year, doc.doc_number, doc.published) == ("漳州市", 2019, "漳政办〔2019〕12号",
                                                                           "2019-04-02")
@@ -140,7 +141,8 @@ def test_html_task_table_with_cells_spanning_rows():
     assert rows(doc, "path", "heading", "lead_units", "cooperating_units") == [
         ("一/1", "做好国有产权交易信息公开", ["市国资委"], counties),
         ("一/2", "做好国有企业经营情况公开", ["市财政局"], counties),
-        ("一/3", "推进财政预决算公开", ["市财政局"], counties),
+        ("一/3/a", "推进财政预算公开", ["市财政局"], counties),  # 3 spans two rows: a task per row
+        ("一/3/b", "推进财政决算公开", ["市审计局"], ["市直各部门"]),
         ("二/4", "做好政策解读", ["市政府办公室"], ["市直各部门"]),
     ]
     assert doc.tasks[1].content == "做好国有企业经营情况公开。按月公开国有及国有控股企业主要经济效益指标。"

@@ -7,6 +7,7 @@ import pytest
 from helpers_docs import (
     PLAN_TEXT,
     UNREADABLE,
+    merged_table_docx,
     plan_docx,
     style_numbered_docx,
     table_docx,
@@ -164,6 +165,19 @@ def test_docx_table_cells_are_tab_separated():
     lines = read_bytes(table_docx(), "table.docx").text.splitlines()
     assert lines[1] == "序号\t工作任务\t工作要求\t牵头单位\t责任单位"
     assert lines[2].split("\t")[::3] == ["1", "区政府办公室"]
+
+
+def test_docx_merged_cells_fill_every_row_they_cover_but_a_number_comes_once():
+    lines = read_bytes(merged_table_docx(), "merged.docx").text.splitlines()
+    assert lines[2:] == [
+        "一、深化重点领域信息公开",  # across columns: once
+        "1\t加强政策解读\t同步组织、同步审签、同步部署。\t区政府办公室\t区直各有关单位",
+        "2\t推进财政信息公开\t全面公开政府预决算。\t区财政金融局\t区直各有关单位",
+        "3\t公开财政预算\t细化到功能分类项级科目。\t区财政金融局\t区直各单位",
+        "\t公开审计结果\t公开审计发现问题的整改情况。\t区审计局\t区直各单位",  # 3 spans two rows: one item
+        "二、回应社会关切",
+        "4\t做好舆情回应\t及时回应社会关切。\t区委网信办\t区直各单位",  # two cells of the same text stay two
+    ]
 
 
 def test_docx_is_recognised_by_its_zip_signature_whatever_its_suffix():

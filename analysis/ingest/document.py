@@ -30,8 +30,8 @@ from .units import Marker, UnitParser
 #: deadline clauses close an unlabelled marker; 1.8: 'X牵头、Y配合' is two clauses; 1.9: labels
 #: 主办单位, 协助单位, 参与, 时间 and kin; 1.10: a title broken after its year; 1.11: a task table's
 #: row without units takes the row above's (merged cell), a flattened row's units are its first run;
-#: 1.12: an HTML table's cell spanning rows is read in each of them, lead and responsible cells of a
-#: flattened row meet where two names run together before a separated list).
+#: 1.12: a table cell spanning rows is read in each of them (HTML; a number once: a task per row),
+#: lead and responsible cells of a flattened row meet where two names run together before a list).
 PARSER_VERSION = "1.12"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
@@ -232,6 +232,10 @@ class PlanParser:
     def _tasks_from(self, path: str, content: str, columns: list[str] | None, first_leads: bool) -> list[Task]:
         """Tasks of one numbered item; `first_leads`: the plan says the first unit listed leads."""
         if columns:  # a row with nothing in it (a number closing the text) is no task, as in prose
+            rows = [r for r in content.strip("\n").split("\n") if tidy(r)]
+            if len(rows) > 1 and all(r.count("\t") >= len(columns) - 1 for r in rows):  # a number spanning rows
+                return [self._table_task(f"{path}/{chr(ord('a') + k)}", r, columns, first_leads)
+                        for k, r in enumerate(rows)]
             return [self._table_task(path, content, columns, first_leads)] if tidy(content) else []
         heading = _heading(content)
         segments = self._split_by_markers(content)

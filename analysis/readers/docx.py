@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from .errors import ReadError
@@ -10,6 +11,7 @@ MAX_UNZIPPED = 200 * 1024 * 1024
 #: A Word file has tens of parts; a zip with more members than this is not one (and listing it is slow).
 MAX_MEMBERS = 10_000
 _CN = "零一二三四五六七八九"
+_NUMBER = re.compile(r"\s*\d{1,3}\s*")  # a 序号 cell
 
 
 def chinese_number(n: int) -> str:
@@ -152,10 +154,13 @@ def _body_text(document) -> str:
             lines.append(numbering.label(paragraph) + paragraph.text)
         elif tag == "tbl":
             for row in Table(child, document).rows:
-                cells = []
-                for cell in row.cells:
+                cells, seen = [], set()
+                for cell in row.cells:  # a merged cell is repeated in each grid column and row it covers
+                    if id(cell._tc) in seen:  # across columns: once
+                        continue
+                    seen.add(id(cell._tc))
                     value = cell.text.replace("\n", "")
-                    if not cells or cells[-1] != value:  # merged cells repeat
-                        cells.append(value)
+                    # across rows: in each, but a number (序号) spanning rows only once: they are one item
+                    cells.append("" if cell._tc.getparent() is not row._tr and _NUMBER.fullmatch(value) else value)
                 lines.append("\t".join(cells))
     return "\n".join(lines)
