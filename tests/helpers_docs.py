@@ -186,6 +186,45 @@ def text_pdf(paragraphs: list[str], *, user_password: str | None = None, font: P
     return bytes(pdf.output())
 
 
+def table_pdf() -> bytes:
+    """A 分解表 as a PDF with a ruled table: a notice above it, a section row across all columns,
+    wrapped cells, a 责任单位 cell over rows 1-2, and item 3 over two rows (its 序号 merged)."""
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    pdf = FPDF(orientation="L")
+    pdf.add_font("cjk", "", str(cjk_font()))
+    pdf.add_page()
+    pdf.set_font("cjk", size=14)
+    pdf.multi_cell(0, 8, "漳州市2019年政务公开工作任务分解表", new_x="LMARGIN", new_y="NEXT", align="C")
+    pdf.set_font("cjk", size=10)
+    with pdf.table(col_widths=(12, 50, 110, 40, 60), text_align="LEFT",
+                   headings_style=FontFace(emphasis="")) as table:
+        for cells in (("序号", "工作任务", "工作要求", "牵头单位", "责任单位"),):
+            row = table.row()
+            for text in cells:
+                row.cell(text)
+        table.row().cell("一、推进重点领域信息公开", colspan=5)
+        row = table.row()
+        for text in ("1", "做好国有产权交易信息公开", "推动产权交易机构与公共资源交易平台实现信息共享，及时公开产权交易项目信息。",
+                     "市国资委"):
+            row.cell(text)
+        row.cell("各县（市、区）人民政府，漳州开发区管委会", rowspan=2)
+        row = table.row()
+        for text in ("2", "做好国有企业经营情况公开", "按月公开国有及国有控股企业主要经济效益指标。", "市国资委，市财政局"):
+            row.cell(text)
+        row = table.row()
+        row.cell("3", rowspan=2)
+        for text in ("推进财政预算公开", "全面公开政府预算和部门预算。", "市财政局", "市直各部门"):
+            row.cell(text)
+        row = table.row()
+        for text in ("推进财政决算公开", "公开决算并解读变化原因。", "市审计局", "市直各部门"):
+            row.cell(text)
+    pdf.multi_cell(0, 8, "漳州市人民政府办公室", new_x="LMARGIN", new_y="NEXT", align="R")
+    pdf.multi_cell(0, 8, "2019年4月2日", new_x="LMARGIN", new_y="NEXT", align="R")
+    return bytes(pdf.output())
+
+
 def drawing_pdf() -> bytes:
     """A PDF page with only a drawn rectangle: no text layer at all (a scan looks the same)."""
     from fpdf import FPDF

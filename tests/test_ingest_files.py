@@ -16,6 +16,7 @@ from helpers_docs import (
     plan_docx,
     style_numbered_docx,
     table_docx,
+    table_pdf,
     text_pdf,
 )
 from typer.testing import CliRunner
@@ -98,6 +99,21 @@ def test_docx_task_table_with_merged_cells():
         ("二/4", "做好舆情回应", ["区委网信办"], ["区直各单位"]),
     ]
     assert doc.tasks[3].content == "公开审计结果。公开审计发现问题的整改情况。"
+
+
+def test_pdf_task_table():
+    """The same 分解表 as a PDF: read as page text its rows interleaved, one task came out and the
+    region was 市财政局府漳州市."""
+    doc = parse_bytes(table_pdf(), "table.pdf")
+    assert (doc.region, doc.plan_year, doc.issuer, doc.published) == ("漳州市", 2019, "漳州市人民政府办公室", "2019-04-02")
+    counties = ["各县（市、区）人民政府", "漳州开发区管委会"]
+    assert [(t.path, t.heading, t.lead_units, t.cooperating_units) for t in doc.tasks] == [
+        ("一/1", "做好国有产权交易信息公开", ["市国资委"], counties),
+        ("一/2", "做好国有企业经营情况公开", ["市国资委", "市财政局"], counties),
+        ("一/3/a", "推进财政预算公开", ["市财政局"], ["市直各部门"]),
+        ("一/3/b", "推进财政决算公开", ["市审计局"], ["市直各部门"]),
+    ]
+    assert doc.warnings == []
 
 
 # ---------------------------------------------------------------- PDF

@@ -11,6 +11,7 @@ from helpers_docs import (
     plan_docx,
     style_numbered_docx,
     table_docx,
+    table_pdf,
     text_pdf,
 )
 from hypothesis import given, settings
@@ -192,6 +193,25 @@ def test_pdf_text_layer_is_read_and_footer_page_numbers_dropped():
     compact = raw.text.replace("\n", "")
     assert "（一）加强财政预决算公开。全面公开政府预决算和部门预决算，细化公开内容。（责任单位：市财政局）" in compact
     assert "- 1 -" not in raw.text and "- 2 -" not in raw.text
+
+
+def test_pdf_ruled_table_is_read_row_by_row():
+    """pdfplumber's page text interleaves the wrapped lines of a table's cells (a requirement's
+    second line landed between two rows); the table is read by its ruling instead."""
+    lines = read_bytes(table_pdf(), "table.pdf").text.splitlines()
+    assert lines == [
+        "漳州市2019年政务公开工作任务分解表",
+        "序号\t工作任务\t工作要求\t牵头单位\t责任单位",
+        "一、推进重点领域信息公开",
+        "1\t做好国有产权交易信息公开\t推动产权交易机构与公共资源交易平台实现信息共享，及时公开产权交易项目信息。\t市国资委\t"
+        "各县（市、区）人民政府，漳州开发区管委会",
+        "2\t做好国有企业经营情况公开\t按月公开国有及国有控股企业主要经济效益指标。\t市国资委，市财政局\t"
+        "各县（市、区）人民政府，漳州开发区管委会",  # merged over rows 1-2
+        "3\t推进财政预算公开\t全面公开政府预算和部门预算。\t市财政局\t市直各部门",
+        "\t推进财政决算公开\t公开决算并解读变化原因。\t市审计局\t市直各部门",  # 3 over two rows: once
+        "漳州市人民政府办公室",
+        "2019年4月2日",
+    ]
 
 
 def test_pdf_is_recognised_by_its_signature_whatever_its_suffix():

@@ -31,8 +31,9 @@ from .units import Marker, UnitParser
 #: 主办单位, 协助单位, 参与, 时间 and kin; 1.10: a title broken after its year; 1.11: a task table's
 #: row without units takes the row above's (merged cell), a flattened row's units are its first run;
 #: 1.12: a table cell spanning rows is read in each of them (HTML; a number once: a task per row),
-#: lead and responsible cells of a flattened row meet where two names run together before a list).
-PARSER_VERSION = "1.12"
+#: lead and responsible cells of a flattened row meet where two names run together before a list;
+#: 1.13: a PDF's ruled tables read row by row, never joined to the lines around them).
+PARSER_VERSION = "1.13"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60

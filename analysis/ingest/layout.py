@@ -77,17 +77,20 @@ def remove_page_numbers(text: str) -> tuple[str, list[int]]:
 
 def reflow(lines: list[str], marker_start: re.Pattern) -> list[str]:
     """Join hard-wrapped PDF lines: a line that does not end a sentence (or a notice title, or a
-    document number) runs on into the next, unless the next line starts a numbered item."""
+    document number) runs on into the next, unless the next line starts a numbered item. A table
+    row (cells tab-separated, read whole) is never joined to a line before or after it."""
     out: list[str] = []
+    row = False  # the last line kept is a table row
     for line in lines:
         s = line.strip()
         if not s:
             continue
         if out and not out[-1].endswith(_ENDS_SENTENCE) and not _ENDS_HEADER.search(out[-1]) \
-                and not marker_start.match(s) and len(out[-1]) >= 15:
+                and not marker_start.match(s) and len(out[-1]) >= 15 and not row and "\t" not in line:
             out[-1] += s
         else:
             out.append(s)
+            row = "\t" in line
     return out
 
 

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 
+from .cells import spanned
 from .errors import ReadError
 
 MAX_UNZIPPED = 200 * 1024 * 1024
 #: A Word file has tens of parts; a zip with more members than this is not one (and listing it is slow).
 MAX_MEMBERS = 10_000
 _CN = "零一二三四五六七八九"
-_NUMBER = re.compile(r"\s*\d{1,3}\s*")  # a 序号 cell
+
 
 
 def chinese_number(n: int) -> str:
@@ -160,7 +160,6 @@ def _body_text(document) -> str:
                         continue
                     seen.add(id(cell._tc))
                     value = cell.text.replace("\n", "")
-                    # across rows: in each, but a number (序号) spanning rows only once: they are one item
-                    cells.append("" if cell._tc.getparent() is not row._tr and _NUMBER.fullmatch(value) else value)
+                    cells.append(value if cell._tc.getparent() is row._tr else spanned(value))  # across rows
                 lines.append("\t".join(cells))
     return "\n".join(lines)

@@ -6,6 +6,8 @@ import re
 
 from bs4 import BeautifulSoup, CData, NavigableString, Tag
 
+from .cells import spanned
+
 _DROP = {"script", "style", "noscript", "iframe", "svg", "canvas", "template", "button",
          "select", "input", "textarea", "form", "nav", "footer", "head", "object", "embed"}
 _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table",
@@ -13,7 +15,6 @@ _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "tab
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _CODE_OPEN = re.compile(r"<(script|style)\b[^<>]*>", re.I)
-_NUMBER = re.compile(r"\s*\d{1,3}\s*")  # a 序号 cell
 
 
 def html_to_text(markup: str) -> str:
@@ -51,10 +52,8 @@ def _span(cell: Tag, attribute: str) -> int:
 
 
 def _repeat_row_spans(soup: BeautifulSoup) -> None:
-    """Put a copy of each cell that spans rows (rowspan) into every row it spans, at its column:
-    a task table's units cell merged over several tasks belongs to each of them, and a row that
-    lacked it had its cells read into the wrong columns. A cell holding only a number (序号) leaves
-    an empty cell instead: the rows it spans are one numbered item."""
+    """Put a copy of each cell that spans rows (rowspan) into every row it spans, at its column
+    (`cells.spanned`): a row that lacked it had its cells read into the wrong columns."""
     for table in soup.find_all("table"):
         pending: dict[int, list] = {}  # column → [cell, rows below its own it still spans]
         for tr in (r for r in table.find_all("tr") if r.find_parent("table") is table):
@@ -83,10 +82,9 @@ def _repeat_row_spans(soup: BeautifulSoup) -> None:
 
 
 def _copy_of(soup: BeautifulSoup, cell: Tag) -> Tag:
-    """A new cell with `cell`'s text, or an empty one for a number (序号)."""
+    """A new cell for a row that `cell` spans (`cells.spanned`)."""
     copy = soup.new_tag(cell.name)
-    text = cell.get_text()
-    copy.string = "" if _NUMBER.fullmatch(text) else text
+    copy.string = spanned(cell.get_text())
     return copy
 
 

@@ -1,4 +1,5 @@
-"""PDF → text with pdfplumber, page by page, page-number lines removed."""
+"""PDF → text with pdfplumber, page by page, page-number lines removed; ruled tables row by row,
+cells tab-separated (their wrapped lines would otherwise interleave)."""
 from __future__ import annotations
 
 import io
@@ -6,6 +7,7 @@ import logging
 import re
 import zlib
 
+from .cells import spanned
 from .errors import ReadError
 from .limits import TimeUp, time_limit
 
@@ -25,6 +27,47 @@ def _strip_page_lines(page_text: str) -> str:
     while lines and _PAGE_LINE.match(lines[0]):
         lines.pop(0)
     return "\n".join(lines)
+
+
+def _page_text(page) -> str:
+    """The page's text; each ruled table of 2 rows and 3 columns or more as tab-separated rows, in
+    its place among the text above and below it."""
+    tables = sorted((t for t in page.find_tables() if len(t.rows) >= 2 and len(t.rows[0].cells) >= 3),
+                    key=lambda t: t.bbox[1])
+    if not tables:
+        return _strip_page_lines(page.extract_text() or "")
+    parts, top = [], page.bbox[1]
+    for table in tables:
+        parts.append(_text_between(page, top, table.bbox[1]))
+        parts.append("\n".join(_table_lines(table)))
+        top = max(top, table.bbox[3])
+    parts.append(_text_between(page, top, page.bbox[3]))
+    return _strip_page_lines("\n".join(p for p in parts if p.strip()))
+
+
+def _text_between(page, top: float, bottom: float) -> str:
+    if bottom - top < 1:
+        return ""
+    return page.within_bbox((page.bbox[0], top, page.bbox[2], bottom)).extract_text() or ""
+
+
+def _table_lines(table) -> list[str]:
+    """Rows of a ruled table with tab-separated cells, wrapped lines joined. pdfplumber gives None
+    for the cells a merged cell covers: below it they take its text (`cells.spanned`), beside it
+    the merged cell comes once."""
+    texts = table.extract()
+    lines = []
+    for r, row in enumerate(table.rows):
+        cells = []
+        for c, box in enumerate(row.cells):
+            if box is not None:
+                cells.append(texts[r][c] or "")
+                continue
+            origin = next((k for k in range(r - 1, -1, -1) if table.rows[k].cells[c] is not None), None)
+            if origin is not None and table.rows[origin].cells[c][3] >= row.bbox[3] - 1:  # it reaches this row
+                cells.append(spanned(texts[origin][c] or ""))
+        lines.append("\t".join(re.sub(r"\s*\n\s*", "", cell) for cell in cells))
+    return lines
 
 
 def _unwrap(exc: Exception) -> Exception:
@@ -73,7 +116,7 @@ def pdf_to_text(data: bytes) -> str:
             for k, page in enumerate(todo, 1):
                 step = f"reading page {k}"
                 with time_limit(SECONDS_PER_STEP):
-                    pages.append(_strip_page_lines(page.extract_text() or ""))
+                    pages.append(_page_text(page))
     except TimeUp:
         raise ReadError(f"PDF too slow to read: {step} took over {SECONDS_PER_STEP} s "
                         "(malformed or unusually heavy; try re-saving it or converting it to text)") from None
