@@ -186,9 +186,10 @@ def text_pdf(paragraphs: list[str], *, user_password: str | None = None, font: P
     return bytes(pdf.output())
 
 
-def table_pdf() -> bytes:
+def table_pdf(more: int = 0) -> bytes:
     """A 分解表 as a PDF with a ruled table: a notice above it, a section row across all columns,
-    wrapped cells, a 责任单位 cell over rows 1-2, and item 3 over two rows (its 序号 merged)."""
+    wrapped cells, a 责任单位 cell over rows 1-2, and item 3 over two rows (its 序号 merged); `more`
+    items after them run the table onto further pages, its header repeated on each."""
     from fpdf import FPDF
     from fpdf.fonts import FontFace
 
@@ -220,6 +221,11 @@ def table_pdf() -> bytes:
         row = table.row()
         for text in ("推进财政决算公开", "公开决算并解读变化原因。", "市审计局", "市直各部门"):
             row.cell(text)
+        for k in range(4, 4 + more):
+            row = table.row()
+            for text in (str(k), f"做好第{k}项信息公开", "及时准确公开相关信息，做好政策解读和回应关切工作。", "市政府办公室",
+                         "市直各部门"):
+                row.cell(text)
     pdf.multi_cell(0, 8, "漳州市人民政府办公室", new_x="LMARGIN", new_y="NEXT", align="R")
     pdf.multi_cell(0, 8, "2019年4月2日", new_x="LMARGIN", new_y="NEXT", align="R")
     return bytes(pdf.output())

@@ -116,6 +116,13 @@ def test_pdf_task_table():
     assert doc.warnings == []
 
 
+def test_pdf_task_table_over_several_pages_repeats_its_header():
+    doc = parse_bytes(table_pdf(more=25), "long-table.pdf")
+    assert [t.path for t in doc.tasks] == ["一/1", "一/2", "一/3/a", "一/3/b", *(f"一/{k}" for k in range(4, 29))]
+    assert not any("工作任务" in t.text for t in doc.tasks)  # the header on each page is no task
+    assert doc.tasks[-1].lead_units == ["市政府办公室"] and doc.warnings == []
+
+
 # ---------------------------------------------------------------- PDF
 ITEMS = ["加强财政预决算公开", "推进重大建设项目信息公开", "做好政策文件解读", "做好舆情回应", "加强政府网站管理",
          "推进政务新媒体规范发展", "深化基层政务公开", "做好建议提案办理结果公开", "加强政务公开培训", "强化监督考核",

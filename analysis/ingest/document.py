@@ -32,7 +32,8 @@ from .units import Marker, UnitParser
 #: row without units takes the row above's (merged cell), a flattened row's units are its first run;
 #: 1.12: a table cell spanning rows is read in each of them (HTML; a number once: a task per row),
 #: lead and responsible cells of a flattened row meet where two names run together before a list;
-#: 1.13: a PDF's ruled tables read row by row, never joined to the lines around them).
+#: 1.13: a PDF's ruled tables read row by row, never joined to the lines around them; a header row
+#: repeated inside a table is no task).
 PARSER_VERSION = "1.13"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
@@ -233,11 +234,11 @@ class PlanParser:
     def _tasks_from(self, path: str, content: str, columns: list[str] | None, first_leads: bool) -> list[Task]:
         """Tasks of one numbered item; `first_leads`: the plan says the first unit listed leads."""
         if columns:  # a row with nothing in it (a number closing the text) is no task, as in prose
-            rows = [r for r in content.strip("\n").split("\n") if tidy(r)]
+            rows = [r for r in content.strip("\n").split("\n") if tidy(r) and not layout.is_header_row(r)]
             if len(rows) > 1 and all(r.count("\t") >= len(columns) - 1 for r in rows):  # a number spanning rows
                 return [self._table_task(f"{path}/{chr(ord('a') + k)}", r, columns, first_leads)
                         for k, r in enumerate(rows)]
-            return [self._table_task(path, content, columns, first_leads)] if tidy(content) else []
+            return [self._table_task(path, "\n".join(rows), columns, first_leads)] if rows else []
         heading = _heading(content)
         segments = self._split_by_markers(content)
         tasks = []

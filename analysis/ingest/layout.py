@@ -99,6 +99,22 @@ def break_table_headers(text: str) -> str:
     return _TABLE_HEADER.sub(lambda m: "\n" + m.group(1).strip() + "\n", text)
 
 
+#: Task-table column names and their roles.
+_COLUMNS = (("序号", None), ("工作任务", "task"), ("重点任务", "task"), ("任务内容", "task"), ("主要任务", "task"),
+            ("具体任务", "task"), ("工作要求", "requirement"), ("具体要求", "requirement"), ("牵头单位", "lead"),
+            ("牵头部门", "lead"), ("配合/责任单位", "responsible"), ("责任单位", "responsible"),
+            ("责任部门", "responsible"), ("配合单位", "cooperating"), ("完成时限", "deadline"),
+            ("时间要求", "deadline"), ("完成时间", "deadline"), ("备注", None))
+_COLUMN_NAMES = {name for name, _ in _COLUMNS}
+
+
+def is_header_row(row: str) -> bool:
+    """A table row of column names only (序号	工作任务	…): a header, repeated on every page of a
+    PDF table, is no task."""
+    cells = [re.sub(r"\s", "", c) for c in row.split("\t") if c.strip()]
+    return len(cells) >= 2 and all(c in _COLUMN_NAMES for c in cells)
+
+
 def table_columns(text: str) -> list[str] | None:
     """Column roles of the first task-table header: task, requirement, lead, responsible, deadline."""
     m = _TABLE_HEADER.search(text)
@@ -106,12 +122,7 @@ def table_columns(text: str) -> list[str] | None:
         return None
     header = re.sub(r"[\s|｜\t]", "", m.group(1))
     roles = []
-    for name, role in (("序号", None), ("工作任务", "task"), ("重点任务", "task"), ("任务内容", "task"),
-                       ("主要任务", "task"), ("具体任务", "task"), ("工作要求", "requirement"),
-                       ("具体要求", "requirement"), ("牵头单位", "lead"), ("牵头部门", "lead"),
-                       ("配合/责任单位", "responsible"), ("责任单位", "responsible"), ("责任部门", "responsible"),
-                       ("配合单位", "cooperating"), ("完成时限", "deadline"), ("时间要求", "deadline"),
-                       ("完成时间", "deadline"), ("备注", None)):
+    for name, role in _COLUMNS:
         for occurrence in re.finditer(re.escape(name), header):
             roles.append((occurrence.start(), role))
     roles.sort()
