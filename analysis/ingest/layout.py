@@ -105,14 +105,12 @@ _COLUMNS = (("序号", None), ("工作任务", "task"), ("重点任务", "task")
             ("牵头部门", "lead"), ("配合/责任单位", "responsible"), ("责任单位", "responsible"),
             ("责任部门", "responsible"), ("配合单位", "cooperating"), ("完成时限", "deadline"),
             ("时间要求", "deadline"), ("完成时间", "deadline"), ("备注", None))
-_COLUMN_NAMES = {name for name, _ in _COLUMNS}
 
 
 def is_header_row(row: str) -> bool:
-    """A table row of column names only (序号	工作任务	…): a header, repeated on every page of a
-    PDF table, is no task."""
-    cells = [re.sub(r"\s", "", c) for c in row.split("\t") if c.strip()]
-    return len(cells) >= 2 and all(c in _COLUMN_NAMES for c in cells)
+    """A line of column names only (序号	工作任务	…, or run together): a table's header, repeated
+    on every page of a PDF table, is no task."""
+    return bool(_TABLE_HEADER.fullmatch(row.strip()))
 
 
 def table_columns(text: str) -> list[str] | None:
