@@ -106,40 +106,42 @@ def style_numbered_docx() -> bytes:
     return _save(document)
 
 
-def table_docx() -> bytes:
-    """A 分解表 plan whose tasks live in a Word table with a 序号 column."""
+def _table_document(rows: list[tuple[str, ...]]):
+    """A Word document: a 分解表 title, then a table of `rows`; returns it and the table."""
     document = Document()
     document.add_heading("2021年全区政务公开工作主要任务分解表", level=1)
-    rows = [("序号", "工作任务", "工作要求", "牵头单位", "责任单位"),
-            ("1", "加强政策解读", "坚持政策文件与解读材料同步组织、同步审签、同步部署。", "区政府办公室", "区直各有关单位"),
-            ("2", "推进财政信息公开", "全面公开政府预决算和部门预决算。", "区财政金融局", "区直各单位"),
-            ("3", "做好舆情回应", "及时回应社会关切，提升回应实效。", "区委网信办", "各乡镇人民政府")]
     table = document.add_table(rows=len(rows), cols=len(rows[0]))
     for row, cells in zip(table.rows, rows, strict=True):
         for cell, value in zip(row.cells, cells, strict=True):
             cell.text = value
+    return document, table
+
+
+def table_docx() -> bytes:
+    """A 分解表 plan whose tasks live in a Word table with a 序号 column."""
+    document, _ = _table_document([
+        ("序号", "工作任务", "工作要求", "牵头单位", "责任单位"),
+        ("1", "加强政策解读", "坚持政策文件与解读材料同步组织、同步审签、同步部署。", "区政府办公室", "区直各有关单位"),
+        ("2", "推进财政信息公开", "全面公开政府预决算和部门预决算。", "区财政金融局", "区直各单位"),
+        ("3", "做好舆情回应", "及时回应社会关切，提升回应实效。", "区委网信办", "各乡镇人民政府")])
     return _save(document)
 
 
 def merged_table_docx() -> bytes:
     """A 分解表 in Word with merged cells: section rows across all columns, a 责任单位 over rows 1-2,
     a 牵头单位 over rows 2-3, and item 3 over two rows (its 序号 merged) with a lead unit each."""
-    document = Document()
-    document.add_heading("2021年全区政务公开工作主要任务分解表", level=1)
-    rows = [("序号", "工作任务", "工作要求", "牵头单位", "责任单位"),
-            ("一、深化重点领域信息公开", "", "", "", ""),
-            ("1", "加强政策解读", "同步组织、同步审签、同步部署。", "区政府办公室", "区直各有关单位"),
-            ("2", "推进财政信息公开", "全面公开政府预决算。", "区财政金融局", ""),
-            ("3", "公开财政预算", "细化到功能分类项级科目。", "", "区直各单位"),
-            ("", "公开审计结果", "公开审计发现问题的整改情况。", "区审计局", "区直各单位"),
-            ("二、回应社会关切", "", "", "", ""),
-            ("4", "做好舆情回应", "及时回应社会关切。", "区委网信办", "区直各单位")]
-    table = document.add_table(rows=len(rows), cols=len(rows[0]))
-    for row, cells in zip(table.rows, rows, strict=True):
-        for cell, value in zip(row.cells, cells, strict=True):
-            cell.text = value
-    for section in (1, 6):
-        table.cell(section, 0).merge(table.cell(section, 4)).text = rows[section][0]
+    sections = {1: "一、深化重点领域信息公开", 6: "二、回应社会关切"}
+    document, table = _table_document([
+        ("序号", "工作任务", "工作要求", "牵头单位", "责任单位"),
+        (sections[1], "", "", "", ""),
+        ("1", "加强政策解读", "同步组织、同步审签、同步部署。", "区政府办公室", "区直各有关单位"),
+        ("2", "推进财政信息公开", "全面公开政府预决算。", "区财政金融局", ""),
+        ("3", "公开财政预算", "细化到功能分类项级科目。", "", "区直各单位"),
+        ("", "公开审计结果", "公开审计发现问题的整改情况。", "区审计局", "区直各单位"),
+        (sections[6], "", "", "", ""),
+        ("4", "做好舆情回应", "及时回应社会关切。", "区委网信办", "区直各单位")])
+    for row, text in sections.items():
+        table.cell(row, 0).merge(table.cell(row, 4)).text = text
     table.cell(2, 4).merge(table.cell(3, 4))
     table.cell(3, 3).merge(table.cell(4, 3))
     table.cell(4, 0).merge(table.cell(5, 0))
