@@ -214,6 +214,17 @@ def test_pdf_ruled_table_is_read_row_by_row():
     ]
 
 
+def test_pdf_whose_ruling_cannot_be_read_is_read_as_text(monkeypatch):
+    import pdfplumber.page
+
+    def broken(self, *args, **kwargs):
+        raise ValueError("no sense to be made of these lines")
+
+    monkeypatch.setattr(pdfplumber.page.Page, "find_tables", broken)
+    text = read_bytes(table_pdf(), "table.pdf").text
+    assert "做好国有产权交易信息公开" in text and "\t" not in text  # the page's text, as before tables were read
+
+
 def test_pdf_is_recognised_by_its_signature_whatever_its_suffix():
     assert read_bytes(text_pdf(["2024年政务公开工作要点：加强政策解读，做好回应关切。"]), "file.bin").kind == "pdf"
 

@@ -32,15 +32,18 @@ def _strip_page_lines(page_text: str) -> str:
 def _page_text(page) -> str:
     """The page's text; each ruled table of 2 rows and 3 columns or more as tab-separated rows, in
     its place among the text above and below it."""
-    tables = sorted((t for t in page.find_tables() if len(t.rows) >= 2 and len(t.rows[0].cells) >= 3),
-                    key=lambda t: t.bbox[1])
+    try:
+        tables = sorted((t for t in page.find_tables() if len(t.rows) >= 2 and len(t.rows[0].cells) >= 3),
+                        key=lambda t: t.bbox[1])
+        parts, top = [], page.bbox[1]
+        for table in tables:
+            parts.append(_text_between(page, top, table.bbox[1]))
+            parts.append("\n".join(_table_lines(table)))
+            top = max(top, table.bbox[3])
+    except Exception:  # ruling pdfplumber cannot make sense of: the page is read as text, as before
+        tables = []
     if not tables:
         return _strip_page_lines(page.extract_text() or "")
-    parts, top = [], page.bbox[1]
-    for table in tables:
-        parts.append(_text_between(page, top, table.bbox[1]))
-        parts.append("\n".join(_table_lines(table)))
-        top = max(top, table.bbox[3])
     parts.append(_text_between(page, top, page.bbox[3]))
     return _strip_page_lines("\n".join(p for p in parts if p.strip()))
 
@@ -48,7 +51,7 @@ def _page_text(page) -> str:
 def _text_between(page, top: float, bottom: float) -> str:
     if bottom - top < 1:
         return ""
-    return page.within_bbox((page.bbox[0], top, page.bbox[2], bottom)).extract_text() or ""
+    return page.within_bbox((page.bbox[0], top, page.bbox[2], bottom), strict=False).extract_text() or ""
 
 
 def _table_lines(table) -> list[str]:
