@@ -188,10 +188,11 @@ def text_pdf(paragraphs: list[str], *, user_password: str | None = None, font: P
     return bytes(pdf.output())
 
 
-def table_pdf(more: int = 0) -> bytes:
+def table_pdf(more: int = 0, note: str = "") -> bytes:
     """A 分解表 as a PDF with a ruled table: a notice above it, a section row across all columns,
     wrapped cells, a 责任单位 cell over rows 1-2, and item 3 over two rows (its 序号 merged); `more`
-    items after them run the table onto further pages, its header repeated on each."""
+    items after them run the table onto further pages, its header repeated on each; `note` is written in
+    the right margin beside the table."""
     from fpdf import FPDF
     from fpdf.fonts import FontFace
 
@@ -201,7 +202,9 @@ def table_pdf(more: int = 0) -> bytes:
     pdf.set_font("cjk", size=14)
     pdf.multi_cell(0, 8, "漳州市2019年政务公开工作任务分解表", new_x="LMARGIN", new_y="NEXT", align="C")
     pdf.set_font("cjk", size=10)
-    with pdf.table(col_widths=(12, 50, 110, 40, 60), text_align="LEFT",
+    if note:
+        pdf.text(pdf.w - 14, pdf.get_y() + 20, note)
+    with pdf.table(width=pdf.epw - 20, col_widths=(12, 50, 110, 40, 60), align="LEFT", text_align="LEFT",
                    headings_style=FontFace(emphasis="")) as table:
         for cells in (("序号", "工作任务", "工作要求", "牵头单位", "责任单位"),):
             row = table.row()

@@ -214,6 +214,11 @@ def test_pdf_ruled_table_is_read_row_by_row():
     ]
 
 
+def test_pdf_text_beside_a_table_is_kept():
+    text = read_bytes(table_pdf(note="注"), "table.pdf").text
+    assert text.count("注") == 1
+
+
 def test_pdf_whose_ruling_cannot_be_read_is_read_as_text(monkeypatch):
     import pdfplumber.page
 

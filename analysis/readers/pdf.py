@@ -39,6 +39,7 @@ def _page_text(page) -> str:
         for table in tables:
             parts.append(_text_between(page, top, table.bbox[1]))
             parts.append("\n".join(_table_lines(table)))
+            parts.append(_text_beside(page, table.bbox))
             top = max(top, table.bbox[3])
     except Exception:  # ruling pdfplumber cannot make sense of: the page is read as text, as before
         tables = []
@@ -52,6 +53,13 @@ def _text_between(page, top: float, bottom: float) -> str:
     if bottom - top < 1:
         return ""
     return page.within_bbox((page.bbox[0], top, page.bbox[2], bottom), strict=False).extract_text() or ""
+
+
+def _text_beside(page, bbox) -> str:
+    """Text left or right of a table, between its top and bottom (a note in the margin)."""
+    x0, top, x1, bottom = bbox
+    band = page.within_bbox((page.bbox[0], top, page.bbox[2], bottom), strict=False)
+    return band.filter(lambda obj: not (x0 <= obj.get("x0", x0) and obj.get("x1", x1) <= x1)).extract_text() or ""
 
 
 def _table_lines(table) -> list[str]:
