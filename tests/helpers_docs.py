@@ -236,6 +236,26 @@ def table_pdf(more: int = 0, note: str = "") -> bytes:
     return bytes(pdf.output())
 
 
+def side_by_side_tables_pdf() -> bytes:
+    """Two ruled tables side by side on one page (甲 left, 乙 right)."""
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    pdf = FPDF(orientation="L")
+    pdf.add_font("cjk", "", str(cjk_font()))
+    pdf.add_page()
+    pdf.set_font("cjk", size=10)
+    top = pdf.get_y()
+    for side, name in (("LEFT", "甲"), ("RIGHT", "乙")):
+        pdf.set_y(top)
+        with pdf.table(width=120, align=side, text_align="LEFT", headings_style=FontFace(emphasis="")) as table:
+            for k in range(3):
+                row = table.row()
+                for c in range(3):
+                    row.cell(f"{name}{k}{c}")
+    return bytes(pdf.output())
+
+
 def drawing_pdf() -> bytes:
     """A PDF page with only a drawn rectangle: no text layer at all (a scan looks the same)."""
     from fpdf import FPDF

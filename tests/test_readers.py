@@ -9,6 +9,7 @@ from helpers_docs import (
     UNREADABLE,
     merged_table_docx,
     plan_docx,
+    side_by_side_tables_pdf,
     style_numbered_docx,
     table_docx,
     table_pdf,
@@ -217,6 +218,11 @@ def test_pdf_ruled_table_is_read_row_by_row():
 def test_pdf_text_beside_a_table_is_kept():
     text = read_bytes(table_pdf(note="注"), "table.pdf").text
     assert text.count("注") == 1
+
+
+def test_pdf_tables_side_by_side_are_each_read_once():
+    lines = read_bytes(side_by_side_tables_pdf(), "two.pdf").text.splitlines()
+    assert sorted(lines) == sorted(f"{n}{k}0\t{n}{k}1\t{n}{k}2" for n in "甲乙" for k in range(3))
 
 
 def test_pdf_whose_ruling_cannot_be_read_is_read_as_text(monkeypatch):

@@ -31,7 +31,7 @@ def _strip_page_lines(page_text: str) -> str:
 
 def _page_text(page) -> str:
     """The page's text; each ruled table of 2 rows and 3 columns or more as tab-separated rows, in
-    its place among the text above and below it."""
+    its place among the text above and below it, and text beside it after its rows."""
     try:
         tables = sorted((t for t in page.find_tables() if len(t.rows) >= 2 and len(t.rows[0].cells) >= 3),
                         key=lambda t: t.bbox[1])
@@ -39,7 +39,7 @@ def _page_text(page) -> str:
         for table in tables:
             parts.append(_text_between(page, top, table.bbox[1]))
             parts.append("\n".join(_table_lines(table)))
-            parts.append(_text_beside(page, table.bbox))
+            parts.append(_text_beside(page, table.bbox, [t.bbox for t in tables]))
             top = max(top, table.bbox[3])
     except Exception:  # ruling pdfplumber cannot make sense of: the page is read as text, as before
         tables = []
@@ -55,11 +55,15 @@ def _text_between(page, top: float, bottom: float) -> str:
     return page.within_bbox((page.bbox[0], top, page.bbox[2], bottom), strict=False).extract_text() or ""
 
 
-def _text_beside(page, bbox) -> str:
-    """Text left or right of a table, between its top and bottom (a note in the margin)."""
-    x0, top, x1, bottom = bbox
-    band = page.within_bbox((page.bbox[0], top, page.bbox[2], bottom), strict=False)
-    return band.filter(lambda obj: not (x0 <= obj.get("x0", x0) and obj.get("x1", x1) <= x1)).extract_text() or ""
+def _text_beside(page, bbox, tables: list) -> str:
+    """Text left or right of a table, between its top and bottom (a note in the margin), that is in
+    no table (`tables`: their bounding boxes)."""
+    def outside(obj) -> bool:
+        return not any(x0 <= obj.get("x0", x0) and obj.get("x1", x1) <= x1 and top <= obj.get("top", top)
+                       and obj.get("bottom", bottom) <= bottom for x0, top, x1, bottom in tables)
+
+    band = page.within_bbox((page.bbox[0], bbox[1], page.bbox[2], bbox[3]), strict=False)
+    return band.filter(outside).extract_text() or ""
 
 
 def _table_lines(table) -> list[str]:
