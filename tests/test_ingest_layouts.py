@@ -150,6 +150,19 @@ def test_html_task_table_with_cells_spanning_rows():
     assert doc.warnings == []
 
 
+def test_word_exported_html_task_table():
+    """Word's HTML (a <p> in every cell, indented source): no numbered item was found."""
+    doc = parse("html_task_table_word.html")
+    assert (doc.region, doc.parent, doc.plan_year, doc.issuer, doc.published) == ("沙县", "三明市", 2020,
+                                                                                 "沙县人民政府办公室", "2020-05-08")
+    assert rows(doc, "path", "heading", "lead_units", "cooperating_units") == [
+        ("1", "加强政策解读", ["县政府办"], ["县直各单位", "各乡镇人民政府"]),
+        ("2", "推进财政预决算公开", ["县财政局"], ["县直各部门"]),
+    ]
+    assert doc.tasks[1].content == "推进财政预决算公开。全面公开政府预决算和部门预决算，细化到功能分类项级科目。"
+    assert doc.warnings == []
+
+
 def test_annex_responsibility_table_rows_link_to_the_tasks_they_restate():
     doc = parse("annex_table.txt")
     assert rows(doc, "path", "annex_rows") == [("一/(一)", [2]), ("一/(二)", [1, 3]), ("二/(三)", [4])]

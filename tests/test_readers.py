@@ -97,6 +97,25 @@ def test_a_cell_spanning_rows_is_repeated_in_each_row_it_spans():
     ]
 
 
+def test_word_html_cells_keep_a_row_on_one_line():
+    """Word's HTML puts each cell's text in <p> elements and indents the source between cells: each
+    row came out over several lines, and no task was found. A unit a paragraph is a list."""
+    row = ("<tr>\n  <td><p class=MsoNormal>1</p></td>\n  <td><p class=MsoNormal>加强政策解读</p></td>\n"
+           "  <td><p>同步组织、同步审签。</p>\n  <p>通过新闻发布会解读\n政策。</p></td>\n"
+           "  <td><p>县直各单位<br>各乡镇人民政府</p></td>\n</tr>")
+    header = "<tr><td><p>序号</p></td><td><p>工作任务</p></td><td><p>工作要求</p></td><td><p>责任单位</p></td></tr>"
+    assert _rows(f"<table>{header}\n{row}</table>") == [
+        ["序号", "工作任务", "工作要求", "责任单位"],
+        ["1", "加强政策解读", "同步组织、同步审签。通过新闻发布会解读政策。", "县直各单位、各乡镇人民政府"],
+    ]
+
+
+def test_a_page_laid_out_in_a_table_keeps_its_lines():
+    article = "".join(f"<p>（{n}）做好第{n}项工作。</p>" for n in "一二三")
+    rows = _rows(f"<table><tr><td>首页</td><td>{article}</td></tr></table>")
+    assert [r[0] for r in rows[1:]] == ["（一）做好第一项工作。", "（二）做好第二项工作。", "（三）做好第三项工作。"]
+
+
 def test_a_table_inside_a_cell_keeps_its_own_spans():
     inner = "<table><tr><td rowspan='2'>甲</td><td>乙</td></tr><tr><td>丙</td></tr></table>"
     rows = _rows(f"<table><tr><td rowspan='2'>外</td><td>{inner}</td></tr><tr><td>丁</td></tr></table>")

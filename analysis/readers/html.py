@@ -15,6 +15,7 @@ _BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "tab
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _CODE_OPEN = re.compile(r"<(script|style)\b[^<>]*>", re.I)
+_ENDS_PART = set("。；;，,、：:！!？?）)】」》”")  # a paragraph ending so needs no 、 after it in a cell
 
 
 def html_to_text(markup: str) -> str:
@@ -27,23 +28,93 @@ def html_to_text(markup: str) -> str:
     soup = BeautifulSoup(markup, "lxml")
     if soup.find(["td", "th"], rowspan=True):
         _repeat_row_spans(soup)
-    out: list[str] = []
+    writer = _Writer(*_data_tables(soup))
     stack: list[Tag] = []
-    hidden = 0  # open elements whose content is dropped (scripts, navigation…)
     for node in soup.descendants:
         while stack and stack[-1] is not node.parent:
-            hidden -= _close(stack.pop(), out, hidden)
+            writer.close(stack.pop())
         if isinstance(node, Tag):
-            if node.name in _DROP:
-                hidden += 1
-            elif not hidden and node.name in _BLOCK:
-                out.append("\n")
+            writer.open(node)
             stack.append(node)
-        elif not hidden and type(node) in (NavigableString, CData):  # not comments or declarations
-            out.append(node)
+        elif type(node) in (NavigableString, CData):  # not comments or declarations
+            writer.text(node)
     while stack:
-        hidden -= _close(stack.pop(), out, hidden)
-    return "".join(out)
+        writer.close(stack.pop())
+    return "".join(writer.out)
+
+
+class _Writer:
+    """A page's text as its elements open and close: blocks on lines of their own, table cells
+    tab-separated. Inside a data table's cell nothing breaks the row's line: its paragraphs join,
+    with 、 between two when the first ends without punctuation (a unit a line: 县直各单位 /
+    各乡镇人民政府), and the source's own line breaks go."""
+
+    def __init__(self, cells: set[int], frame: set[int]):
+        self.cells, self.frame = cells, frame  # `_data_tables`
+        self.out: list[str] = []
+        self.hidden = 0  # open elements whose content is dropped (scripts, navigation…)
+        self.inside = 0  # open cells of data tables
+        self.cell = 0  # where the innermost open data cell's text starts in `out`
+        self.pending = False  # a paragraph ended inside a cell
+
+    def open(self, tag: Tag) -> None:
+        if tag.name in _DROP:
+            self.hidden += 1
+        elif not self.hidden:
+            if id(tag) in self.cells:
+                self.inside, self.cell, self.pending = self.inside + 1, len(self.out), False
+            elif tag.name in _BLOCK:
+                self._break()
+
+    def close(self, tag: Tag) -> None:
+        if tag.name in _DROP:
+            self.hidden -= 1
+        elif not self.hidden:
+            if tag.name in ("td", "th"):
+                self.out.append("\t")
+                if id(tag) in self.cells:
+                    self.inside, self.pending = self.inside - 1, False
+            elif tag.name in _BLOCK:
+                self._break()
+
+    def _break(self) -> None:
+        if self.inside:
+            self.pending = True
+        else:
+            self.out.append("\n")
+
+    def text(self, node: str) -> None:
+        if self.hidden:
+            return
+        if not self.inside:
+            if id(node.parent) not in self.frame or node.strip():  # not the indentation between cells
+                self.out.append(node)
+            return
+        text = node.replace("\r", "").replace("\n", "")
+        if text.strip() and self.pending:
+            before = "".join(self.out[self.cell:]).rstrip()
+            if before and before[-1] not in _ENDS_PART:
+                self.out.append("、")
+            self.pending = False
+        self.out.append(text)
+
+
+def _data_tables(soup: BeautifulSoup) -> tuple[set[int], set[int]]:
+    """ids of the cells of data tables (2 rows of 3 cells or more, no table inside, no cell over
+    1,500 characters), and of their table, body and row elements. Word's HTML puts a <p> in every
+    cell, and the source's indentation between cells holds line breaks: both broke each row over
+    several lines. A page laid out in a table (one cell holding the whole article) keeps its lines."""
+    cells: set[int] = set()
+    frame: set[int] = set()
+    for table in soup.find_all("table"):
+        if table.find("table"):
+            continue
+        trs = table.find_all("tr")
+        rows = [r.find_all(["td", "th"], recursive=False) for r in trs]
+        if sum(len(r) >= 3 for r in rows) >= 2 and all(len(c.get_text()) <= 1500 for r in rows for c in r):
+            cells.update(id(c) for r in rows for c in r)
+            frame.update(id(e) for e in (table, *trs, *table.find_all(["tbody", "thead", "tfoot"])))
+    return cells, frame
 
 
 def _span(cell: Tag, attribute: str) -> int:
@@ -86,18 +157,6 @@ def _copy_of(soup: BeautifulSoup, cell: Tag) -> Tag:
     copy = soup.new_tag(cell.name)
     copy.string = spanned(cell.get_text())
     return copy
-
-
-def _close(tag: Tag, out: list[str], hidden: int) -> int:
-    """Write what ends an element (a cell's tab, a block's line break); 1 when a dropped element ends."""
-    if tag.name in _DROP:
-        return 1
-    if not hidden:
-        if tag.name in ("td", "th"):
-            out.append("\t")
-        if tag.name in _BLOCK:
-            out.append("\n")
-    return 0
 
 
 def strip_tags(text: str) -> str:
