@@ -148,6 +148,17 @@ def merged_table_docx() -> bytes:
     return _save(document)
 
 
+def merged_units_columns_docx() -> bytes:
+    """A 分解表 in Word where one row's 牵头单位 and 责任单位 cells are merged into one."""
+    document, table = _table_document([
+        ("序号", "工作任务", "工作要求", "牵头单位", "责任单位"),
+        ("1", "加强政策解读", "同步组织、同步审签、同步部署。", "区政府办公室", "区直各有关单位"),
+        ("2", "做好政府信息公开年报", "按时发布年度报告。", "各乡镇人民政府", ""),
+        ("3", "做好舆情回应", "及时回应社会关切。", "区委网信办", "区直各单位")])
+    table.cell(2, 3).merge(table.cell(2, 4)).text = "各乡镇人民政府"
+    return _save(document)
+
+
 # ---------------------------------------------------------------- PDF
 @lru_cache(maxsize=1)
 def cjk_font() -> Path:

@@ -13,6 +13,7 @@ from helpers_docs import (
     PLAN_TEXT,
     UNREADABLE,
     merged_table_docx,
+    merged_units_columns_docx,
     plan_docx,
     style_numbered_docx,
     table_docx,
@@ -99,6 +100,15 @@ def test_docx_task_table_with_merged_cells():
         ("二/4", "做好舆情回应", ["区委网信办"], ["区直各单位"]),
     ]
     assert doc.tasks[3].content == "公开审计结果。公开审计发现问题的整改情况。"
+
+
+def test_docx_task_table_row_with_its_unit_cells_merged():
+    """A row one cell short (牵头单位 and 责任单位 merged) was read from the right: its task heading
+    was empty and its requirement became its lead unit."""
+    doc = parse_bytes(merged_units_columns_docx(), "merged-units.docx")
+    assert [(t.path, t.heading, t.lead_units, t.cooperating_units) for t in doc.tasks][1] == \
+        ("2", "做好政府信息公开年报", ["各乡镇人民政府"], [])
+    assert doc.tasks[1].content == "做好政府信息公开年报。按时发布年度报告。"
 
 
 def test_pdf_task_table():

@@ -34,7 +34,7 @@ from .units import Marker, UnitParser
 #: lead and responsible cells of a flattened row meet where two names run together before a list;
 #: 1.13: a PDF's ruled tables read row by row, never joined to the lines around them; a header row
 #: repeated inside a table is no task; 1.14: an HTML data table's row on one line whatever paragraphs
-#: its cells hold, as Word's HTML writes them).
+#: its cells hold, as Word's HTML writes them; a table row short of cells is read from the left).
 PARSER_VERSION = "1.14"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.

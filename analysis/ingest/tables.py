@@ -133,7 +133,7 @@ def split_flat_row(text: str, columns: list[str]) -> dict:
 def split_cell_row(cells: list[str], columns: list[str]) -> dict:
     """Cells of a tab-separated row mapped to the header's column roles."""
     row = {"task": "", "requirement": "", "lead": [], "cooperating": [], "deadline": None}
-    offset = len(cells) - len(columns)
+    offset = max(0, len(cells) - len(columns))  # extra cells lead (a category column); missing ones were merged
     for k, role in enumerate(columns):
         value = cells[k + offset].strip() if 0 <= k + offset < len(cells) else ""
         if role == "task":
