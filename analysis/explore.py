@@ -10,13 +10,19 @@ from . import config
 from .schemas import LIST_SEP
 
 
-def load_tables(root: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """Every table of data/processed/ (under `root`, default the project) as {name: DataFrame}."""
+def table_paths(root: str | Path | None = None) -> list[Path]:
+    """The Parquet files of data/processed/ (under `root`, default the project); FileNotFoundError,
+    saying to build first, when there are none."""
     folder = Path(root) / "data" / "processed" if root else config.PROCESSED_DIR
     paths = sorted(folder.glob("*.parquet"))
     if not paths:
         raise FileNotFoundError(f"no tables in {folder}: run `make report` (or `python -m analysis build`) first")
-    return {p.stem: pd.read_parquet(p) for p in paths}
+    return paths
+
+
+def load_tables(root: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of data/processed/ (under `root`, default the project) as {name: DataFrame}."""
+    return {p.stem: pd.read_parquet(p) for p in table_paths(root)}
 
 
 def select(tables: dict[str, pd.DataFrame], regions=None, years=None, provinces=None) -> dict[str, pd.DataFrame]:

@@ -105,8 +105,8 @@ def split_lead(units: list[str], glued: list[bool]) -> tuple[list[str], list[str
     with separators starts right after two names run together, that is where the cells meet
     (省经信委 | 省发改委、人社厅、…，各设区市); else the responsible column is the list of
     各…/…直各…/有关… units."""
-    listed = next((k for k in range(len(units) - 1) if not glued[k + 1]), None)  # first unit a separator follows
-    meets = [k for k in range(1, len(units)) if glued[k] and listed is not None and k <= listed]
+    listed = next((k for k in range(len(units) - 1) if not glued[k + 1]), -1)  # first unit a separator follows
+    meets = [k for k in range(1, listed + 1) if glued[k]]
     if meets:
         return units[: meets[-1]], units[meets[-1]:]
     for k, u in enumerate(units):

@@ -13,7 +13,6 @@ MAX_MEMBERS = 10_000
 _CN = "零一二三四五六七八九"
 
 
-
 def chinese_number(n: int) -> str:
     """1 → 一, 12 → 十二, 21 → 二十一, 105 → 一百零五 (digits outside 0–999)."""
     if not 0 <= n <= 999:

@@ -49,10 +49,15 @@ def _page_text(page) -> str:
     return _strip_page_lines("\n".join(p for p in parts if p.strip()))
 
 
+def _band(page, top: float, bottom: float):
+    """The page's full width between top and bottom."""
+    return page.within_bbox((page.bbox[0], top, page.bbox[2], bottom), strict=False)
+
+
 def _text_between(page, top: float, bottom: float) -> str:
     if bottom - top < 1:
         return ""
-    return page.within_bbox((page.bbox[0], top, page.bbox[2], bottom), strict=False).extract_text() or ""
+    return _band(page, top, bottom).extract_text() or ""
 
 
 def _text_beside(page, bbox, tables: list) -> str:
@@ -62,8 +67,7 @@ def _text_beside(page, bbox, tables: list) -> str:
         return not any(x0 <= obj.get("x0", x0) and obj.get("x1", x1) <= x1 and top <= obj.get("top", top)
                        and obj.get("bottom", bottom) <= bottom for x0, top, x1, bottom in tables)
 
-    band = page.within_bbox((page.bbox[0], bbox[1], page.bbox[2], bbox[3]), strict=False)
-    return band.filter(outside).extract_text() or ""
+    return _band(page, bbox[1], bbox[3]).filter(outside).extract_text() or ""
 
 
 def _table_lines(table) -> list[str]:
