@@ -297,3 +297,25 @@ def test_a_section_headings_marker_is_its_tasks():
         ("三", ["市大数据局"], None), ("三/5", [], None),
     ]
     assert "tasks without a marker of their own that take their section heading's units: 1" in doc.warnings
+
+
+def test_unit_lines_without_label_or_brackets_close_the_paragraph_above():
+    """A flattened 主要内容 | 责任单位 table: each paragraph is closed by a line of units and their
+    verb ('市人社局牵头落实'); a sentence ending in a verb is no such line."""
+    doc = parse("unit_verb_lines.txt")
+    assert rows(doc, "path", "lead_units", "cooperating_units") == [
+        ("一/(一)/a", ["市发改委"], []), ("一/(一)/b", ["市人社局"], []),
+        ("一/(一)/c", ["市金融办", "人民银行某市中心支行", "某市银保监分局"], []),
+        ("一/(二)", ["市发改委"], ["各县市区政府"]), ("二", [], []),  # 各地各部门要…组织实施: no unit
+    ]
+    second = doc.tasks[1]
+    assert second.text == "加强就业创业政策信息公开，深入解读政策背景、目标任务和落实情况。市人社局牵头落实"
+    assert second.content == "加强就业创业政策信息公开，深入解读政策背景、目标任务和落实情况。"
+    # with no numbering at all, each paragraph that a unit line closes is a task
+    text = (LAYOUTS / "unit_verb_lines.txt").read_text(encoding="utf-8")
+    bare = parse_text(re.sub(r"(?m)^(?:[一二]、|（[一二]）).*\n", "", text), "bare.txt")
+    assert "no numbered items found" in bare.warnings
+    assert [(t.content[:8], t.lead_units) for t in bare.tasks] == [
+        ("围绕全市经济运行", ["市发改委"]), ("加强就业创业政策", ["市人社局"]),
+        ("加强金融政策信息", ["市金融办", "人民银行某市中心支行", "某市银保监分局"]), ("公开重大建设项目", ["市发改委"]),
+    ]

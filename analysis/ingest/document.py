@@ -34,8 +34,9 @@ from .units import Marker, UnitParser
 #: lead and responsible cells of a flattened row meet where two names run together before a list;
 #: 1.13: a PDF's ruled tables read row by row, never joined to the lines around them; a header row
 #: repeated inside a table is no task; 1.14: an HTML data table's row on one line whatever paragraphs
-#: its cells hold, as Word's HTML writes them; a table row short of cells is read from the left).
-PARSER_VERSION = "1.14"
+#: its cells hold, as Word's HTML writes them; a table row short of cells is read from the left;
+#: 1.15: a line of units and their verb closes the paragraph above it, '市人社局牵头落实').
+PARSER_VERSION = "1.15"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -216,20 +217,22 @@ class PlanParser:
             node = node.parent
         return False
 
-    def _split_by_markers(self, content: str) -> list[tuple[str, Marker | None]]:
-        """Segments of a task's text, each closed by its own responsibility marker."""
+    def _split_by_markers(self, content: str) -> list[tuple[str, Marker | None, str]]:
+        """Segments of a task's text, each closed by its own responsibility marker, with the
+        segment's text less a marker on a line of its own (which tidying would join to the text)."""
         markers = self.units.find(content)
         segments, pos = [], 0
         for m in markers:
-            segments.append((content[pos: m.end], m))
+            bare = content[pos: m.start] if m.line else content[pos: m.end]
+            segments.append((content[pos: m.end], m, bare))
             pos = m.end
         tail = content[pos:]
         if tidy(tail):
             if segments and len(tidy(tail)) < 15:
-                text, m = segments[-1]
-                segments[-1] = (text + tail, m)
+                text, m, bare = segments[-1]
+                segments[-1] = (text + tail, m, bare + tail)
             else:
-                segments.append((tail, None))
+                segments.append((tail, None, tail))
         return segments
 
     def _tasks_from(self, path: str, content: str, columns: list[str] | None, first_leads: bool) -> list[Task]:
@@ -243,13 +246,13 @@ class PlanParser:
         heading = _heading(content)
         segments = self._split_by_markers(content)
         tasks = []
-        for k, (segment, marker) in enumerate(segments):
+        for k, (segment, marker, bare) in enumerate(segments):
             text = tidy(segment)
             suffix = f"/{chr(ord('a') + k)}" if len(segments) > 1 else ""
             own = _segment_heading(text) if k else heading
             if k == 0 and len(segments) > 1:
                 sub = _TITLE_SENTENCE.match(text[len(heading) + 1:] if heading and text.startswith(heading) else "")
-                later = any(_segment_heading(tidy(s)) for s, _ in segments[1:])
+                later = any(_segment_heading(tidy(s)) for s, _, _ in segments[1:])
                 if sub and later and len(sub.group(1)) <= 30:
                     own = sub.group(1)
             task = Task(path + suffix, own, text, layout="prose")
@@ -257,7 +260,7 @@ class PlanParser:
                 task.lead_units, task.cooperating_units = (marker.first_leads() if first_leads
                                                            else (marker.lead, marker.cooperating))
                 task.deadline = marker.deadline
-            task.content = self._strip_markers(text)
+            task.content = self._strip_markers(tidy(bare) if marker is not None and marker.line else text)
             if task.deadline is None:
                 task.deadline = self.units.deadlines_in(task.content)
             tasks.append(task)
@@ -325,8 +328,13 @@ class PlanParser:
             warnings.append(f"table rows without units that take those of the row above (a merged cell): {merged}")
         if not markers:
             warnings.append("no numbered items found")
-            for k, para in enumerate(p for p in body[:end].split("\n") if tidy(p)):
-                if self.units.find(tidy(para)):
+            paras = [p for p in body[:end].split("\n") if tidy(p)]
+            for k, para in enumerate(paras):
+                if k and self.units.line_marker(para):
+                    continue  # read with the paragraph above, which it closes
+                if k + 1 < len(paras) and self.units.line_marker(paras[k + 1]):
+                    para += "\n" + paras[k + 1]
+                if self.units.find(tidy(para)) or "\n" in para:
                     tasks += self._tasks_from(str(k + 1), para, None, first_leads)
         return tasks, end
 

@@ -1,8 +1,9 @@
 """Responsibility markers → lead units, cooperating units and deadline.
 
 Markers are found in parentheses — （责任单位：…）, （X牵头，Y配合）, （…牵头落实）,
-（责任时限：…，牵头单位：…，责任单位：…） — or as a sentence of their own
-('责任单位：…。'). Brackets nest: 各县(市、区)政府 stays one unit.
+（责任时限：…，牵头单位：…，责任单位：…） —, as a sentence of their own ('责任单位：…。'),
+or as a line of their own below the text they close ('市发改委牵头落实', a flattened units
+column). Brackets nest: 各县(市、区)政府 stays one unit.
 """
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ _SEP = "、，,；;/／"
 _OPENER = re.compile(r"[(（\[【]")  # [责任单位:…] and 【责任单位：…】 occur too
 _SPACES = re.compile(r"\s+")
 _BY = re.compile(r"^(?:由|请|会同)")
+#: A line with no more than a short phrase on it (its closing full stop and spaces apart).
+_LINE = re.compile(r"(?m)^[ \t]*(\S[^\n]{1,120}?)[ \t。]*$")
 
 
 @dataclass
@@ -35,6 +38,8 @@ class Marker:
     #: Several units listed under a responsibility label with no lead named: where the plan says
     #: the first listed leads (`Patterns.first_leads`), `first_leads()` splits them.
     shared: bool = False
+    #: A line of its own (unbracketed, unlabelled): tidying joins it to the text it closes.
+    line: bool = False
 
     def first_leads(self) -> tuple[list[str], list[str]]:
         """(lead, cooperating) when the first unit listed leads."""
@@ -250,7 +255,28 @@ class UnitParser:
             if m is not None:
                 m.start, m.end = s.start(), s.end()
                 found.append(m)
+        for s in _LINE.finditer(text):
+            if s.start() == 0 or not text[: s.start()].strip() or any(f.start < s.end() and s.start() < f.end
+                                                                       for f in found):
+                continue
+            m = self.line_marker(s.group(1))
+            if m is not None:
+                m.start, m.end = s.start(), s.end()
+                found.append(m)
         return sorted(found, key=lambda f: f.start)
+
+    def line_marker(self, line: str) -> Marker | None:
+        """A line that is only units and their verbs ('市金融办、人民银行潍坊市中心支行分别牵头落实',
+        'X牵头，Y配合'), each unit with an organisation's ending: a sentence that ends in a verb
+        ('各地各部门要认真组织实施') is not one."""
+        line = _SPACES.sub("", line).rstrip("。")
+        if not line.endswith(self.p.verbs):
+            return None
+        m = self._unlabelled(line)
+        if m is None or not all(_strip_brackets(u).endswith(ORG_END) for u in m.lead + m.cooperating):
+            return None
+        m.line = True
+        return m
 
     def deadlines_in(self, text: str) -> str | None:
         """Deadline phrases in a task's own text, joined with '；'."""
