@@ -319,3 +319,16 @@ def test_unit_lines_without_label_or_brackets_close_the_paragraph_above():
         ("围绕全市经济运行", ["市发改委"]), ("加强就业创业政策", ["市人社局"]),
         ("加强金融政策信息", ["市金融办", "人民银行某市中心支行", "某市银保监分局"]), ("公开重大建设项目", ["市发改委"]),
     ]
+
+
+def test_task_table_with_a_departments_column_names():
+    """A department's plan: 重点任务 | 工作内容 | 责任科室 | 时限要求 between pipes (the column names
+    are data, ingest_patterns.yaml task_table_columns)."""
+    doc = parse("department_task_table.txt")
+    assert (doc.region, doc.province, doc.plan_year) == ("宁远县", "湖南省", 2022)
+    assert rows(doc, "path", "layout", "heading", "lead_units", "deadline") == [
+        ("1", "table", "规范性文件公开", ["办公室"], "6月底前"),
+        ("2", "table", "政策解读", ["各业务科室"], "持续推进"),
+        ("3", "table", "年度报告", ["办公室", "法规科"], "1月31日前"),
+    ]
+    assert doc.tasks[1].content == "政策解读。做好政策文件解读，丰富解读形式。"

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis.config import INGEST_PATTERNS
 from analysis.ingest import layout, tables
 from analysis.ingest.dates import iso_date
 from analysis.ingest.metadata import header_labels, is_plan_title, plan_titles
@@ -39,6 +40,26 @@ def test_flattened_task_table_row(row, task, lead, cooperating):
     cells = tables.split_flat_row(row, ["task", "lead", "responsible", "requirement"])
     assert (cells["task"], cells["lead"], cells["cooperating"]) == (task, lead, cooperating)
     assert not any(u in cells["requirement"] for u in lead + cooperating if u != "各设区市")
+
+
+@pytest.mark.parametrize(("text", "columns"), [
+    ("序号\t工作任务\t工作要求\t牵头单位\t责任单位\t完成时限", ["task", "requirement", "lead", "responsible", "deadline"]),
+    ("序号 | 重点任务 | 工作内容 | 责任科室 | 时限要求 |", ["task", "requirement", "responsible", "deadline"]),
+    ("工 作 任 务 牵 头 单 位 配合/责任单位", ["task", "lead", "responsible"]),  # PDF spacing; a name in a name
+    ("正文。\n序号工作任务责任单位备注\n1\t…", ["task", "responsible"]),  # run together
+    ("主要内容\n责任单位", None),  # two names are no header
+    ("围绕工作任务，明确责任单位和完成时限。", None),  # names inside a sentence
+])
+def test_task_table_header_columns(text, columns):
+    assert layout.table_columns(text, P) == columns
+
+
+def test_a_task_table_column_with_an_unknown_role_is_refused(tmp_path):
+    source = INGEST_PATTERNS.read_text(encoding="utf-8")
+    bad = tmp_path / "patterns.yaml"
+    bad.write_text(source.replace("  工作内容: requirement", "  工作内容: requirements"), encoding="utf-8")
+    with pytest.raises(ValueError, match="工作内容.*requirements"):
+        load_patterns(bad)
 
 
 # ---------------------------------------------------------------- responsibility markers

@@ -83,8 +83,8 @@ def test_layout_functions(text):
     assert isinstance(layout.undo_line_index(text)[0], str)
     cleaned, pages = layout.remove_page_numbers(text)
     assert isinstance(cleaned, str) and pages == sorted(pages)
-    assert isinstance(layout.break_table_headers(text), str)
-    columns = layout.table_columns(text)
+    assert isinstance(layout.break_table_headers(text, PATTERNS), str)
+    columns = layout.table_columns(text, PATTERNS)
     assert columns is None or set(columns) <= {"task", "requirement", "lead", "responsible", "cooperating", "deadline"}
     rows = text.split("\n")
     assert isinstance(layout.reflow(rows, re.compile(r"\s*(?:" + MARKER.pattern + ")")), list)

@@ -35,8 +35,9 @@ from .units import Marker, UnitParser
 #: 1.13: a PDF's ruled tables read row by row, never joined to the lines around them; a header row
 #: repeated inside a table is no task; 1.14: an HTML data table's row on one line whatever paragraphs
 #: its cells hold, as Word's HTML writes them; a table row short of cells is read from the left;
-#: 1.15: a line of units and their verb closes the paragraph above it, '市人社局牵头落实').
-PARSER_VERSION = "1.15"
+#: 1.15: a line of units and their verb closes the paragraph above it, '市人社局牵头落实'; 1.16: task-table
+#: column names are data, with a department's (工作内容, 责任科室, 时限要求, …) among them).
+PARSER_VERSION = "1.16"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -238,7 +239,7 @@ class PlanParser:
     def _tasks_from(self, path: str, content: str, columns: list[str] | None, first_leads: bool) -> list[Task]:
         """Tasks of one numbered item; `first_leads`: the plan says the first unit listed leads."""
         if columns:  # a row with nothing in it (a number closing the text) is no task, as in prose
-            rows = [r for r in content.strip("\n").split("\n") if tidy(r) and not layout.is_header_row(r)]
+            rows = [r for r in content.strip("\n").split("\n") if tidy(r) and not layout.is_header_row(r, self.p)]
             if len(rows) > 1 and all(r.count("\t") >= len(columns) - 1 for r in rows):  # a number spanning rows
                 return [self._table_task(f"{path}/{chr(ord('a') + k)}", r, columns, first_leads)
                         for k, r in enumerate(rows)]
@@ -296,7 +297,7 @@ class PlanParser:
         first = select(cands, [], body)
         end = self._terminal(body, first[0].end if first else 0)
         markers = select([c for c in cands if c.end <= end], warnings, body)
-        columns = layout.table_columns(body[:end]) if markers else None
+        columns = layout.table_columns(body[:end], self.p) if markers else None
         roots = build_tree(markers, end)
         tasks: list[Task] = []
         sections: dict[int, Task] = {}  # id(node) → the heading whose marker its tasks share
@@ -349,7 +350,7 @@ class PlanParser:
         text, pages = layout.remove_page_numbers(text)
         if pages:
             doc.warnings.append(f"removed {len(pages)} page numbers inside the text")
-        text = layout.break_table_headers(text)
+        text = layout.break_table_headers(text, self.p)
         raw_lines = [line.rstrip() for line in text.split("\n")]
         if kind == "pdf":
             raw_lines = layout.reflow(raw_lines, re.compile(r"\s*(?:" + MARKER.pattern + ")"))

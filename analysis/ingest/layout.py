@@ -13,10 +13,6 @@ _ENDS_SENTENCE = tuple("。！？；：:）)”」』")
 _ENDS_HEADER = re.compile(r"(?:的通知|[〕\]】)）]\s*\d{1,4}\s*号)$")
 #: A number followed by one of these counts something: it is not a page number.
 _MEASURE = set("个类次天年月日项条人家名万亿千百元%号级部件所批期页张份户套座台辆吨米")
-_TABLE_HEADER = re.compile(
-    r"((?:(?:序\s*号|工\s*作\s*任\s*务|重\s*点\s*任\s*务|任\s*务\s*内\s*容|主\s*要\s*任\s*务|具\s*体\s*任\s*务|工\s*作\s*要\s*求|具\s*体\s*要\s*求|"
-    r"牵\s*头\s*单\s*位|牵\s*头\s*部\s*门|责\s*任\s*单\s*位|责\s*任\s*部\s*门|配\s*合\s*单\s*位|配合/责任单位|"
-    r"完\s*成\s*时\s*限|时\s*间\s*要\s*求|完\s*成\s*时\s*间|备\s*注)[\s|｜\t]*){3,})")
 
 
 def undo_line_index(text: str) -> tuple[str, bool]:
@@ -94,42 +90,32 @@ def reflow(lines: list[str], marker_start: re.Pattern) -> list[str]:
     return out
 
 
-def break_table_headers(text: str) -> str:
+def break_table_headers(text: str, patterns: Patterns) -> str:
     """Put a flattened task-table header (工作任务 牵头单位 责任单位 …) on a line of its own."""
-    return _TABLE_HEADER.sub(lambda m: "\n" + m.group(1).strip() + "\n", text)
+    return patterns.table_header.sub(lambda m: "\n" + m.group(1).strip() + "\n", text)
 
 
-#: Task-table column names and their roles.
-_COLUMNS = (("序号", None), ("工作任务", "task"), ("重点任务", "task"), ("任务内容", "task"), ("主要任务", "task"),
-            ("具体任务", "task"), ("工作要求", "requirement"), ("具体要求", "requirement"), ("牵头单位", "lead"),
-            ("牵头部门", "lead"), ("配合/责任单位", "responsible"), ("责任单位", "responsible"),
-            ("责任部门", "responsible"), ("配合单位", "cooperating"), ("完成时限", "deadline"),
-            ("时间要求", "deadline"), ("完成时间", "deadline"), ("备注", None))
-
-
-def is_header_row(row: str) -> bool:
+def is_header_row(row: str, patterns: Patterns) -> bool:
     """A line of column names only (序号	工作任务	…, or run together): a table's header, repeated
     on every page of a PDF table, is no task."""
-    return bool(_TABLE_HEADER.fullmatch(row.strip()))
+    return bool(patterns.table_header.fullmatch(row.strip()))
 
 
-def table_columns(text: str) -> list[str] | None:
+def table_columns(text: str, patterns: Patterns) -> list[str] | None:
     """Column roles of the first task-table header: task, requirement, lead, responsible, deadline."""
-    m = _TABLE_HEADER.search(text)
+    m = patterns.table_header.search(text)
     if not m:
         return None
     header = re.sub(r"[\s|｜\t]", "", m.group(1))
-    roles = []
-    for name, role in _COLUMNS:
-        for occurrence in re.finditer(re.escape(name), header):
-            roles.append((occurrence.start(), role))
-    roles.sort()
-    cols, taken = [], set()
-    for pos, role in roles:
-        if role and not any(a <= pos < b for a, b in taken):
-            cols.append(role)
-        taken.add((pos, pos + 2))
-    return [c for i, c in enumerate(cols) if c not in cols[:i]] or None
+    found = sorted((hit.start(), -len(name), role) for name, role in patterns.table_columns
+                   for hit in re.finditer(re.escape(name), header))
+    cols, end = [], 0
+    for pos, minus_len, role in found:
+        if pos >= end:  # not inside a longer name read already (责任单位 in 配合/责任单位)
+            end = pos - minus_len
+            if role and role not in cols:
+                cols.append(role)
+    return cols or None
 
 
 def pipes_to_tabs(line: str) -> str:

@@ -34,6 +34,18 @@ class Patterns:
     doc_number: re.Pattern
     report_signals: re.Pattern
     plan_signals: re.Pattern
+    #: Task-table column names and their roles (None: read past), and a header of 3 or more of them.
+    table_columns: tuple[tuple[str, str | None], ...]
+    table_header: re.Pattern
+
+
+_ROLES = {None, "task", "requirement", "lead", "responsible", "cooperating", "deadline"}
+
+
+def _table_header(names: list[str]) -> re.Pattern:
+    """Three or more column names in a row, spaces allowed inside a name (PDF extraction)."""
+    spaced = (r"\s*".join(map(re.escape, name)) for name in sorted(names, key=len, reverse=True))
+    return re.compile(r"((?:(?:" + "|".join(spaced) + r")[\s|｜\t]*){3,})")
 
 
 def _union(items: list[str], flags: int = 0) -> re.Pattern:
@@ -51,6 +63,10 @@ def load_patterns(path: Path = INGEST_PATTERNS) -> Patterns:
             except re.error as exc:
                 raise ValueError(f"{path}: bad regex in {key}: {p!r} ({exc})") from exc
     resp = data["responsibility"]
+    columns = data["task_table_columns"]
+    bad = {name: role for name, role in columns.items() if role not in _ROLES}
+    if bad:
+        raise ValueError(f"{path}: unknown roles in task_table_columns: {bad} (known: {sorted(_ROLES - {None})})")
     by_len = lambda xs: tuple(sorted(xs, key=len, reverse=True))  # noqa: E731
     return Patterns(
         furniture_line=re.compile(r"^\s*+(?:" + "|".join(f"(?:{p})" for p in data["furniture_lines"]) + ")"),
@@ -75,4 +91,6 @@ def load_patterns(path: Path = INGEST_PATTERNS) -> Patterns:
         report_signals=re.compile("|".join(f"(?:{p})" if not p.startswith("(?m)") else f"(?:{p[4:]})"
                                            for p in data["report_signals"]), re.M),
         plan_signals=_union(data["plan_signals"]),
+        table_columns=tuple(columns.items()),
+        table_header=_table_header(list(columns)),
     )
