@@ -244,9 +244,11 @@ OUTLINE = """2023年某县政务公开工作要点
 """
 
 
-@pytest.mark.parametrize(("left", "right"), [("（", "）"), ("(", ")"), ("（", ")"), ("( ", " )")],
-                         ids=["full", "half", "mixed", "spaced"])
+@pytest.mark.parametrize(("left", "right"), [("（", "）"), ("(", ")"), ("（", ")"), ("( ", " )"), ("（", "）、"),
+                                             ("(", ")．")],
+                         ids=["full", "half", "mixed", "spaced", "comma-after", "stop-after"])
 def test_full_and_half_width_brackets_give_the_same_outline(left, right):
+    """（一）、 and (一)． too: the mark after the bracket is the marker's, not the heading's."""
     text = OUTLINE.format(**{k: f"{left}{n}{right}" for k, n in zip("abc", "一二三", strict=True)})
     doc = parse_text(text)
     assert [t.path for t in doc.tasks] == ["一/(一)", "一/(二)", "二/(三)"]

@@ -16,8 +16,8 @@ _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇
 _CN_NUM = r"[一二三四五六七八九十]{1,3}"
 MARKER = re.compile(
     rf"(?P<part>第(?P<part_n>{_CN_NUM})部分)"
-    rf"|(?P<pcn>[(（]\s?(?P<pcn_n>{_CN_NUM})\s?[)）])"
-    r"|(?P<pnum>[(（]\s?(?P<pnum_n>\d{1,2})\s?[)）])"
+    rf"|(?P<pcn>[(（]\s?(?P<pcn_n>{_CN_NUM})\s?[)）][、.．]?)"  # （一）、 also: the 、 is the marker's
+    r"|(?P<pnum>[(（]\s?(?P<pnum_n>\d{1,2})\s?[)）][、.．]?)"
     rf"|(?P<cn>(?<![第\u4e00-\u9fff])(?P<cn_n>{_CN_NUM})\s?[、.．](?![\d、]))"
     rf"|(?P<cn2>(?<=[\u4e00-\u9fff])(?P<cn2_n>{_CN_NUM})、(?![\d、]))"
     r"|(?P<num>(?<![\d.．A-Za-z])(?P<num_n>\d{1,2})\s?[.．、](?![\d.．、%]))"
