@@ -113,6 +113,19 @@ def test_a_government_the_table_lacks_is_read_from_the_title_not_from_the_body(n
     assert any("not in the region table" in w for w in doc.warnings)
 
 
+@pytest.mark.parametrize("body, expected", [
+    ("浙江省各地各部门，做好区政府门户网站建设。", ("浙江省", True)),  # 做好区: a verb before 区政府, named once
+    ("浙江省各地各部门，临平区人民政府各部门做好公开。", ("临平区", False)),  # before 人民政府
+    ("浙江省各地各部门，临平区政府各部门做好公开。临平区政府办公室负责。", ("临平区", False)),  # named twice
+])
+def test_a_government_the_table_lacks_in_the_body_needs_more_than_one_mention(body, expected):
+    """Without a name in the title or issuer the body decides; a name the table lacks counts there
+    only before 人民政府 or when named twice: in '，做好区政府门户网站' 做好区 is no government."""
+    text = f"2021年政务公开工作要点\n{body}\n一、做好财政预算公开。（责任单位：区财政局）\n"
+    doc = parser().parse_text(text, "plan.txt")
+    assert (doc.region, doc.region_in_table) == expected
+
+
 @pytest.mark.parametrize("title, expected", [
     ("温州市龙港市2021年政务公开工作要点", ("龙港市", "county", "温州市", "浙江省")),  # a 市 under a city is county-level
     ("关于印发《龙港市2021年政务公开工作要点》的通知", ("龙港市", "city", None, None)),

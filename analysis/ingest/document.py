@@ -36,8 +36,10 @@ from .units import Marker, UnitParser
 #: repeated inside a table is no task; 1.14: an HTML data table's row on one line whatever paragraphs
 #: its cells hold, as Word's HTML writes them; a table row short of cells is read from the left;
 #: 1.15: a line of units and their verb closes the paragraph above it, '市人社局牵头落实'; 1.16: task-table
-#: column names are data, with a department's (工作内容, 责任科室, 时限要求, …) among them).
-PARSER_VERSION = "1.16"
+#: column names are data, with a department's (工作内容, 责任科室, 时限要求, …) among them; 1.17: the 、
+#: or ． after （一） is the marker's; 1.18: the body names a government the table lacks only before
+#: 人民政府 or twice).
+PARSER_VERSION = "1.18"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -398,9 +400,9 @@ class PlanParser:
     def _region(self, doc: Document, meta, text: str) -> None:
         context = text[:20000]
         sources = [doc.title or "", meta.notice_title or "", doc.issuer or "", meta.labels.get("issuer", ""),
-                   meta.labels.get("title", ""), context[:3000]]
+                   meta.labels.get("title", "")]
         titles = {doc.title, meta.notice_title, meta.labels.get("title")} - {None, ""}
-        region, warnings = self.regions.resolve([s for s in sources if s], context, titles)
+        region, warnings = self.regions.resolve([s for s in sources if s], context, titles, body=context[:3000])
         doc.warnings += warnings
         if region:
             doc.region, doc.parent, doc.province, doc.level = region.name, region.parent, region.province, region.level

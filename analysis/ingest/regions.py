@@ -24,6 +24,7 @@ _ADMIN_NAME = r"[\u4e00-\u9fff]{2,8}?(?:自治县|自治州|自治旗|新区|实
 _GOVERNMENT = r"人民政府|政府|管委会|管理委员会|委员会"
 #: An administrative name the table may lack: 莱芜区, 平潭综合实验区, 某某新区 (before 人民政府 …).
 _UNKNOWN = re.compile(_ADMIN_NAME + f"(?={_GOVERNMENT})")
+_FULL_GOVERNMENT = re.compile(r"人民政府|管委会|管理委员会")
 #: In a title the plan's own government may also stand right before the year or the subject
 #: (龙港市2021年政务公开工作要点): new governments (龙港市 2019, 临平区 2021) are titled so.
 _UNKNOWN_IN_TITLE = re.compile(_ADMIN_NAME + rf"(?={_GOVERNMENT}|\s*\d{{4}}\s*年|政务公开|政府信息公开)")
@@ -145,13 +146,17 @@ class RegionTable:
         ambiguous = len(scored) > 1 and self._context_score(scored[0], context) == self._context_score(scored[1], context)
         return scored[0], ambiguous
 
-    def resolve(self, sources: list[str], context: str, titles: Collection[str] = ()) -> tuple[Region | None, list[str]]:
-        """Region from the first source string naming one; context disambiguates shared names.
-        Sources that are among `titles` may name a government the table lacks before their year."""
+    def resolve(self, sources: list[str], context: str, titles: Collection[str] = (),
+                body: str = "") -> tuple[Region | None, list[str]]:
+        """Region from the first source string naming one, then from `body` (the plan's text);
+        context disambiguates shared names. Sources that are among `titles` may name a government
+        the table lacks before their year; the body only before 人民政府 or twice in the context
+        ('，做好区政府门户网站' names no 做好区)."""
         warnings: list[str] = []
-        for text in sources:
+        for text, in_body in [*((s, False) for s in sources), (body, True)]:
             found = [(n, rs) for n, rs in self.mentions(text) if n not in _GENERIC]
-            unknown = self._unknown(text, found, context, _UNKNOWN_IN_TITLE if text in titles else _UNKNOWN)
+            unknown = self._unknown(text, found, context, _UNKNOWN_IN_TITLE if text in titles else _UNKNOWN,
+                                    strict=in_body)
             best, _ = self._best(found, context)
             if unknown and (best is None or _DEPTH[unknown.level] > _DEPTH[best["level"]]):
                 return unknown, [f"region {unknown.name!r} is not in the region table "
@@ -166,8 +171,9 @@ class RegionTable:
         return None, ["region not found in title, issuer or text"]
 
     def _unknown(self, text: str, found: list[tuple[str, list[dict]]], context: str = "",
-                 pattern: re.Pattern = _UNKNOWN) -> Region | None:
-        """An administrative name in text that the table lacks, placed under the known names beside it."""
+                 pattern: re.Pattern = _UNKNOWN, strict: bool = False) -> Region | None:
+        """An administrative name in text that the table lacks, placed under the known names beside it;
+        `strict`: only before 人民政府 (管委会 …) or named twice in the context."""
         matches = self._matches(text)
         known_at = {m.start() for m in matches}
         starts = {0} | {m.end() for m in matches}
@@ -178,6 +184,8 @@ class RegionTable:
                 continue
             name = m.group(0)
             if name in _GENERIC or name in self.by_name or len(name) < 2 or name.startswith(_NOT_NAME_START):
+                continue
+            if strict and not _FULL_GOVERNMENT.match(text, m.end()) and context.count(name) < 2:
                 continue
             parents = [r for n, rs in found for r in rs if r["level"] in ("city", "province")]
             if not any(r["level"] == "city" for r in parents):
