@@ -186,13 +186,17 @@ class UnitParser:
                 continue
             if label in self.p.deadline_labels:
                 m.deadline = value
-            elif label in self.p.lead_labels:
+                continue
+            clauses = split_top(value, "，,；;")  # （责任单位：X、Y，6月底前）: a deadline after the units
+            m.deadline = m.deadline or next((c for c in clauses if self._is_deadline(c)), None)
+            units = self.units("，".join(c for c in clauses if not self._is_deadline(c)))
+            if label in self.p.lead_labels:
                 has_lead = True
-                m.lead += self.units(value)
+                m.lead += units
             elif label in self.p.cooperating_labels:
-                m.cooperating += self.units(value)
+                m.cooperating += units
             else:
-                responsible += self.units(value)
+                responsible += units
         if has_lead:
             m.cooperating = responsible + m.cooperating
         else:
@@ -210,8 +214,7 @@ class UnitParser:
         # '（X牵头，Y按职责分工负责）': once a lead is named, the others cooperate (as with labelled markers)
         named_lead = len(clauses) > 1 and any(re.search(r"牵头(?:落实|负责)?$", c) for c in clauses)
         for clause in clauses:
-            when = re.sub(r"完成$", "", clause)  # 2020年12月底前完成
-            if self.p.deadline.fullmatch(when) or self.p.deadline_clause.fullmatch(clause):
+            if self._is_deadline(clause):
                 m.deadline = clause
                 continue
             coop = re.search(r"(?:配合|协助|参与|协同|协办)$", clause) or (
@@ -226,6 +229,10 @@ class UnitParser:
                 return None
             (m.cooperating if coop else m.lead).extend(units)
         return m if (m.lead or m.cooperating) else None
+
+    def _is_deadline(self, clause: str) -> bool:
+        """'6月底前', '2020年12月底前完成', '持续推进': a clause that is a deadline."""
+        return bool(self.p.deadline.fullmatch(re.sub(r"完成$", "", clause)) or self.p.deadline_clause.fullmatch(clause))
 
     def _verb_clauses(self, clause: str) -> list[str]:
         """'X牵头、Y落实' → [X牵头, Y落实]: a clause whose 、-parts each end with their own verb;
