@@ -38,8 +38,9 @@ from .units import Marker, UnitParser
 #: 1.15: a line of units and their verb closes the paragraph above it, '市人社局牵头落实'; 1.16: task-table
 #: column names are data, with a department's (工作内容, 责任科室, 时限要求, …) among them; 1.17: the 、
 #: or ． after （一） is the marker's; 1.18: the body names a government the table lacks only before
-#: 人民政府 or twice).
-PARSER_VERSION = "1.18"
+#: 人民政府 or twice; 1.19: a deadline after a label's units (（责任单位：X，6月底前）) is no unit; 1.20: the
+#: items under a heading take the marker closing their block when none has its own).
+PARSER_VERSION = "1.20"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -151,6 +152,28 @@ def _merged_units(tasks: list[Task]) -> int:
                 and (above.lead_units or above.cooperating_units)
                 and task.path.rpartition("/")[0] == above.path.rpartition("/")[0]):
             task.lead_units, task.cooperating_units = above.lead_units, above.cooperating_units
+            taken += 1
+    return taken
+
+
+def _has_units(task: Task) -> bool:
+    return bool(task.lead_units or task.cooperating_units)
+
+
+def _block_marker(roots: list[Node], by_node: dict[int, list[Task]]) -> int:
+    """Give the items under one heading the units of the last when none other has any, and return
+    how many took them: one marker closes the block (（一）…1.…。2.…。（责任单位：X）)."""
+    taken = 0
+    for node in walk(roots):
+        items = [by_node.get(id(child)) for child in node.children]
+        if len(items) < 2 or any(item is None for item in items):  # a heading or preamble among them
+            continue
+        *before, last = items
+        if len(last) != 1 or not _has_units(last[0]) or any(_has_units(t) for item in before for t in item):
+            continue
+        for task in (t for item in before for t in item):
+            task.lead_units, task.cooperating_units = last[0].lead_units, last[0].cooperating_units
+            task.deadline = task.deadline or last[0].deadline
             taken += 1
     return taken
 
@@ -303,6 +326,7 @@ class PlanParser:
         roots = build_tree(markers, end)
         tasks: list[Task] = []
         sections: dict[int, Task] = {}  # id(node) → the heading whose marker its tasks share
+        by_node: dict[int, list[Task]] = {}  # id(leaf) → its tasks
         inherited = 0
         for node in walk(roots):
             if self._is_preamble(node, body):
@@ -318,6 +342,7 @@ class PlanParser:
                         task.deadline = task.deadline or heading.deadline
                         inherited += 1
                 tasks += own
+                by_node[id(node)] = own
             elif not columns and self.units.find(tidy(content)):
                 own = [t for t in self._tasks_from(path, content, None, first_leads) if t.lead_units or t.cooperating_units]
                 if len(own) == 1 and _is_heading(own[0].content):  # 一、推进决策公开（牵头单位：…）: its tasks'
@@ -326,6 +351,9 @@ class PlanParser:
                     tasks += own
         if inherited:
             warnings.append(f"tasks without a marker of their own that take their section heading's units: {inherited}")
+        closed = 0 if columns else _block_marker(roots, by_node)
+        if closed:
+            warnings.append(f"items without a marker of their own that take the marker closing their block: {closed}")
         merged = _merged_units(tasks) if columns else 0
         if merged:
             warnings.append(f"table rows without units that take those of the row above (a merged cell): {merged}")
