@@ -108,6 +108,21 @@ def test_a_plans_own_number_is_not_a_citation(corpus_links):
     assert not corpus_links["cited_doc_number"].fillna("").str.contains("的通知").any()
 
 
+def test_a_plan_without_a_number_of_its_own_keeps_the_documents_it_cites_by_title():
+    """Ingest dropped every title-only citation of a plan with no 文号 (None == None): 隆阳区 2020
+    lost all three. A title cited again, with or without its 文号, is one citation."""
+    cited = "《中华人民共和国政府信息公开条例》和《国务院办公厅关于印发2022年政务公开工作要点的通知》"
+    text = COUNTY_NOTICE.replace("兴政办字〔2022〕12号\n", "").format(cited=cited).replace(
+        "请认真贯彻执行。", "请认真贯彻执行。落实《国务院办公厅关于印发2022年政务公开工作要点的通知》（国办发〔2022〕8号）"
+                       "和《中华人民共和国政府信息公开条例》要求。")
+    doc = parse_text(text, "notice.txt")
+    assert doc.doc_number is None
+    assert [(c["title"], c["doc_number"]) for c in doc.citations if c["title"] != doc.title] == [
+        ("中华人民共和国政府信息公开条例", None),
+        ("国务院办公厅关于印发2022年政务公开工作要点的通知", "国办发〔2022〕8号"),
+    ]
+
+
 def test_fujian_plans_implement_the_national_plan_of_the_same_year(corpus_links, corpus_tables):
     national = corpus_links[(corpus_links["cited_level"] == "national") & (corpus_links["relation"] == "implements")]
     docs = corpus_tables["documents"].set_index("file")

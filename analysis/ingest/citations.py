@@ -31,15 +31,17 @@ def find_citations(text: str, patterns: Patterns) -> list[dict]:
     def add(title, number, pos):
         title = re.sub(r"\s+", "", title) if title else None
         title = title.replace("<", "《").replace(">", "》") if title else None
-        key = number or title
-        if key in seen:
-            if number and title:
-                for c in found:
-                    if c["doc_number"] == number and not c["title"]:
-                        c["title"] = title
+        if number in seen or (not number and title in seen):  # cited again, maybe with its title now
+            for c in found if number and title else ():
+                if c["doc_number"] == number and not c["title"]:
+                    c["title"] = title
             return
-        seen.add(key)
-        found.append({"title": title, "doc_number": number, "year": _year(number, title), "position": pos})
+        earlier = next((c for c in found if title and c["title"] == title and not c["doc_number"]), None)
+        if number and earlier:  # cited by title first, now with its 文号
+            earlier["doc_number"], earlier["year"] = number, _year(number, title)
+        else:
+            found.append({"title": title, "doc_number": number, "year": _year(number, title), "position": pos})
+        seen.update({number, title} - {None})
 
     for m in _TITLE.finditer(text):
         number = None

@@ -39,8 +39,9 @@ from .units import Marker, UnitParser
 #: column names are data, with a department's (工作内容, 责任科室, 时限要求, …) among them; 1.17: the 、
 #: or ． after （一） is the marker's; 1.18: the body names a government the table lacks only before
 #: 人民政府 or twice; 1.19: a deadline after a label's units (（责任单位：X，6月底前）) is no unit; 1.20: the
-#: items under a heading take the marker closing their block when none has its own).
-PARSER_VERSION = "1.20"
+#: items under a heading take the marker closing their block when none has its own; 1.21: a plan
+#: without a 文号 keeps its title-only citations, a title cited again is one citation).
+PARSER_VERSION = "1.21"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -404,7 +405,8 @@ class PlanParser:
         self._annex(doc, body[end:])
         doc.title, doc.notice_title, doc.issuer = meta.title, meta.notice_title, meta.issuer
         doc.published, doc.doc_number = meta.published, meta.doc_number
-        doc.citations = [c for c in find_citations(tidy_keep_lines(text), self.p) if c["doc_number"] != doc.doc_number]
+        doc.citations = [c for c in find_citations(tidy_keep_lines(text), self.p)  # its own 文号 is no citation
+                         if not (doc.doc_number and c["doc_number"] == doc.doc_number)]
         self._region(doc, meta, text)
         self._year(doc)
         self._first_title = first_title(lines)
