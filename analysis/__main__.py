@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from . import config
+from .levels import LEVELS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Compare Chinese local governments' 政务公开 work plans across regions and years.")
@@ -229,14 +230,14 @@ def add(paths: list[Path] = typer.Argument(..., help="Plan files to copy into da
         region: str = typer.Option(None, "--region", help="Region name with suffix (override the parser)"),
         year: int = typer.Option(None, "--year", help="Plan year (override)"),
         province: str = typer.Option(None, "--province"), parent: str = typer.Option(None, "--parent"),
-        level: str = typer.Option(None, "--level", help="national|province|city|district|county"),
+        level: str = typer.Option(None, "--level", help=" | ".join(LEVELS)),
         title: str = typer.Option(None, "--title"), issuer: str = typer.Option(None, "--issuer"),
         source: str = typer.Option(None, "--source", help="Where the file came from (URL, e-mail…)")) -> None:
     """Copy new plans into data/raw/ (byte for byte) and record them; refuses files already there."""
     from .raw_store import AddError
     from .raw_store import add as run
 
-    if level and level not in ("national", "province", "city", "district", "county"):
+    if level and level not in LEVELS:
         typer.echo(f"error: unknown level {level!r}", err=True)
         raise typer.Exit(2)
     values = {"region": region, "plan_year": year, "province": province, "parent": parent, "level": level,

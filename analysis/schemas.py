@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import levels
+
 #: Lists (units, domains, annex rows) are stored as text joined with this separator,
 #: so every table reads the same with plain pandas from Parquet or CSV.
 LIST_SEP = "；"
@@ -44,9 +46,9 @@ DOCUMENTS = Table("documents", "One row per raw file: the plan's metadata and ho
     _c("file", "string", "raw file name in data/raw/", False),
     _c("sha256", "string", "SHA-256 of the raw bytes"),
     _c("region", "string", "government the plan belongs to, with its suffix (丽水市, 隆阳区)"),
-    _c("parent", "string", "prefecture-level city of a district or county, else empty"),
+    _c("parent", "string", levels.PARENT),
     _c("province", "string", "province-level unit (for a province: itself)"),
-    _c("level", "string", "national | province | city | district | county"),
+    _c("level", "string", levels.DESCRIPTION),
     _c("adcode", "string", "administrative division code from the region table"),
     _c("region_in_table", "bool", "region found in resources/regions.csv (False: read from the text and flagged)"),
     _c("plan_year", "int", "year the plan is for"),

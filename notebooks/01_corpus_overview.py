@@ -35,8 +35,9 @@ print(f"{len(documents)} documents, {int(documents['is_plan'].sum())} plans, {le
 # ## The plans
 #
 # One line per raw file. `level` comes from the region table (national, province, city,
-# district, county); `plan_year` is the year the plan is *for* — read from the title, or
-# inferred from the documents it implements when the title has no year (see
+# district, county; township for a 乡镇's plan, read from its title); `plan_year` is the
+# year the plan is *for* — read from the title, or inferred from the documents it
+# implements when the title has no year (see
 # `plan_year_evidence` in the documents table). `is_partial` marks texts that stop
 # mid-sentence: they are left out of emphasis shares unless the build is run with
 # `--include-partial`.

@@ -127,6 +127,37 @@ def test_a_government_the_table_lacks_in_the_body_needs_more_than_one_mention(bo
 
 
 @pytest.mark.parametrize("title, expected", [
+    ("云南省保山市隆阳区板桥镇人民政府2021年政务公开工作计划", ("板桥镇", "township", "隆阳区", "云南省")),
+    ("隆阳区板桥镇2021年政务公开工作要点", ("板桥镇", "township", "隆阳区", "云南省")),
+    ("三合乡人民政府2021年度政务公开工作实施方案", ("三合乡", "township", None, None)),  # its county unnamed
+    ("城关街道办事处2022年政务公开工作计划", ("城关街道办事处", "township", None, None)),
+    ("2021年隆阳区政务公开工作要点", ("隆阳区", "district", "保山市", "云南省")),  # its towns in the body: no township
+])
+def test_a_townships_plan_is_read_from_its_title(title, expected):
+    """Townships (乡, 镇, 街道) are below the region table's counties: read from a title or issuer,
+    placed under the district or county named with them, flagged; never from the body, where a
+    county's plan names its towns' governments."""
+    text = f"{title}\n一、做好财政公开。（责任单位：镇财政所）\n二、指导城关镇人民政府、板桥镇人民政府做好网站建设。（责任单位：县政务办）\n"
+    doc = parser().parse_text(text, "plan.txt")
+    assert (doc.region, doc.level, doc.parent, doc.province) == expected
+    assert doc.region_in_table == (expected[1] != "township")
+
+
+def test_a_township_added_to_the_region_table_is_known(tmp_path):
+    """A researcher adds the township as a row (level township, parent its county): then it is read
+    as any known government, with its code."""
+    from analysis.config import REGIONS
+    from analysis.ingest.regions import RegionTable
+
+    table = tmp_path / "regions.csv"
+    table.write_text(REGIONS.read_text(encoding="utf-8") + "板桥镇,530502100,township,隆阳区,云南省,,,\n", encoding="utf-8")
+    region, warnings = RegionTable(table).resolve(["板桥镇2021年政务公开工作要点"], "", {"板桥镇2021年政务公开工作要点"})
+    assert (region.name, region.level, region.parent, region.province, region.adcode, region.known) == (
+        "板桥镇", "township", "隆阳区", "云南省", "530502100", True)
+    assert warnings == []
+
+
+@pytest.mark.parametrize("title, expected", [
     ("温州市龙港市2021年政务公开工作要点", ("龙港市", "county", "温州市", "浙江省")),  # a 市 under a city is county-level
     ("关于印发《龙港市2021年政务公开工作要点》的通知", ("龙港市", "city", None, None)),
     ("2021年政务公开工作要点", ("温州市", "city", None, "浙江省")),  # no name in the title: the body's

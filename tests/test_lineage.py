@@ -4,6 +4,7 @@ their sentences with known proportions of copying."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.ingest import parse_text
+from analysis.ingest import parse_file, parse_text
 from analysis.measure.lineage import (
     citation_links,
     clean_doc_number,
@@ -37,6 +38,8 @@ from analysis.measure.lineage_charts import (
 )
 from analysis.schemas import LIST_SEP, TABLES, check
 from analysis.tables import build_tables
+
+LAYOUTS = Path(__file__).parent / "fixtures" / "layouts"
 
 # --- citation graph -----------------------------------------------------------------------------
 
@@ -169,6 +172,18 @@ def test_a_cited_corpus_plan_resolves_to_its_file(seed_docs, cited, region, expe
     assert resolved.iloc[0]["cited_node"] == expected
     # the county's citation of its own plan title is not a link
     assert not mine["cited_title"].fillna("").str.startswith(region).any()
+
+
+def test_a_townships_plan_implements_its_districts_plan_in_the_corpus(seed_docs):
+    """A township (乡镇, below the region table's counties) citing 《隆阳区2020年政务公开工作计划》:
+    the link resolves to the district's plan one level up and is drawn on a row of its own."""
+    doc = parse_file(LAYOUTS / "township_plan.txt")
+    tables = build_tables({**seed_docs, "township.txt": doc})
+    mine = _links(tables).query("file == 'township.txt'")
+    assert list(zip(mine["resolved_file"], mine["relation"], mine["cited_level"], strict=True)) == [
+        ("longyang-2020.txt", "implements", "district")]
+    figure = citation_graph_figure(_links(tables), tables["documents"], "zh")
+    assert list(figure.layout.yaxis.ticktext)[-2:] == ["区县级", "乡镇级"]
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -40,8 +40,9 @@ from .units import Marker, UnitParser
 #: or ． after （一） is the marker's; 1.18: the body names a government the table lacks only before
 #: 人民政府 or twice; 1.19: a deadline after a label's units (（责任单位：X，6月底前）) is no unit; 1.20: the
 #: items under a heading take the marker closing their block when none has its own; 1.21: a plan
-#: without a 文号 keeps its title-only citations, a title cited again is one citation).
-PARSER_VERSION = "1.21"
+#: without a 文号 keeps its title-only citations, a title cited again is one citation; 1.22: a
+#: township's plan (乡, 镇, 街道: level township) is read from its title or issuer).
+PARSER_VERSION = "1.22"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60

@@ -17,9 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..config import REGIONS
+from ..levels import DEPTH, LEVELS
 
-LEVELS = ("national", "province", "city", "district", "county")
-_DEPTH = {"national": 0, "province": 1, "city": 2, "district": 3, "county": 3}
 _ADMIN_NAME = r"[\u4e00-\u9fff]{2,8}?(?:自治县|自治州|自治旗|新区|实验区|开发区|示范区|林区|特区|省|市|县|区|旗|盟)"
 _GOVERNMENT = r"人民政府|政府|管委会|管理委员会|委员会"
 #: An administrative name the table may lack: 莱芜区, 平潭综合实验区, 某某新区 (before 人民政府 …).
@@ -28,6 +27,11 @@ _FULL_GOVERNMENT = re.compile(r"人民政府|管委会|管理委员会")
 #: In a title the plan's own government may also stand right before the year or the subject
 #: (龙港市2021年政务公开工作要点): new governments (龙港市 2019, 临平区 2021) are titled so.
 _UNKNOWN_IN_TITLE = re.compile(_ADMIN_NAME + rf"(?={_GOVERNMENT}|\s*\d{{4}}\s*年|政务公开|政府信息公开)")
+#: A township (乡, 镇, 街道) the table lacks — it lists governments down to counties — before its
+#: government, the year or the subject: read from titles and issuers only (a county's plan names
+#: its towns' governments in its body).
+_TOWNSHIP = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:街道办事处|街道|民族乡|民族镇|乡|镇|苏木)"
+                       rf"(?={_GOVERNMENT}|\s*\d{{4}}\s*年|政务公开|政府信息公开)")
 #: Words that start phrases, not place names (各地级以上市, 全区, 本县 …).
 _NOT_NAME_START = ("各", "全", "本", "我", "有关", "直辖", "自治", "省直", "市直", "区直", "县直", "持续", "关于", "印发",
                    "乡镇", "街道", "贯彻", "落实", "转发", "根据", "按照", "对照")
@@ -133,8 +137,8 @@ class RegionTable:
         if not found:
             return None, False
         rows = [(name, r) for name, rs in found for r in rs]
-        deepest = max(_DEPTH[r["level"]] for _, r in rows)
-        pool = [r for _, r in rows if _DEPTH[r["level"]] == deepest]
+        deepest = max(DEPTH[r["level"]] for _, r in rows)
+        pool = [r for _, r in rows if DEPTH[r["level"]] == deepest]
         if len({(r["name"], r["parent"], r["province"]) for r in pool}) == 1:
             return pool[0], False
         named = {n for n, _ in found}
@@ -158,7 +162,7 @@ class RegionTable:
             unknown = self._unknown(text, found, context, _UNKNOWN_IN_TITLE if text in titles else _UNKNOWN,
                                     strict=in_body)
             best, _ = self._best(found, context)
-            if unknown and (best is None or _DEPTH[unknown.level] > _DEPTH[best["level"]]):
+            if unknown and (best is None or DEPTH[unknown.level] > DEPTH[best["level"]]):
                 return unknown, [f"region {unknown.name!r} is not in the region table "
                                  f"(add it to analysis/resources/regions.csv)"]
             row, ambiguous = self._best(found, context)
@@ -173,20 +177,22 @@ class RegionTable:
     def _unknown(self, text: str, found: list[tuple[str, list[dict]]], context: str = "",
                  pattern: re.Pattern = _UNKNOWN, strict: bool = False) -> Region | None:
         """An administrative name in text that the table lacks, placed under the known names beside it;
-        `strict`: only before 人民政府 (管委会 …) or named twice in the context."""
+        `strict` (the body): only before 人民政府 (管委会 …) or named twice in the context, and no township."""
         matches = self._matches(text)
         known_at = {m.start() for m in matches}
         starts = {0} | {m.end() for m in matches}
         starts |= {m.end() for m in re.finditer(r"\d{4}\s*年|[\s，。、《“]|关于|印发", text or "")}
-        for start in sorted(starts):
-            m = pattern.match(text or "", start)
-            if not m or start in known_at:
+        for start in sorted(starts - known_at):
+            m = pattern.match(text or "", start) or (None if strict else _TOWNSHIP.match(text or "", start))
+            if not m:
                 continue
             name = m.group(0)
             if name in _GENERIC or name in self.by_name or len(name) < 2 or name.startswith(_NOT_NAME_START):
                 continue
             if strict and not _FULL_GOVERNMENT.match(text, m.end()) and context.count(name) < 2:
                 continue
+            if m.re is _TOWNSHIP:
+                return self._township(name, found, context)
             parents = [r for n, rs in found for r in rs if r["level"] in ("city", "province")]
             if not any(r["level"] == "city" for r in parents):
                 for n, rs in self.mentions(context):
@@ -205,12 +211,26 @@ class RegionTable:
                           province, None, known=False)
         return None
 
+    def _township(self, name: str, found: list[tuple[str, list[dict]]], context: str) -> Region:
+        """A township under the district or county named beside it (XX县三合乡), or in the context
+        right before its name; its province from there, or from a province named beside it."""
+        counties = [(n, [r for r in rs if r["level"] in ("district", "county")]) for n, rs in found]
+        counties = [(n, rs) for n, rs in counties if rs]
+        if not counties:
+            counties = [(n, [r for r in rs if r["level"] in ("district", "county")]) for n, rs in self.mentions(context)
+                        if n + name in context]
+            counties = [(n, rs) for n, rs in counties if rs]
+        county, _ = self._best(counties, context)
+        province = county["province"] if county else next(
+            (r["name"] for _, rs in found for r in rs if r["level"] == "province"), None)
+        return Region(name, "township", county["name"] if county else None, province or None, None, known=False)
+
     @staticmethod
     def _region(row: dict) -> Region:
         level = row["level"]
         return Region(
             name=row["name"], level=level,
-            parent=(row["parent"] or None) if level in ("district", "county") else None,
+            parent=(row["parent"] or None) if level in ("district", "county", "township") else None,
             province=(row["province"] or None) if level != "national" else None,
             adcode=row["adcode"] or None,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import config
+from .. import config, levels
 from ..domains import Codebook, load_codebook
 from ..schemas import Table, _c, conform, register
 from ..tables import UNCLASSIFIED, domain_weights
@@ -17,9 +17,9 @@ NO_GROUP = "none"
 _PLAN = (
     _c("file", "string", "raw file name of the plan", False),
     _c("region", "string", "government the plan belongs to"),
-    _c("parent", "string", "prefecture-level city of a district or county, else empty"),
+    _c("parent", "string", levels.PARENT),
     _c("province", "string", "province-level unit"),
-    _c("level", "string", "national | province | city | district | county"),
+    _c("level", "string", levels.DESCRIPTION),
     _c("plan_year", "int", "year the plan is for"),
 )
 _SHARES = (
@@ -57,7 +57,7 @@ EMPHASIS_CHANGE = register(Table(
         _c("file", "string", "the later plan", False),
         _c("previous_file", "string", "the government's previous plan"),
         _c("region", "string", "government"),
-        _c("parent", "string", "prefecture-level city of a district or county, else empty"),
+        _c("parent", "string", levels.PARENT),
         _c("province", "string", "province-level unit"),
         _c("domain", "string", "domain id, or 'unclassified'", False),
         _c("plan_year", "int", "year of the later plan"),

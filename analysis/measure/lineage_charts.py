@@ -21,7 +21,8 @@ TEXT = {
         "graph_title": "引用网络：各计划落实（实线）与引用（虚线）的上级文件",
         "implements": "落实", "cites": "引用", "corpus_plan": "语料中的计划", "upstream": "语料外的上级文件",
         "resp_title": "责任单位 × 领域（牵头任务的领域权重合计）", "unit": "单位", "domain": "领域", "weight": "权重",
-        "levels": {"national": "国家", "province": "省级", "city": "市级", "district": "区县级", "county": "区县级"},
+        "levels": {"national": "国家", "province": "省级", "city": "市级", "district": "区县级", "county": "区县级",
+                   "township": "乡镇级"},
     },
     "en": {
         "reuse_title": "Text reuse: share of the row plan's sentences found in the column plan<br><sub>red: the column "
@@ -34,10 +35,10 @@ TEXT = {
         "resp_title": "Responsible units × domains (summed domain weight of the tasks they lead)",
         "unit": "unit", "domain": "domain", "weight": "weight",
         "levels": {"national": "national", "province": "province", "city": "city", "district": "county-level",
-                   "county": "county-level"},
+                   "county": "county-level", "township": "township"},
     },
 }
-LEVEL_COLORS = {0: "#b2182b", 1: "#ef8a62", 2: "#67a9cf", 3: "#2166ac"}
+LEVEL_COLORS = {0: "#b2182b", 1: "#ef8a62", 2: "#67a9cf", 3: "#2166ac", 4: "#053061"}
 #: Heatmaps with up to this many rows name each row (taller as they grow); above it plotly picks.
 MAX_NAMED_ROWS = 60
 
@@ -210,7 +211,7 @@ def _arc(start: tuple, end: tuple, rise: float = 0.35, points: int = 9) -> list[
 def citation_graph_figure(citation_links: pd.DataFrame, documents: pd.DataFrame, lang: str = "zh",
                           upstream_only: bool = True, plans_only: bool = True) -> go.Figure:
     """Network of plans and the documents they cite, laid out by level from top (national) to
-    bottom (county-level); arrows point from a plan to what it implements (solid) or cites
+    bottom (county-level, then townships); arrows point from a plan to what it implements (solid) or cites
     (dashed), and a line that crosses a level bends through a gap of its own there
     (`_layered_layout`). Cited documents outside the corpus are open diamonds. `upstream_only`
     keeps citations of higher-level documents and of corpus plans; `plans_only` keeps cited plans

@@ -13,6 +13,7 @@ import re
 
 import pandas as pd
 
+from .. import levels
 from ..ingest.regions import region_table
 from ..schemas import Table, _c, register
 from ..tables import frame
@@ -30,7 +31,7 @@ CITATION_LINKS = register(Table(
         _c("cited_doc_number", "string", "cited 文号 with 〔〕, text glued before it removed"),
         _c("cited_year", "int", "year of the cited plan (from its title), else the year in its 文号"),
         _c("cited_region", "string", "issuing government (国务院 for central bodies), empty when unknown"),
-        _c("cited_level", "string", "national | province | city | district | county | unknown"),
+        _c("cited_level", "string", f"{levels.DESCRIPTION} | unknown"),
         _c("is_plan_citation", "bool", "the cited document is a 政务公开 plan (工作要点, 任务分解表, 工作安排…)"),
         _c("resolved_file", "string", "the corpus plan it refers to (same 文号, or same issuer + plan year + plan "
                                       "title), else empty"),

@@ -4,8 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-#: Distance from the top of the hierarchy; districts and counties are both county-level.
-LEVEL_DEPTH = {"national": 0, "province": 1, "city": 2, "district": 3, "county": 3}
+from ..levels import DEPTH as LEVEL_DEPTH
 
 
 def plan_documents(documents: pd.DataFrame) -> pd.DataFrame:

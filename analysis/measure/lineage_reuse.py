@@ -37,6 +37,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from .. import levels
 from ..ingest.regions import region_table
 from ..schemas import LIST_SEP, Table, _c, conform, register
 from ..tables import frame
@@ -59,7 +60,7 @@ REUSE_INDEX = register(Table(
     ("file",), (
         _c("file", "string", "raw file name of the plan", False),
         _c("region", "string", "government the plan belongs to"),
-        _c("level", "string", "national | province | city | district | county"),
+        _c("level", "string", levels.DESCRIPTION),
         _c("plan_year", "int", "year the plan is for"),
         _c("n_sentences", "int", "sentences of the plan (≥ 8 characters)"),
         _c("n_earlier_plans", "int", "corpus plans that are earlier: smaller plan_year, or the same year and a "

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import levels
 from ..config import UNIT_RENAMES
 from ..ingest.regions import region_table
 from ..schemas import LIST_SEP, Table, _c, register
@@ -27,7 +28,7 @@ RESPONSIBILITY = register(Table(
     ("file", "unit", "role", "domain"), (
         _c("file", "string", "raw file name of the plan", False),
         _c("region", "string", "government the plan belongs to"),
-        _c("level", "string", "national | province | city | district | county"),
+        _c("level", "string", levels.DESCRIPTION),
         _c("plan_year", "int", "year the plan is for"),
         _c("unit", "string", "normalised unit: own region's name replaced by its level prefix, renames applied", False),
         _c("unit_raw", "string", f"the names as written in the plan, joined with '{LIST_SEP}'"),

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..levels import LEVELS
 from ..schemas import LIST_SEP
 from ..tables import UNCLASSIFIED
 from .labels import TEXT, t
 from .palette import codebook, domain_group, domain_labels, region_style
 
-LEVELS = ("national", "province", "city", "district", "county")
 #: Most panels a small-multiple chart draws (a 4 × 4 grid); the table behind it keeps every group.
 MAX_PANELS = 16
 #: Most plans a chart with a row or column per plan draws (heat maps, dot plot, composition,
