@@ -126,6 +126,11 @@ def test_flattened_task_table_with_merged_unit_cells_and_units_in_a_requirement(
         ("二/5", [], []),  # a row opening another section takes nothing from the one above
     ]
     assert not any("工作任务" in t.text for t in doc.tasks)  # the header repeated (a page break) is no text
+    # a row without a units cell of its own: the task cell ends at the space the page kept (row 3),
+    # else nothing tells where (row 2's heading runs on into its requirement)
+    assert (doc.tasks[2].heading, doc.tasks[2].content) == ("公开国有企业负责人薪酬情况",
+                                                          "公开国有企业负责人薪酬情况。依法依规公开国有企业负责人年度薪酬情况。")
+    assert doc.tasks[1].heading.startswith("依法依规公开国有企业生产经营情况按月公开")
     assert doc.tasks[3].heading == "完善政府公报工作机制"
     assert "2018年以市发改委、市工信局、市财政局、市卫计委、市商务局为试点单位" in doc.tasks[3].content
     assert doc.warnings == ["table rows without units that take those of the row above (a merged cell): 2"]

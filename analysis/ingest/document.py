@@ -41,8 +41,9 @@ from .units import Marker, UnitParser
 #: 人民政府 or twice; 1.19: a deadline after a label's units (（责任单位：X，6月底前）) is no unit; 1.20: the
 #: items under a heading take the marker closing their block when none has its own; 1.21: a plan
 #: without a 文号 keeps its title-only citations, a title cited again is one citation; 1.22: a
-#: township's plan (乡, 镇, 街道: level township) is read from its title or issuer).
-PARSER_VERSION = "1.22"
+#: township's plan (乡, 镇, 街道: level township) is read from its title or issuer; 1.23: a flattened
+#: row without a units cell ends its task cell at the first space).
+PARSER_VERSION = "1.23"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -305,6 +306,10 @@ class PlanParser:
     def _table_task(self, path: str, content: str, columns: list[str], first_leads: bool) -> Task:
         cells = [c for c in content.strip().split("\t")]
         row = split_cell_row(cells, columns) if len(cells) >= 3 else split_flat_row(tidy(content), columns)
+        if not (row["lead"] or row["cooperating"] or row["requirement"]):  # no units cell: the first space
+            head, space, rest = content.strip().partition(" ")  # left is where the task cell ended
+            if space and "\n" not in head and _is_heading(tidy(head)) and len(tidy(rest)) > len(tidy(head)):
+                row["task"], row["requirement"] = head, rest
         if first_leads and "lead" not in columns and not row["cooperating"]:  # one 责任单位 column
             row["lead"], row["cooperating"] = row["lead"][:1], row["lead"][1:]
         task_text = tidy(row["task"])
