@@ -346,17 +346,22 @@ BLOCK = """2021年某县政务公开工作要点
 （一）加强政策解读。{sep}1.做好政策文件解读，解读材料与文件同步起草。{sep}2.开展政策吹风会，提高解读质量。（责任单位：县政府办公室、县司法局，6月底前）
 （二）推进预算公开。{sep}1.细化部门预算公开内容。（责任单位：县财政局）{sep}2.公开政府债务信息。{sep}3.公开“三公”经费。（责任单位：县财政局）
 （三）做好舆情回应。{sep}1.建立舆情收集机制。{sep}2.及时回应社会关切。
+二、保障措施
+（四）加强组织领导。各单位明确分管领导。
+（五）强化督查考核。将政务公开纳入年度考核。（责任单位：县政府办公室）
 """
 
 
 @pytest.mark.parametrize("sep", ["\n", ""], ids=["lines", "run-on"])
 def test_a_marker_closing_a_block_of_items_is_theirs_when_none_has_its_own(sep):
     """（一）… 1.… 2.…（责任单位：…）: the one marker, after the last item, closes the block; where
-    another item has a marker of its own (（二）) or the last has none (（三）), nothing is carried."""
+    another item has a marker of its own (（二）) or the last has none (（三）), nothing is carried,
+    nor under a top-level section (二、保障措施: （四） and （五） are tasks in their own right)."""
     doc = parse_text(BLOCK.format(sep=sep))
     assert rows(doc, "path", "lead_units", "deadline") == [
         ("一/(一)/1", ["县政府办公室", "县司法局"], "6月底前"), ("一/(一)/2", ["县政府办公室", "县司法局"], "6月底前"),
         ("一/(二)/1", ["县财政局"], None), ("一/(二)/2", [], None), ("一/(二)/3", ["县财政局"], None),
         ("一/(三)/1", [], None), ("一/(三)/2", [], None),
+        ("二/(四)", [], None), ("二/(五)", ["县政府办公室"], None),
     ]
     assert "items without a marker of their own that take the marker closing their block: 1" in doc.warnings

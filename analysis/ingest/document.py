@@ -165,9 +165,12 @@ def _has_units(task: Task) -> bool:
 
 def _block_marker(roots: list[Node], by_node: dict[int, list[Task]]) -> int:
     """Give the items under one heading the units of the last when none other has any, and return
-    how many took them: one marker closes the block (（一）…1.…。2.…。（责任单位：X）)."""
+    how many took them: one marker closes the block (（一）…1.…。2.…。（责任单位：X）). Not under a
+    top-level section (一、保障措施): its items are tasks in their own right."""
     taken = 0
     for node in walk(roots):
+        if node.parent is None:
+            continue
         items = [by_node.get(id(child)) for child in node.children]
         if len(items) < 2 or any(item is None for item in items):  # a heading or preamble among them
             continue
