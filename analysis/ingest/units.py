@@ -22,8 +22,8 @@ _SEP = "、，,；;/／"
 _OPENER = re.compile(r"[(（\[【]")  # [责任单位:…] and 【责任单位：…】 occur too
 _SPACES = re.compile(r"\s+")
 _BY = re.compile(r"^(?:由|请|会同)")
-#: A line with no more than a short phrase on it (its closing full stop and spaces apart).
-_LINE = re.compile(r"(?m)^[ \t]*(\S[^\n]{1,120}?)[ \t。]*$")
+#: The longest line read as a marker of its own ('市发改委牵头落实' and lists of units).
+_LINE_MAX = 120
 
 
 @dataclass
@@ -117,6 +117,7 @@ class UnitParser:
                                    + r")\s*[:：]")
         verbs = "|".join(map(re.escape, patterns.verbs))
         self.verb_tail = re.compile(rf"(?:按职责分工|按照职责分工|按职责|根据职责|分别|共同|具体)*(?:{verbs})+$")
+        self.verb_line_end = re.compile(rf"(?:{verbs})[ \t。]*$", re.M)
         # '责任单位：…。' or a line '责任单位：…', continued by lines that start with a label
         # ('\n完成时限：6月底前' below '牵头单位：…').
         next_label = r"\n(?=[ \t]*" + self.label_rx.pattern + ")"
@@ -187,9 +188,12 @@ class UnitParser:
             if label in self.p.deadline_labels:
                 m.deadline = value
                 continue
-            clauses = split_top(value, "，,；;")  # （责任单位：X、Y，6月底前）: a deadline after the units
-            m.deadline = m.deadline or next((c for c in clauses if self._is_deadline(c)), None)
-            units = self.units("，".join(c for c in clauses if not self._is_deadline(c)))
+            if self.p.deadline.search(value) or self.p.deadline_clause.search(value):
+                clauses = split_top(value, "，,；;")  # （责任单位：X、Y，6月底前）: a deadline after the units
+                dates = [c for c in clauses if self._is_deadline(c)]
+                m.deadline = m.deadline or next(iter(dates), None)
+                value = "，".join(c for c in clauses if c not in dates)
+            units = self.units(value)
             if label in self.p.lead_labels:
                 has_lead = True
                 m.lead += units
@@ -232,7 +236,7 @@ class UnitParser:
 
     def _is_deadline(self, clause: str) -> bool:
         """'6月底前', '2020年12月底前完成', '持续推进': a clause that is a deadline."""
-        return bool(self.p.deadline.fullmatch(re.sub(r"完成$", "", clause)) or self.p.deadline_clause.fullmatch(clause))
+        return bool(self.p.deadline.fullmatch(clause.removesuffix("完成")) or self.p.deadline_clause.fullmatch(clause))
 
     def _verb_clauses(self, clause: str) -> list[str]:
         """'X牵头、Y落实' → [X牵头, Y落实]: a clause whose 、-parts each end with their own verb;
@@ -262,15 +266,25 @@ class UnitParser:
             if m is not None:
                 m.start, m.end = s.start(), s.end()
                 found.append(m)
-        for s in _LINE.finditer(text):
-            if s.start() == 0 or not text[: s.start()].strip() or any(f.start < s.end() and s.start() < f.end
-                                                                       for f in found):
-                continue
-            m = self.line_marker(s.group(1))
-            if m is not None:
-                m.start, m.end = s.start(), s.end()
-                found.append(m)
+        found += self._line_markers(text, found)
         return sorted(found, key=lambda f: f.start)
+
+    def _line_markers(self, text: str, found: list[Marker]) -> list[Marker]:
+        """Markers that are a line of their own below some text (none in tidied, one-line text)."""
+        out: list[Marker] = []
+        if "\n" not in text:
+            return out
+        for hit in self.verb_line_end.finditer(text):  # lines that end with a verb, found in C
+            start = text.rfind("\n", 0, hit.start()) + 1
+            end = hit.end()
+            phrase = text[start: end].strip().rstrip(" \t。")
+            if start and 2 <= len(phrase) <= _LINE_MAX and text[:start].strip() \
+                    and not any(f.start < end and start < f.end for f in found):
+                m = self.line_marker(phrase)
+                if m is not None:
+                    m.start, m.end = start, end
+                    out.append(m)
+        return out
 
     def line_marker(self, line: str) -> Marker | None:
         """A line that is only units and their verbs ('市金融办、人民银行潍坊市中心支行分别牵头落实',
