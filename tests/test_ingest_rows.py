@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from analysis.config import INGEST_PATTERNS
 from analysis.ingest import layout, tables
+from analysis.ingest.citations import find_citations
 from analysis.ingest.dates import iso_date
 from analysis.ingest.metadata import header_labels, is_plan_title, plan_titles
 from analysis.ingest.normalize import normalize
@@ -132,6 +133,19 @@ def test_deadlines_in_task_text(text, deadlines):
 ])
 def test_looks_like_unit(name, is_unit):
     assert looks_like_unit(name) is is_unit
+
+
+# ---------------------------------------------------------------- citations
+@pytest.mark.parametrize(("text", "cited"), [
+    ("认真落实国务院办公厅关于印发2018年政务公开工作要点的通知（国办发〔2018〕23号）和山东省人民政府办公厅关于进一步做好"
+     "政务公开工作的通知（鲁政办发〔2018〕21号）要求",
+     [("国务院办公厅关于印发2018年政务公开工作要点的通知", "国办发〔2018〕23号"),
+      ("山东省人民政府办公厅关于进一步做好政务公开工作的通知", "鲁政办发〔2018〕21号")]),  # no verbs before a bare title
+    ("按照《浙江省重大行政决策程序规定》和《2020年浙江省政务公开工作要点》（浙政办发〔2020〕20号）",
+     [("浙江省重大行政决策程序规定", None), ("2020年浙江省政务公开工作要点", "浙政办发〔2020〕20号")]),
+])
+def test_cited_documents(text, cited):
+    assert [(c["title"], c["doc_number"]) for c in find_citations(text, P)] == cited
 
 
 # ---------------------------------------------------------------- page furniture

@@ -12,6 +12,8 @@ _AFTER = re.compile(r"^\s*[(（]\s*([^()（）]{4,40}?号)")
 _LOSSY = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{1,9}[发函字办])\s*((?:19|20)\d{2})\s*(\d{1,4})\s*号")
 _BARE_TITLE = re.compile(r"([\u4e00-\u9fff]{2,30}?关于[^，,。；;、:：（()《》]{2,80}?(?:通知|意见|办法|规定|方案|要点|决定|函))\s*$")
 _YEAR_IN_NUMBER = re.compile(r"〔((?:19|20)\d{2})〕")
+#: Words before a title cited without 《》 that are not its start: 认真落实国务院办公厅关于…, 和山东省….
+LEADING_VERBS = re.compile(r"^(?:认真|切实|进一步)?(?:贯彻落实|贯彻|落实|做好|执行|按照|根据|依据|对照|结合|以及|和|及|与)+")
 
 
 def _year(number: str | None, title: str | None) -> int | None:
@@ -63,6 +65,6 @@ def find_citations(text: str, patterns: Patterns) -> list[dict]:
             continue
         before = text[max(0, start - 140): start].rstrip(" （(")
         tm = _BARE_TITLE.search(before)
-        add(tm.group(1) if tm else None, number, start)
+        add(LEADING_VERBS.sub("", tm.group(1)) or None if tm else None, number, start)
     found.sort(key=lambda c: c["position"])
     return found

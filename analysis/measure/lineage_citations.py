@@ -14,6 +14,7 @@ import re
 import pandas as pd
 
 from .. import levels
+from ..ingest.citations import LEADING_VERBS
 from ..ingest.regions import region_table
 from ..schemas import Table, _c, register
 from ..tables import frame
@@ -38,8 +39,6 @@ CITATION_LINKS = register(Table(
         _c("relation", "string", "implements (a plan of a higher level) | cites"),
     )))
 
-#: Words the citation extractor leaves in front of a title: 认真落实《…》, 和《…》.
-_LEADING_VERBS = re.compile(r"^(?:认真|切实|进一步)?(?:贯彻落实|贯彻|落实|做好|执行|按照|根据|依据|对照|结合|以及|和|及|与)+")
 #: A 文号 at the end of a string that had title text glued before it (…分解表的通知闽政办〔2017〕45号).
 _DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,10}〔(?:19|20)\d{2}〕\d{1,4}号)$")
 _GLUED_BEFORE_NUMBER = re.compile(r"^.*(?:通知|意见|方案|办法|规定|决定|要点|》|〉)")
@@ -76,7 +75,7 @@ def clean_title(value) -> str | None:
     value = _text(value)
     if value is None:
         return None
-    return _LEADING_VERBS.sub("", re.sub(r"\s+", "", value)) or None
+    return LEADING_VERBS.sub("", re.sub(r"\s+", "", value)) or None
 
 
 def plan_title(title: str | None) -> str | None:
