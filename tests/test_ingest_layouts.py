@@ -186,6 +186,7 @@ def test_mirror_page_pinyin_glosses_and_spam_are_removed():
     doc = parse("mirror_spam_pinyin.txt")
     assert "removed 5 pinyin glosses" in doc.warnings and "removed 2 spam insertions" in doc.warnings
     assert (doc.region, doc.title, doc.doc_number) == ("定陶区", "2017年定陶区政务公开工作要点", "菏定政办发〔2017〕26号")
+    assert doc.notice_title == "关于印发2017年定陶区政务公开工作要点的通知"  # set on two lines
     assert doc.tasks[0].text == ("加强预期引导。紧密结合我区经济社会发展形势,及时宣传解读财政政策、金融政策和就业创业政策。"
                                  "(区财政局牵头落实)")
     for t in doc.tasks:

@@ -43,8 +43,8 @@ from .units import Marker, UnitParser
 #: without a 文号 keeps its title-only citations, a title cited again is one citation; 1.22: a
 #: township's plan (乡, 镇, 街道: level township) is read from its title or issuer; 1.23: a flattened
 #: row without a units cell ends its task cell at the first space; 1.24: a title cited without 《》
-#: starts after the verbs before it).
-PARSER_VERSION = "1.24"
+#: starts after the verbs before it; 1.25: a notice title set on two lines).
+PARSER_VERSION = "1.25"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60

@@ -172,6 +172,8 @@ def notice(lines: list[str], labels: dict[str, str]) -> tuple[int | None, str | 
     for i, line in sources:
         line = _unwrap(line)
         m = NOTICE.search(line)
+        if not m and i is not None and i + 1 < len(lines) and "关于" in line and "。" not in line:
+            m = NOTICE.search(line.rstrip() + lines[i + 1].strip())  # a title set on two lines
         if m and len(m.group(0)) <= 120:
             what = re.sub(r"^[《〈<]|[》〉>]$", "", m.group("what").strip())
             issuer = (m.group("issuer") or "").strip()
