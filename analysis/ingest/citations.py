@@ -34,9 +34,10 @@ def find_citations(text: str, patterns: Patterns) -> list[dict]:
         title = re.sub(r"\s+", "", title) if title else None
         title = title.replace("<", "《").replace(">", "》") if title else None
         if number in seen or (not number and title in seen):  # cited again, maybe with its title now
-            for c in found if number and title else ():
-                if c["doc_number"] == number and not c["title"]:
-                    c["title"] = title
+            if number and title:
+                for c in found:
+                    if c["doc_number"] == number and not c["title"]:
+                        c["title"] = title
             return
         earlier = next((c for c in found if title and c["title"] == title and not c["doc_number"]), None)
         if number and earlier:  # cited by title first, now with its 文号

@@ -371,10 +371,11 @@ class PlanParser:
         if not markers:
             warnings.append("no numbered items found")
             paras = [p for p in body[:end].split("\n") if tidy(p)]
+            closing = [k > 0 and self.units.line_marker(p) is not None for k, p in enumerate(paras)] + [False]
             for k, para in enumerate(paras):
-                if k and self.units.line_marker(para):
+                if closing[k]:
                     continue  # read with the paragraph above, which it closes
-                if k + 1 < len(paras) and self.units.line_marker(paras[k + 1]):
+                if closing[k + 1]:
                     para += "\n" + paras[k + 1]
                 if self.units.find(tidy(para)) or "\n" in para:
                     tasks += self._tasks_from(str(k + 1), para, None, first_leads)

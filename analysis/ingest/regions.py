@@ -42,6 +42,11 @@ _GENERIC = {"全省", "全市", "全区", "全县", "本市", "本区", "本县"
             "社区", "园区", "景区", "片区", "地区", "校区", "新区", "全旗", "县区", "县市区", "县市", "省市", "市县"}
 
 
+def _province(found: list[tuple[str, list[dict]]]) -> str | None:
+    """The first province among the names found."""
+    return next((r["name"] for _, rs in found for r in rs if r["level"] == "province"), None)
+
+
 class _Match:
     """The part of re.Match that region look-ups use."""
 
@@ -193,13 +198,9 @@ class RegionTable:
                 continue
             if m.re is _TOWNSHIP:
                 return self._township(name, found, context)
-            parents = [r for n, rs in found for r in rs if r["level"] in ("city", "province")]
-            if not any(r["level"] == "city" for r in parents):
-                for n, rs in self.mentions(context):
-                    if any(r["level"] == "city" for r in rs) and n + name in context:
-                        parents += [r for r in rs if r["level"] == "city"]
-            city = next((r for r in parents if r["level"] == "city"), None)
-            province = city["province"] if city else next((r["name"] for r in parents if r["level"] == "province"), None)
+            cities = self._above(name, found, context, ("city",))
+            city = cities[0][1][0] if cities else None
+            province = city["province"] if city else _province(found)
             level = {"省": "province", "区": "district", "县": "county", "旗": "county"}.get(name[-1], "city")
             if level == "city" and city:  # a 市 under a city is county-level (龙港市 of 温州市)
                 level = "county"
@@ -214,16 +215,17 @@ class RegionTable:
     def _township(self, name: str, found: list[tuple[str, list[dict]]], context: str) -> Region:
         """A township under the district or county named beside it (XX县三合乡), or in the context
         right before its name; its province from there, or from a province named beside it."""
-        counties = [(n, [r for r in rs if r["level"] in ("district", "county")]) for n, rs in found]
-        counties = [(n, rs) for n, rs in counties if rs]
-        if not counties:
-            counties = [(n, [r for r in rs if r["level"] in ("district", "county")]) for n, rs in self.mentions(context)
-                        if n + name in context]
-            counties = [(n, rs) for n, rs in counties if rs]
-        county, _ = self._best(counties, context)
-        province = county["province"] if county else next(
-            (r["name"] for _, rs in found for r in rs if r["level"] == "province"), None)
+        county, _ = self._best(self._above(name, found, context, ("district", "county")), context)
+        province = county["province"] if county else _province(found)
         return Region(name, "township", county["name"] if county else None, province or None, None, known=False)
+
+    def _above(self, name: str, found: list[tuple[str, list[dict]]], context: str,
+               levels: tuple[str, ...]) -> list[tuple[str, list[dict]]]:
+        """Governments of `levels` named beside `name` in its own string, else written right before
+        it in the context (温州市龙港市, 隆阳区板桥镇), with their rows of those levels."""
+        def of_levels(pairs):
+            return [(n, rows) for n, rs in pairs if (rows := [r for r in rs if r["level"] in levels])]
+        return of_levels(found) or of_levels((n, rs) for n, rs in self.mentions(context) if n + name in context)
 
     @staticmethod
     def _region(row: dict) -> Region:
