@@ -347,6 +347,25 @@ def test_a_build_removes_what_a_killed_one_left_half_written_beside_figures_and_
     assert [p for p in left if p.exists()] == [] and keep.exists()
 
 
+def test_a_build_whose_measures_fail_keeps_the_last_outputs_and_leaves_no_staging_folder(project, monkeypatch):
+    from analysis import pipeline
+
+    build(project)
+    before = processed(project)
+    shutil.copyfile(SEEDS[3], project / "data" / "raw" / SEEDS[3].name)
+
+    def failing(tables, meanwhile=None, **_):
+        meanwhile()  # the per-document tables are staged, as while the measures' workers compute
+        raise RuntimeError("a measure failed")
+
+    monkeypatch.setattr(pipeline, "corpus_measures", failing)
+    with pytest.raises(RuntimeError, match="a measure failed"):
+        pipeline.build(project / "data" / "raw", project / "data" / "processed", project / "reports",
+                       project / ".cache", figures=False, report=False)
+    assert processed(project) == before
+    assert not (project / "data" / ".processed.staging").exists()
+
+
 def test_a_plan_saved_twice_is_measured_once_and_said_so(tmp_path):
     """Governments publish a plan as a page and as an attachment: two files, one plan."""
     from analysis.config import SHARED_DIR

@@ -313,7 +313,8 @@ class TopicModel:
             examples_of.append([self.keys_[i] for i in order if self.weights_[i, t] > 0])
         topic = assign["topic"].to_numpy()
         sizes = np.bincount(topic[topic > 0] - 1, minlength=len(self.nmf_.components_))
-        shown = tasks[tasks[key].isin({e for examples in examples_of for e in examples})].set_index(key)
+        shown_at = np.flatnonzero(tasks[key].isin({e for examples in examples_of for e in examples}).to_numpy())
+        shown = tasks[[c for c in (key, "heading", "content") if c in tasks]].iloc[shown_at].set_index(key)
         headings = shown["heading"].to_dict() if "heading" in shown else {}
         texts = shown["content"].to_dict() if "content" in shown else {}
         rows = []
