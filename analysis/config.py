@@ -25,6 +25,8 @@ SHARED_DIR = Path(os.environ.get("ANALYSIS_SHARED", ROOT.parent / "shared")).res
 #: The codebook file; ANALYSIS_CODEBOOK points a build at another (e.g. an edited copy).
 CODEBOOK = Path(os.environ.get("ANALYSIS_CODEBOOK", RESOURCES / "codebook.yaml"))
 REGIONS = RESOURCES / "regions.csv"
+#: Townships (乡, 镇, 街道) with their county, city and province, looked up for township plans.
+TOWNSHIPS = RESOURCES / "townships.csv"
 GOV_TERMS = RESOURCES / "gov_terms.txt"
 BOILERPLATE_STOPWORDS = RESOURCES / "boilerplate_stopwords.txt"
 FUNCTION_WORDS = RESOURCES / "function_words.txt"

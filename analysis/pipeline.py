@@ -62,7 +62,7 @@ def versions() -> dict[str, str]:
     return {
         "parser": PARSER_VERSION,
         "code": freshness.per_document_code(),
-        "ingest_resources": _file_digest(config.INGEST_PATTERNS, config.REGIONS),
+        "ingest_resources": _file_digest(config.INGEST_PATTERNS, config.REGIONS, config.TOWNSHIPS),
         "codebook": load_codebook(config.CODEBOOK).digest[:16],
         "segmenter": resources_digest(),
     }

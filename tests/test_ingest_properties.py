@@ -127,20 +127,34 @@ def test_a_government_the_table_lacks_in_the_body_needs_more_than_one_mention(bo
 
 
 @pytest.mark.parametrize("title, expected", [
-    ("云南省保山市隆阳区板桥镇人民政府2021年政务公开工作计划", ("板桥镇", "township", "隆阳区", "云南省")),
-    ("隆阳区板桥镇2021年政务公开工作要点", ("板桥镇", "township", "隆阳区", "云南省")),
-    ("三合乡人民政府2021年度政务公开工作实施方案", ("三合乡", "township", None, None)),  # its county unnamed
-    ("城关街道办事处2022年政务公开工作计划", ("城关街道办事处", "township", None, None)),
-    ("2021年隆阳区政务公开工作要点", ("隆阳区", "district", "保山市", "云南省")),  # its towns in the body: no township
+    ("云南省保山市隆阳区板桥镇人民政府2021年政务公开工作计划", ("板桥镇", "township", "隆阳区", "云南省", "530502101")),
+    ("隆阳区板桥镇2021年政务公开工作要点", ("板桥镇", "township", "隆阳区", "云南省", "530502101")),
+    ("霞云岭乡人民政府2021年政务公开工作计划", ("霞云岭乡", "township", "房山区", "北京市", "110111208")),  # one of the name
+    ("三合乡人民政府2021年度政务公开工作实施方案", ("三合乡", "township", None, None, None)),  # two, neither county named
+    ("城关街道办事处2022年政务公开工作计划", ("城关街道办事处", "township", None, None, None)),  # 35 of the name
+    ("2021年隆阳区政务公开工作要点", ("隆阳区", "district", "保山市", "云南省", "530502")),  # its towns in the body: no township
 ])
 def test_a_townships_plan_is_read_from_its_title(title, expected):
     """Townships (乡, 镇, 街道) are below the region table's counties: read from a title or issuer,
-    placed under the district or county named with them, flagged; never from the body, where a
-    county's plan names its towns' governments."""
+    placed under the district or county named with them, or found in the township table; never
+    from the body, where a county's plan names its towns' governments."""
     text = f"{title}\n一、做好财政公开。（责任单位：镇财政所）\n二、指导城关镇人民政府、板桥镇人民政府做好网站建设。（责任单位：县政务办）\n"
     doc = parser().parse_text(text, "plan.txt")
-    assert (doc.region, doc.level, doc.parent, doc.province) == expected
-    assert doc.region_in_table == (expected[1] != "township")
+    assert (doc.region, doc.level, doc.parent, doc.province, doc.adcode) == expected
+    assert doc.region_in_table == (expected[4] is not None)
+    assert any("not in the region table" in w for w in doc.warnings) == (expected[4] is None)
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("按照隆阳区政务公开工作部署，结合我镇实际。", ("隆阳区", "云南省")),
+    ("按照南漳县政务公开工作部署，结合我镇实际。", ("南漳县", "湖北省")),
+    ("按照襄阳市政务公开工作部署，结合我镇实际。", ("南漳县", "湖北省")),  # its city: the one 板桥镇 of 襄阳市
+    ("按照上级政务公开工作部署，结合我镇实际。", (None, None)),  # 24 towns are called 板桥镇
+])
+def test_a_township_shared_by_many_counties_is_placed_by_the_county_city_or_province_its_plan_names(body, expected):
+    text = f"板桥镇2021年政务公开工作计划\n{body}\n一、做好财政公开。（责任单位：镇财政所）\n"
+    doc = parser().parse_text(text, "plan.txt")
+    assert (doc.region, doc.level, doc.parent, doc.province) == ("板桥镇", "township", *expected)
 
 
 def test_a_township_added_to_the_region_table_is_known(tmp_path):

@@ -54,9 +54,9 @@ def _write(path: Path, rows: list[list[str]]) -> None:
 
 def test_the_script_takes_the_2023_codes_then_cpcas_older_ones_then_rows_added_by_hand(tmp_path, monkeypatch):
     """Codes laid out as china-division ships them: a municipality's district, a district of a city,
-    a county-level city under its province, a statistical area, a county a hand row administers.
-    cpca's rows the 2023 codes lack are kept and noted; a row added by hand stays and takes the
-    names it lists; a second run writes the same bytes."""
+    a county-level city under its province, a statistical area, a county a hand row administers,
+    townships and a scenic area among them. cpca's rows the 2023 codes lack are kept and noted; a
+    row added by hand stays and takes the names it lists; a second run writes the same bytes."""
     script = _script()
     dist = tmp_path / "dist"
     dist.mkdir()
@@ -66,10 +66,16 @@ def test_the_script_takes_the_2023_codes_then_cpcas_older_ones_then_rows_added_b
     _write(dist / "areas.csv", [["code", "name", "cityCode", "provinceCode"], ["110101", "东城区", "1101", "11"],
                                 ["330113", "临平区", "3301", "33"], ["330171", "杭州经济技术开发区", "3301", "33"],
                                 ["350128", "平潭县", "3501", "35"], ["429004", "仙桃市", "4290", "42"]])
-    out = tmp_path / "regions.csv"
+    _write(dist / "streets.csv", [["code", "name", "areaCode", "provinceCode", "cityCode"],
+                                  ["330113001", "临平街道", "330113", "33", "3301"],
+                                  ["330171100", "白杨街道", "330171", "33", "3301"],  # under a statistical area
+                                  ["429004100", "沙嘴街道", "429004", "42", "4290"],
+                                  ["429004400", "排湖风景区", "429004", "42", "4290"]])  # no township
+    out, towns = tmp_path / "regions.csv", tmp_path / "townships.csv"
     out.write_text("name,adcode,level,parent,province,aliases,abbr,notes\n"
                    "平潭综合实验区,350128,county,福州市,福建省,平潭;平潭县;岚,岚,added by hand\n", encoding="utf-8")
     monkeypatch.setattr(script, "OUT", out)
+    monkeypatch.setattr(script, "TOWNSHIPS_OUT", towns)
     script.main(["--divisions", str(dist)])
     with out.open(encoding="utf-8") as fh:
         rows = {(r["name"], r["parent"]): r for r in csv.DictReader(fh)}
@@ -80,6 +86,11 @@ def test_the_script_takes_the_2023_codes_then_cpcas_older_ones_then_rows_added_b
     assert ("平潭县", "福州市") not in rows and rows["平潭综合实验区", "福州市"]["notes"] == "added by hand"
     assert rows["临安市", "杭州市"]["notes"] == script.HISTORICAL  # 临安区 since 2017
     assert rows["台湾省", ""]["notes"] == ""  # outside the statistical codes, not abolished
-    written = out.read_bytes()
+    with towns.open(encoding="utf-8") as fh:
+        assert [list(r.values()) for r in csv.DictReader(fh)] == [
+            ["临平街道", "330113001", "临平区", "杭州市", "浙江省"],
+            ["白杨街道", "330171100", "杭州经济技术开发区", "杭州市", "浙江省"],
+            ["沙嘴街道", "429004100", "仙桃市", "", "湖北省"]]
+    written = out.read_bytes(), towns.read_bytes()
     script.main(["--divisions", str(dist)])
-    assert out.read_bytes() == written
+    assert (out.read_bytes(), towns.read_bytes()) == written

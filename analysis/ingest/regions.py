@@ -2,7 +2,8 @@
 
 The table lists every province, prefecture and county-level government of the 2023
 statistical division codes, those renamed, merged or abolished since about 2016 (which earlier
-plans name), and rows a researcher adds (scripts/make_region_table.py). A name found in the
+plans name), and rows a researcher adds (scripts/make_region_table.py); the townships of the
+same codes are a table apart, looked up for a township's plan only. A name found in the
 title wins over one in the issuer, which wins over the body; among names in one
 string the most local level wins; a name shared by several governments (市中区,
 鼓楼区) is resolved by which parent city or province the document mentions. A region
@@ -14,10 +15,10 @@ import csv
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
-from ..config import REGIONS
+from ..config import REGIONS, TOWNSHIPS
 from ..levels import DEPTH, LEVELS
 
 _ADMIN_NAME = r"[\u4e00-\u9fff]{2,8}?(?:自治县|自治州|自治旗|新区|实验区|开发区|示范区|林区|特区|省|市|县|区|旗|盟)"
@@ -79,7 +80,8 @@ class Region:
 class RegionTable:
     """Look-ups over the region table."""
 
-    def __init__(self, path: Path = REGIONS):
+    def __init__(self, path: Path = REGIONS, townships: Path | None = TOWNSHIPS):
+        self.townships_path = townships
         self.rows: list[dict] = []
         with Path(path).open(encoding="utf-8") as fh:
             for r in csv.DictReader(fh):
@@ -169,8 +171,8 @@ class RegionTable:
                                     strict=in_body)
             best, _ = self._best(found, context)
             if unknown and (best is None or DEPTH[unknown.level] > DEPTH[best["level"]]):
-                return unknown, [f"region {unknown.name!r} is not in the region table "
-                                 f"(add it to analysis/resources/regions.csv)"]
+                return unknown, [] if unknown.known else [f"region {unknown.name!r} is not in the region table "
+                                                         f"(add it to analysis/resources/regions.csv)"]
             row, ambiguous = self._best(found, context)
             if row is None:
                 continue
@@ -182,8 +184,9 @@ class RegionTable:
 
     def _unknown(self, text: str, found: list[tuple[str, list[dict]]], context: str = "",
                  pattern: re.Pattern = _UNKNOWN, strict: bool = False) -> Region | None:
-        """An administrative name in text that the table lacks, placed under the known names beside it;
-        `strict` (the body): only before 人民政府 (管委会 …) or named twice in the context, and no township."""
+        """An administrative name in text that the table lacks, placed under the known names beside it
+        (a township: looked up in the township table); `strict` (the body): only before 人民政府
+        (管委会 …) or named twice in the context, and no township."""
         matches = self._matches(text)
         known_at = {m.start() for m in matches}
         starts = {0} | {m.end() for m in matches}
@@ -213,10 +216,32 @@ class RegionTable:
                           province, None, known=False)
         return None
 
+    @cached_property
+    def townships(self) -> dict[str, list[dict]]:
+        """Township rows by name (read when a plan first names a township)."""
+        out: dict[str, list[dict]] = {}
+        if self.townships_path is not None and Path(self.townships_path).exists():
+            with Path(self.townships_path).open(encoding="utf-8") as fh:
+                for r in csv.DictReader(fh):
+                    out.setdefault(r["name"], []).append(r)
+        return out
+
     def _township(self, name: str, found: list[tuple[str, list[dict]]], context: str) -> Region:
         """A township under the district or county named beside it (XX县三合乡), or in the context
-        right before its name; its province from there, or from a province named beside it."""
+        right before its name; its province from there, or from a province named beside it. Known
+        when the township table has it under that county or, with no county named beside it, when
+        one township of the name is left after those whose county, city or province the context
+        does not name are set aside (24 towns are called 板桥镇)."""
         county, _ = self._best(self._above(name, found, context, ("district", "county")), context)
+        rows = self.townships.get(name.removesuffix("办事处"), [])
+        if county is not None:
+            rows = [r for r in rows if (r["parent"], r["province"]) == (county["name"], county["province"])]
+        for field in ("parent", "city", "province"):
+            if len(rows) > 1:
+                rows = [r for r in rows if r[field] and r[field] in context] or rows
+        if len(rows) == 1:
+            row = rows[0]
+            return Region(row["name"], "township", row["parent"] or None, row["province"] or None, row["adcode"])
         province = county["province"] if county else _province(found)
         return Region(name, "township", county["name"] if county else None, province or None, None, known=False)
 
