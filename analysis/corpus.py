@@ -73,8 +73,7 @@ def topic_tables(tasks: pd.DataFrame, random_state: int = 0, counts=None, memory
 
 
 def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False, counts=None, shares=None,
-                  memory=None, lineage: bool | None = None, workers: int | None = None,
-                  meanwhile=None) -> dict[str, pd.DataFrame]:
+                  memory=None, lineage: bool | None = None, workers: int | None = None) -> dict[str, pd.DataFrame]:
     """All corpus-level tables from documents, tasks, task_domains and citations.
 
     The lineage tables (`measure.lineage.lineage_tables`) are added when `lineage` is True, or
@@ -86,8 +85,7 @@ def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False
     document) and `memory` (a folder where the topic model keeps its fitted sample model).
     The independent measures (emphasis, vocabulary, similarity, topics, lineage) run in `workers`
     forked processes, up to `config.MEASURE_FORK_MAX_PLANS` plans (`forks.run_forked`; the
-    same results in one process), and `workers` threads fit the topic models. `meanwhile` (a
-    callable) runs in this process while they work: the pipeline writes the tables it has.
+    same results in one process), and `workers` threads fit the topic models.
     """
     from . import measure
     from .domains import default_classifier
@@ -133,6 +131,6 @@ def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False
         jobs.insert(0, lambda: lineage_tables(tables, duplicates=duplicates))
     processes = (workers or 1) if len(plans) <= config.MEASURE_FORK_MAX_PLANS else 1
     out = {"plan_duplicates": duplicates}
-    for part in run_forked(jobs, processes, meanwhile):
+    for part in run_forked(jobs, processes):
         out.update(part)
     return out

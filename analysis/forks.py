@@ -42,25 +42,17 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def run_forked(jobs: list[Callable[[], T]], workers: int, meanwhile: Callable[[], object] | None = None) -> list[T]:
+def run_forked(jobs: list[Callable[[], T]], workers: int) -> list[T]:
     """Each job's result, in job order, from up to `workers` forked processes (each takes the next
-    job when done with one); in this process when there is one worker or one job, or no fork.
-
-    `meanwhile` runs in this process while the workers work: after they are forked, so that no
-    thread it starts is running at a fork (when the jobs run here, before them)."""
+    job when done with one); in this process when there is one worker or one job, or no fork."""
     if workers <= 1 or len(jobs) <= 1 or not can_fork():
-        if meanwhile is not None:
-            meanwhile()
         return [job() for job in jobs]
     _JOBS[:] = jobs
     gc.freeze()  # the workers share the parent's objects; collections would copy their pages
     try:
         with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context("fork"),
                                  initializer=detach) as pool:
-            results = pool.map(_run, range(len(jobs)))  # submits every job: a fork context forks every worker now
-            if meanwhile is not None:
-                meanwhile()
-            return list(results)
+            return list(pool.map(_run, range(len(jobs))))
     finally:
         gc.unfreeze()
         _JOBS.clear()

@@ -17,8 +17,7 @@ main process streams the results in file order: it writes each cache file, turns
 document into table rows and its token lists into a compact term-count matrix, and keeps
 nothing else, so memory grows with the tables, not with the raw text. The corpus stage
 starts from those counts and the cached resamples; the topic model's fit is cached by
-its input (see `analysis.domains.topics`). While its forked workers compute, the main
-process writes the per-document tables into the staging folder it publishes at the end.
+its input (see `analysis.domains.topics`).
 """
 from __future__ import annotations
 
@@ -327,19 +326,12 @@ def _previous(out_dir: Path) -> Path:
     return out_dir.with_name(f".{out_dir.name}.previous")
 
 
-def new_staging(out_dir: Path) -> Path:
-    """A new, empty staging folder beside out_dir, for `write_tables` and then `publish`."""
-    staging = _staging(out_dir)
+def publish(tables: dict[str, pd.DataFrame], manifest: str, out_dir: Path) -> list[Path]:
+    """Write every table and the manifest into a staging folder, then put it in place of out_dir with
+    two renames: a build killed at any point leaves either the old outputs or the new ones, never a mix."""
+    staging, previous = _staging(out_dir), _previous(out_dir)
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    return staging
-
-
-def publish(staging: Path, manifest: str, out_dir: Path) -> None:
-    """Write the manifest into the staging folder that holds every table, then put it in place of
-    out_dir with two renames: a build killed at any point leaves either the old outputs or the new
-    ones, never a mix."""
-    previous = _previous(out_dir)
+    written = write_tables(tables, staging)
     atomic_write_text(staging / MANIFEST, manifest)
     for keep in out_dir.glob(".gitkeep"):
         shutil.copy2(keep, staging / keep.name)
@@ -348,6 +340,7 @@ def publish(staging: Path, manifest: str, out_dir: Path) -> None:
         os.rename(out_dir, previous)
     os.rename(staging, out_dir)
     shutil.rmtree(previous, ignore_errors=True)
+    return [out_dir / p.name for p in written]
 
 
 def recover(out_dir: Path) -> None:
@@ -635,23 +628,14 @@ def _build(raw_dir, out_dir, reports_dir, cache_dir, force, workers, figures, re
     summary.seconds["tables"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    staging, written, assembled = new_staging(out_dir), [], dict(tables)
-    try:  # the per-document tables are written while the corpus measures' workers compute
-        with threadpool_limits(1):  # see `_run`; the corpus stage's products are small too
-            measures = corpus_measures(tables, include_partial=include_partial, counts=counts, shares=shares,
-                                       memory=memory, lineage=lineage, workers=workers or os.cpu_count(),
-                                       meanwhile=lambda: written.extend(write_tables(assembled, staging)))
-        summary.seconds["measures"] = time.perf_counter() - clock
+    with threadpool_limits(1):  # see `_run`; the corpus stage's products are small too
+        tables.update(corpus_measures(tables, include_partial=include_partial, counts=counts, shares=shares,
+                                      memory=memory, lineage=lineage, workers=workers or os.cpu_count()))
+    summary.seconds["measures"] = time.perf_counter() - clock
 
-        clock = time.perf_counter()
-        written += write_tables(measures, staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    tables.update(measures)
+    clock = time.perf_counter()
     manifest = {"files": current, "versions": vers, "tables": sorted(tables)}
-    publish(staging, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), out_dir)
-    written = [out_dir / p.name for p in written]
+    written = publish(tables, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), out_dir)
     summary.outputs = [str(p) for p in written]
     if snapshot.stale(fresh_snapshot.saved, prints):
         snapshot.save(memory, cache.key, fresh_snapshot, lambda path, fill: atomic_write_with(path, fill, durable=False))

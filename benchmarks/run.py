@@ -473,9 +473,7 @@ def markdown(results: list[dict], info: dict, met: dict, real: dict | None = Non
              "CPU/wall share well below 1 means the workers were waiting for "
              "a core (other load on the machine). The other stages are wall time of the build; 'load' is the "
              "build process loading the parser, classifier and segmenter's dictionary before the "
-             "per-document stage 'documents', and forked workers inherit them; 'measures' includes writing "
-             "the per-document tables, which the build process does while the measures' workers compute, "
-             "and 'write' the rest. Peak memory is "
+             "per-document stage 'documents', and forked workers inherit them. Peak memory is "
              + ("the proportional set size of the build process plus its worker processes (sampled every 50 ms "
                 "with psutil, --pss: the pages forked workers share with the build count once; the sampling "
                 "takes CPU from the workers)." if PSS else

@@ -1,7 +1,5 @@
-"""Forked workers: results in job order, work done meanwhile, and the build's lock is not kept by a worker."""
-import multiprocessing
+"""Forked workers: results in job order, and the build's lock is not kept by a worker."""
 import os
-import time
 
 import pytest
 
@@ -17,32 +15,6 @@ def test_jobs_run_in_forked_workers_and_come_back_in_order():
     assert [k for k, _ in results] == list(range(7))
     assert os.getpid() not in {pid for _, pid in results}
     assert {pid for _, pid in forks.run_forked(jobs, workers=1)} == {os.getpid()}
-
-
-def _waiting_for(flag):
-    def job():
-        deadline = time.monotonic() + 30
-        while not flag.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        return flag.exists()
-    return job
-
-
-@needs_fork
-def test_meanwhile_runs_here_while_the_forked_workers_wait_for_it(tmp_path):
-    flag, seen = tmp_path / "written", {}
-
-    def meanwhile():
-        seen.update(pid=os.getpid(), workers=len(multiprocessing.active_children()))
-        flag.touch()
-
-    assert forks.run_forked([_waiting_for(flag)] * 3, workers=2, meanwhile=meanwhile) == [True, True, True]
-    assert seen == {"pid": os.getpid(), "workers": 2}  # both forked before it ran: no thread of its is copied
-
-
-def test_meanwhile_runs_before_the_jobs_when_they_run_here(tmp_path):
-    flag = tmp_path / "written"
-    assert forks.run_forked([_waiting_for(flag)] * 2, workers=1, meanwhile=flag.touch) == [True, True]
 
 
 @needs_fork

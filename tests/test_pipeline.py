@@ -354,8 +354,7 @@ def test_a_build_whose_measures_fail_keeps_the_last_outputs_and_leaves_no_stagin
     before = processed(project)
     shutil.copyfile(SEEDS[3], project / "data" / "raw" / SEEDS[3].name)
 
-    def failing(tables, meanwhile=None, **_):
-        meanwhile()  # the per-document tables are staged, as while the measures' workers compute
+    def failing(tables, **_):
         raise RuntimeError("a measure failed")
 
     monkeypatch.setattr(pipeline, "corpus_measures", failing)
