@@ -74,6 +74,7 @@ class Sampler(threading.Thread):
     def __init__(self, interval: float = 0.05, proportional: bool = False):
         super().__init__(daemon=True)
         self.interval, self.samples, self._halt = interval, [], threading.Event()
+        self.cpu = 0.0
         self.proportional = proportional
         try:
             import psutil
@@ -100,6 +101,7 @@ class Sampler(threading.Thread):
         while not self._halt.is_set():
             self.samples.append((time.perf_counter(), *self.rss()))
             self._halt.wait(self.interval)
+        self.cpu = time.thread_time()  # its own CPU, which the build process's CPU time includes
 
     def stop(self):
         self._halt.set()
@@ -152,10 +154,11 @@ def _measured(raw: Path, work: Path, workers: int, figures: bool, resident: bool
 
     sampler = Sampler(proportional=figures or PSS)
     sampler.start()
-    start = time.perf_counter()
+    start, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
     summary = build(raw, work / "processed", work / "reports", work / "cache", workers=workers, figures=figures,
                     report=figures, resident=resident)
     wall = time.perf_counter() - start
+    cpu, children = time.process_time() - cpu, _children_cpu() - children
     sampler.stop()
     seconds = dict(summary.seconds)
     peaks, clock = {}, start
@@ -164,10 +167,23 @@ def _measured(raw: Path, work: Path, workers: int, figures: bool, resident: bool
         clock += seconds.get(stage, 0.0)
     peaks["build"] = sampler.peak(start, start + wall)
     return {"workers": workers, "wall": wall, "seconds": seconds, "peak": peaks,
+            "cpu": {"build": cpu - sampler.cpu, "workers": children},
             "maxrss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "maxrss_workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             "n_documents": summary.n_documents, "n_tasks": summary.n_tasks, "processed": len(summary.processed),
             "failed": len(summary.failed), "up_to_date": summary.up_to_date}
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's ended child processes (a build's worker pools end with it)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cpu(run: dict) -> str:
+    """'; CPU x s in the build process, y s in its workers' of a measured build (older results: '')."""
+    cpu = run.get("cpu")
+    return "" if cpu is None else f"; CPU {cpu['build']:.1f} s in the build process, {cpu['workers']:.1f} s in its workers"
 
 
 def jieba_floor(processed: Path) -> dict:
@@ -506,7 +522,7 @@ def markdown(results: list[dict], info: dict, met: dict, real: dict | None = Non
                   f"Throughput: {r['raw_chars'] / full['wall']:,.0f} characters/s for the whole build, "
                   f"{r['raw_chars'] / max(s['documents'], 1e-9):,.0f} characters/s in the per-document stage. "
                   f"Rebuild after one new plan: {r['rebuild']['wall']:.1f} s "
-                  f"(measures {r['rebuild']['seconds'].get('measures', 0):.1f} s)."
+                  f"(measures {r['rebuild']['seconds'].get('measures', 0):.1f} s{_cpu(r['rebuild'])})."
                   + (f" Figures and report (`make report`'s last stage, in a build without a new plan): "
                      f"{r['figures']['seconds'].get('figures+report', 0):.1f} s, that build's peak "
                      f"{r['figures']['peak']['build']['total_mb']:.0f} MB." if "figures" in r else "")
@@ -539,8 +555,9 @@ def markdown(results: list[dict], info: dict, met: dict, real: dict | None = Non
             lines.append(f"| (c) the same in a watching process (`python -m analysis watch`, which loaded the models "
                          f"and libraries once before the plan arrived, {r['watch']['preload_seconds']:.2f} s, and "
                          f"built the corpus keeping its tables in memory, {r['watch']['first_build_seconds']:.2f} s; "
-                         f"then {len(r['watch']['walls'])} new plans one after another: {walls} s) / full build, "
-                         f"median | {q['rebuild_share_watch']:.3f} ({low:.3f}–{high:.3f}) |")
+                         f"then {len(r['watch']['walls'])} new plans one after another: {walls} s{_cpu(r['watch'])} "
+                         f"in the median one) / full build, median | {q['rebuild_share_watch']:.3f} "
+                         f"({low:.3f}–{high:.3f}) |")
         if "start_floor" in r:
             lines.append(f"| (c') a fresh process's start-up before it can parse a plan (imports, codebook, parser, "
                          f"dictionary: {r['start_floor']:.2f} s) / full build | {r['start_floor'] / full['wall']:.3f} |")

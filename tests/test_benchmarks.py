@@ -100,6 +100,19 @@ def test_a_rebuild_after_one_new_plan_equals_a_full_build(corpus, tmp_path):
     assert processed(tmp_path / "incremental" / "processed") == processed(tmp_path / "full" / "processed")
 
 
+def test_a_measured_build_tells_the_cpu_of_the_build_process_from_that_of_its_workers(corpus, tmp_path):
+    """What the benchmark reports beside a rebuild's wall time: the CPU the build process spent
+    (its sampling thread left out) and the CPU of the worker processes it forked and ended."""
+    from benchmarks.run import _cpu, _measured
+
+    two = _measured(corpus, tmp_path / "two", workers=2, figures=False)
+    one = _measured(corpus, tmp_path / "one", workers=1, figures=False)
+    assert two["cpu"]["workers"] > 0.5 * two["seconds"]["cpu"]  # the documents were parsed in the workers
+    assert one["cpu"]["workers"] == pytest.approx(0, abs=0.05)  # one worker: nothing forked
+    assert one["cpu"]["build"] > two["cpu"]["build"] > 0
+    assert _cpu(two).startswith(f"; CPU {two['cpu']['build']:.1f} s in the build process")
+
+
 @pytest.mark.parametrize("dense_max_bytes", [0, 2**30], ids=["svd-candidates", "dense-exact"])
 def test_top_k_similarity_keeps_each_plans_nearest_with_exact_cosines(corpus_tables, dense_max_bytes):
     from analysis.measure import plan_similarity
