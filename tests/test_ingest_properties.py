@@ -183,3 +183,14 @@ def test_title_names_before_the_year(title, expected):
     region, _ = region_table().resolve([title, "按照浙江省部署，温州市各部门"], "按照浙江省部署，温州市各部门", {title})
     assert (region.name, region.level, region.parent, region.province) == expected
 
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("按照北京市政务公开工作部署，结合我乡实际。", ("房山区", "北京市")),
+    ("按照上级政务公开工作部署，结合我乡实际。", ("房山区", "北京市")),  # no province named: the one 霞云岭乡
+    ("按照云南省政务公开工作部署，结合我乡实际。", (None, None)),  # not the 霞云岭乡 of 北京市: kept, flagged
+])
+def test_a_township_one_of_its_name_is_placed_unless_its_plan_names_another_province(body, expected):
+    text = f"霞云岭乡2024年政务公开工作计划\n{body}\n一、做好财政公开。（责任单位：乡财政所）\n"
+    doc = parser().parse_text(text, "plan.txt")
+    assert (doc.region, doc.parent, doc.province, doc.region_in_table) == ("霞云岭乡", *expected, expected[0] is not None)

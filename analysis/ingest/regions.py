@@ -231,7 +231,8 @@ class RegionTable:
         right before its name; its province from there, or from a province named beside it. Known
         when the township table has it under that county or, with no county named beside it, when
         one township of the name is left after those whose county, city or province the context
-        does not name are set aside (24 towns are called 板桥镇)."""
+        does not name are set aside (24 towns are called 板桥镇), in a province the context names
+        if it names any."""
         county, _ = self._best(self._above(name, found, context, ("district", "county")), context)
         rows = self.townships.get(name.removesuffix("办事处"), [])
         if county is not None:
@@ -239,7 +240,8 @@ class RegionTable:
         for field in ("parent", "city", "province"):
             if len(rows) > 1:
                 rows = [r for r in rows if r[field] and r[field] in context] or rows
-        if len(rows) == 1:
+        provinces = {r["name"] for m in self._matches(context) for r in self.by_name[m.group(0)] if r["level"] == "province"}
+        if len(rows) == 1 and (county is not None or not provinces or rows[0]["province"] in provinces):
             row = rows[0]
             return Region(row["name"], "township", row["parent"] or None, row["province"] or None, row["adcode"])
         province = county["province"] if county else _province(found)
