@@ -150,6 +150,7 @@ def test_a_townships_plan_is_read_from_its_title(title, expected):
     ("按照南漳县政务公开工作部署，结合我镇实际。", ("南漳县", "湖北省")),
     ("按照襄阳市政务公开工作部署，结合我镇实际。", ("南漳县", "湖北省")),  # its city: the one 板桥镇 of 襄阳市
     ("按照上级政务公开工作部署，结合我镇实际。", (None, None)),  # 24 towns are called 板桥镇
+    ("按照云南省政务公开工作部署，结合我镇实际。", (None, "云南省")),  # three of them in 云南省
 ])
 def test_a_township_shared_by_many_counties_is_placed_by_the_county_city_or_province_its_plan_names(body, expected):
     text = f"板桥镇2021年政务公开工作计划\n{body}\n一、做好财政公开。（责任单位：镇财政所）\n"

@@ -232,7 +232,7 @@ class RegionTable:
         when the township table has it under that county or, with no county named beside it, when
         one township of the name is left after those whose county, city or province the context
         does not name are set aside (24 towns are called 板桥镇), in a province the context names
-        if it names any."""
+        if it names any. Not known, it still gets the province all the towns of its name left share."""
         county, _ = self._best(self._above(name, found, context, ("district", "county")), context)
         rows = self.townships.get(name.removesuffix("办事处"), [])
         if county is not None:
@@ -245,6 +245,9 @@ class RegionTable:
             row = rows[0]
             return Region(row["name"], "township", row["parent"] or None, row["province"] or None, row["adcode"])
         province = county["province"] if county else _province(found)
+        shared = {r["province"] for r in rows}  # the towns of the name left all lie in one province
+        if not province and len(shared) == 1 and (not provinces or shared <= provinces):
+            province = shared.pop()
         return Region(name, "township", county["name"] if county else None, province or None, None, known=False)
 
     def _above(self, name: str, found: list[tuple[str, list[dict]]], context: str,
