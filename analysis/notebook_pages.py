@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -20,6 +21,8 @@ from .atomic import atomic_write_text
 RENDERER = "plotly_mimetype+notebook"
 PLOTLY_JS = "* plotly.js v"  # how the copy of plotly.js the renderer puts into a page begins
 CELL_TIMEOUT = 600  # seconds a cell may take (a large corpus's charts)
+CHART_ID = re.compile(r'<div class="plotly-graph-div" id="([^"]+)"')  # a random UUID per chart
+CHART_MATHJAX = re.compile(r'<script src="[^"]*/mathjax/[^"]*"></script>(?=<script>if \(window\.MathJax)')
 
 
 def notebook_paths(names: list[str] | None = None, folder: Path = config.NOTEBOOKS_DIR) -> list[Path]:
@@ -46,7 +49,8 @@ def inject(nb: nbformat.NotebookNode, parameters: dict) -> None:
     if unknown:
         raise ValueError(f"the notebook has no parameter {', '.join(unknown)} (it has {', '.join(sorted(known))})")
     source = "\n".join(f"{name} = {value!r}" for name, value in parameters.items())
-    nb.cells.insert(at + 1, nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]}))
+    nb.cells.insert(at + 1, nbformat.v4.new_code_cell(source, id="injected-parameters",
+                                                      metadata={"tags": ["injected-parameters"]}))
 
 
 def run(path: Path, parameters: dict | None = None, timeout: int = CELL_TIMEOUT) -> nbformat.NotebookNode:
@@ -69,7 +73,18 @@ def to_html(nb: nbformat.NotebookNode) -> str:
     bundled Chinese face as the report has it (`with_fonts`)."""
     from nbconvert import HTMLExporter
 
-    return with_fonts(HTMLExporter(template_name="lab").from_notebook_node(nb)[0])
+    return with_fonts(stable_charts(HTMLExporter(template_name="lab").from_notebook_node(nb)[0]))
+
+
+def stable_charts(page: str) -> str:
+    """The page the same bytes for the same notebook: plotly's random chart ids numbered in page
+    order (chart-1, chart-2 …), and the MathJax 3 each chart would fetch on its own left to the
+    page's MathJax 2 (the template's; plotly configures MathJax 2 when it finds it)."""
+    ids = dict.fromkeys(CHART_ID.findall(page))
+    if ids:
+        names = {old: f"chart-{k}" for k, old in enumerate(ids, 1)}
+        page = re.sub("|".join(map(re.escape, ids)), lambda m: names[m.group()], page)
+    return CHART_MATHJAX.sub("", page)
 
 
 def with_fonts(page: str) -> str:

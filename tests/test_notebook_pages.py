@@ -1,11 +1,13 @@
-"""`analysis notebooks`: choosing notebooks, injecting parameters, fonts in the page, and a failing
-notebook reported while the others are saved (the five real notebooks: tests/test_notebooks.py)."""
+"""`analysis notebooks`: choosing notebooks, injecting parameters, fonts in the page, a failing
+notebook reported while the others are saved, the same bytes each run, charts drawn offline (the
+five real notebooks: tests/test_notebooks.py)."""
 import os
 import subprocess
 import sys
 
 import nbformat
 import pytest
+from helpers_browser import LOCAL, needs_chromium, offline_page
 
 from analysis import notebook_pages
 from analysis.viz.fonts import DRAW_AFTER_FONT, EMBEDDED_FAMILY
@@ -79,3 +81,36 @@ def test_cli_asks_for_a_build_first(tmp_path):
     assert done.returncode == 2
     assert f"no tables in {tmp_path / 'data' / 'processed'}: run `make report`" in done.stderr
     assert not (tmp_path / "reports").exists()
+
+
+
+@pytest.fixture(scope="module")
+def two_chart_pages(tmp_path_factory):
+    """One notebook with two plotly charts, exported twice."""
+    path = _notebook(tmp_path_factory.mktemp("nb") / "charts.ipynb",
+                     "import plotly.express as px\npx.bar(x=['丽水市', '承德市'], y=[1, 2])",
+                     "px.line(x=[2017, 2018], y=[0.2, 0.3], title='雨湖区')")
+    return [notebook_pages.to_html(notebook_pages.run(path, {"LANG": "en"})) for _ in range(2)]
+
+
+def test_a_page_is_the_same_bytes_each_run(two_chart_pages):
+    first, second = two_chart_pages
+    assert first == second  # plotly draws a random id per chart, nbformat one per injected cell
+    assert notebook_pages.CHART_ID.findall(first) == ["chart-1", "chart-2"]
+    assert first.count("chart-1") == first.count("chart-2") == 4  # the div, its check, newPlot, the observer
+    assert "tex-svg" not in first and "mathjax/2" in first  # the template's MathJax only, none per chart
+
+
+@needs_chromium
+def test_the_charts_draw_offline_in_chromium(two_chart_pages, tmp_path):
+    (tmp_path / "charts.html").write_text(two_chart_pages[0], encoding="utf-8")
+    with offline_page() as (page, errors, requests):
+        page.goto((tmp_path / "charts.html").as_uri())
+        page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 2",
+                               timeout=60_000)
+        assert page.evaluate("[...document.querySelectorAll('.plotly-graph-div')].map(d => d.id)") == [
+            "chart-1", "chart-2"]
+        assert "雨湖区" in page.inner_text("#chart-2") and "丽水市" in page.inner_text("#chart-1")
+    refused = sorted({u.split("/ajax/libs/")[-1].split("/")[0] for u in requests if not u.startswith(LOCAL)})
+    assert refused == ["mathjax", "require.js"]  # the template's two, none of the charts'
+    assert [e for e in errors if "ERR_FAILED" not in e] == []

@@ -3,18 +3,17 @@ blocked, Chinese text present, tables downloadable; both languages."""
 import base64
 import io
 import re
-import shutil
 from html import unescape
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers_browser import LOCAL, needs_chromium, offline_page
 
 from analysis.report import render
 from analysis.tables import build_tables, load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 #: The charts with something drawn past the right edge of their column (clipped, or reached only
 #: by scrolling the chart sideways).
 OVERFLOWING = """() => [...document.querySelectorAll('figure.chart')].filter(fig => {
@@ -157,29 +156,10 @@ def test_languages_differ(reports):
     assert "跨地区比较" in zh and "Comparison across plans" in en and "跨地区比较" not in en
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian package 'chromium'); "
-                                              ".ci/run installs it")
+@needs_chromium
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_chart_renders_in_headless_chromium_offline(reports, lang, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync"])
-        page = browser.new_page(viewport={"width": 1300, "height": 900})
-        errors, requests = [], []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-
-        def block(route):
-            requests.append(route.request.url)
-            if route.request.url.startswith(("file:", "data:")):
-                route.continue_()
-            else:
-                route.abort()
-
-        page.route("**/*", block)
+    with offline_page() as (page, errors, requests):
         page.goto(reports[lang].as_uri())
         page.wait_for_function("document.querySelectorAll('figure.chart .main-svg').length >= "
                                "document.querySelectorAll('figure.chart').length", timeout=60_000)
@@ -196,9 +176,8 @@ def test_every_chart_renders_in_headless_chromium_offline(reports, lang, tmp_pat
             page.set_viewport_size({"width": width, "height": 900})
             page.wait_for_timeout(500)  # charts without a fixed width follow the window after plotly's resize
             assert page.evaluate(OVERFLOWING) == [], width
-        browser.close()
     assert errors == []
-    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+    assert [u for u in requests if not u.startswith(LOCAL)] == []
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
