@@ -108,10 +108,11 @@ CITATIONS = Table("citations", "Documents each plan cites (《title》 and/or �
     _c("year", "int", "year in the 文号"),
 ))
 
-ANNEX_ROWS = Table("annex_rows", "Rows of annex responsibility tables (责任分工表), linked to the task they restate.",
+ANNEX_ROWS = Table("annex_rows", "Rows of tables restating a plan's tasks (an annex's 责任分工表, or a task table "
+                   "in the body under the items it repeats), linked to the task they restate.",
                    ("file", "row"), (
     _c("file", "string", "raw file name", False),
-    _c("row", "int", "row number (printed, or counted by position)", False),
+    _c("row", "int", "row number (printed, or counted by position; a body table's after the annex's)", False),
     _c("text", "string", "row text"),
     _c("units", "string", f"responsible units joined with '{LIST_SEP}'"),
     _c("task_path", "string", "path of the body task the row restates (empty: none found)"),

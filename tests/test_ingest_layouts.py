@@ -366,3 +366,22 @@ def test_a_marker_closing_a_block_of_items_is_theirs_when_none_has_its_own(sep):
         ("二/(四)", [], None), ("二/(五)", ["县政府办公室"], None),
     ]
     assert "items without a marker of their own that take the marker closing their block: 1" in doc.warnings
+
+
+def test_a_task_table_restating_the_items_above_gives_them_its_units():
+    """A department lists its items, then tabulates them with the office in charge: each row that
+    repeats an item is that item's annex row, not a task again; a row of its own stays a task."""
+    doc = parse("department_items_then_table.txt")
+    assert (doc.region, doc.province, doc.plan_year) == ("临澧县", "湖南省", 2021)
+    assert rows(doc, "path", "layout", "heading", "lead_units", "deadline", "annex_rows") == [
+        ("一/1", "prose", "深入推进政策解读", ["各业务股室"], "持续推进", [1]),
+        ("一/2", "prose", "注重回应关切", ["各业务股室"], "持续推进", [2]),
+        ("一/3", "prose", "加强重点领域信息公开", ["住房保障股"], "12月底前", [3]),
+        ("一/4", "prose", "及时发布财政资金信息", ["计划财务股"], "3月底前", [4]),  # its own marker rules
+        ("一/5", "prose", "统筹推进其他主动公开信息发布", [], None, []),
+        ("二/e", "table", "业务培训", ["局办公室"], "11月底前", []),
+    ]
+    assert [(r["row"], r["task_path"], r["units"]) for r in doc.annex] == [
+        (1, "一/1", ["各业务股室"]), (2, "一/2", ["各业务股室"]), (3, "一/3", ["住房保障股"]), (4, "一/4", ["办公室"])]
+    assert "task-table rows restating the items above, read as their annex rows: 4" in doc.warnings
+    assert doc.tasks[0].content.startswith("深入推进政策解读。对我局起草")  # the items stay prose

@@ -18,7 +18,7 @@ from .normalize import normalize
 from .numbering import MARKER, Node, build_tree, candidates, select, walk
 from .patterns import Patterns, load_patterns
 from .regions import region_table
-from .tables import link_annex, parse_annex, split_cell_row, split_flat_row
+from .tables import AnnexRow, link_annex, parse_annex, split_cell_row, split_flat_row
 from .units import Marker, UnitParser
 
 #: Recorded with every document (documents.parser_version): raise it whenever a change to the parser
@@ -43,8 +43,10 @@ from .units import Marker, UnitParser
 #: without a 文号 keeps its title-only citations, a title cited again is one citation; 1.22: a
 #: township's plan (乡, 镇, 街道: level township) is read from its title or issuer; 1.23: a flattened
 #: row without a units cell ends its task cell at the first space; 1.24: a title cited without 《》
-#: starts after the verbs before it; 1.25: a notice title set on two lines).
-PARSER_VERSION = "1.25"
+#: starts after the verbs before it; 1.25: a notice title set on two lines; 1.26: a task table's
+#: columns apply from its header on, the items above it are prose; a table's rows under its section's
+#: title line are a task each; a table row restating an item above is that item's annex row).
+PARSER_VERSION = "1.26"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -185,6 +187,27 @@ def _block_marker(roots: list[Node], by_node: dict[int, list[Task]]) -> int:
     return taken
 
 
+def restated(tasks: list[Task]) -> tuple[list[Task], list[AnnexRow]]:
+    """The tasks less the rows of a task table that restate the prose items above it (a department
+    lists its items, then tabulates them with the office in charge): each such row is an annex row
+    of its item, which takes the row's units and deadline when it has none of its own."""
+    first = next((k for k, t in enumerate(tasks) if t.layout == "table"), len(tasks))
+    items, table = tasks[:first], [t for t in tasks[first:] if t.layout == "table"]
+    if not items or not table:
+        return tasks, []
+    rows = [AnnexRow(k, t.content, t.lead_units + t.cooperating_units) for k, t in enumerate(table, 1)]
+    link_annex(rows, [(t.path, t.text) for t in items])
+    by_path = {t.path: t for t in items}
+    for row, task in zip(rows, table):
+        item = by_path.get(row.task_path)
+        if item is not None and not (item.lead_units or item.cooperating_units):
+            item.lead_units, item.cooperating_units = task.lead_units, task.cooperating_units
+        if item is not None:
+            item.deadline = item.deadline or task.deadline
+    gone = {id(t) for row, t in zip(rows, table) if row.task_path}
+    return [t for t in tasks if id(t) not in gone], [r for r in rows if r.task_path]
+
+
 def _heading(content: str) -> str:
     """The item's title: a first line without a full stop, or a short first sentence."""
     first, _, rest = content.strip().partition("\n")
@@ -272,9 +295,10 @@ class PlanParser:
         """Tasks of one numbered item; `first_leads`: the plan says the first unit listed leads."""
         if columns:  # a row with nothing in it (a number closing the text) is no task, as in prose
             rows = [r for r in content.strip("\n").split("\n") if tidy(r) and not layout.is_header_row(r, self.p)]
-            if len(rows) > 1 and all(r.count("\t") >= len(columns) - 1 for r in rows):  # a number spanning rows
-                return [self._table_task(f"{path}/{chr(ord('a') + k)}", r, columns, first_leads)
-                        for k, r in enumerate(rows)]
+            cells = [r for r in rows if r.count("\t") >= len(columns) - 1]
+            if len(cells) > 1 and rows[-len(cells):] == cells and (rows == cells or _is_heading("".join(rows[:-len(cells)]))):
+                return [self._table_task(f"{path}/{chr(ord('a') + k)}", r, columns, first_leads)  # a number
+                        for k, r in enumerate(cells)]  # spanning rows, or a section's title over its table
             return [self._table_task(path, "\n".join(rows), columns, first_leads)] if rows else []
         heading = _heading(content)
         segments = self._split_by_markers(content)
@@ -333,7 +357,8 @@ class PlanParser:
         first = select(cands, [], body)
         end = self._terminal(body, first[0].end if first else 0)
         markers = select([c for c in cands if c.end <= end], warnings, body)
-        columns = layout.table_columns(body[:end], self.p) if markers else None
+        header = self.p.table_header.search(body[:end]) if markers else None
+        columns = layout.table_columns(body[:end], self.p) if header else None
         roots = build_tree(markers, end)
         tasks: list[Task] = []
         sections: dict[int, Task] = {}  # id(node) → the heading whose marker its tasks share
@@ -344,8 +369,9 @@ class PlanParser:
                 continue
             path = "/".join(node.path)
             content = body[node.marker.end: node.content_end]
-            if node.is_leaf:
-                own = self._tasks_from(path, content, columns, first_leads)
+            if node.is_leaf:  # the items above a task table's header are prose
+                own = self._tasks_from(path, content, columns if columns and node.content_end > header.start() else None,
+                                       first_leads)
                 heading = _section_of(node, sections)
                 for task in own if heading else ():
                     if not (task.lead_units or task.cooperating_units):
@@ -412,8 +438,10 @@ class PlanParser:
         if first_leads:
             doc.warnings.append(f"the first unit listed leads, the others cooperate ({first_leads.group(0)})")
         tasks, end = self.segment(body, doc.warnings, first_leads is not None)
-        doc.tasks = tasks
-        self._annex(doc, body[end:])
+        doc.tasks, rows = restated(tasks)
+        if rows:
+            doc.warnings.append(f"task-table rows restating the items above, read as their annex rows: {len(rows)}")
+        self._annex(doc, body[end:], rows)
         doc.title, doc.notice_title, doc.issuer = meta.title, meta.notice_title, meta.issuer
         doc.published, doc.doc_number = meta.published, meta.doc_number
         doc.citations = [c for c in find_citations(tidy_keep_lines(text), self.p)  # its own 文号 is no citation
@@ -424,11 +452,15 @@ class PlanParser:
         self._kind(doc, "\n".join(lines))
         return doc
 
-    def _annex(self, doc: Document, rest: str) -> None:
+    def _annex(self, doc: Document, rest: str, restated: list[AnnexRow]) -> None:
+        """Annex rows: those of a body table restating the items (`restated`), numbered after the
+        annex's own, which keep their printed numbers."""
         rows = parse_annex(rest) if re.search(r"附\s*件", rest[:200]) else []
+        link_annex(rows, [(t.path, t.text) for t in doc.tasks])
+        after = max((r.row for r in rows), default=0)
+        rows += [AnnexRow(after + k, r.text, r.units, r.task_path) for k, r in enumerate(restated, 1)]
         if not rows:
             return
-        link_annex(rows, [(t.path, t.text) for t in doc.tasks])
         by_path = {t.path: t for t in doc.tasks}
         for r in rows:
             if r.task_path in by_path:
