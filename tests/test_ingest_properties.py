@@ -75,7 +75,7 @@ def test_chinese_numbers_round_trip(n):
 
 
 @settings(max_examples=200)
-@given(st.lists(st.sampled_from(list("闽政办发国函字〔〕[]【】()（）［］{}0123456789号 \t　") + ["2019", "〔2022〕"]),
+@given(st.lists(st.sampled_from(list("闽政办发国函字〔〕[]【】()（）［］{}0123456789号 \t　") + ["2019", "〔2022〕", "的通知", "》"]),
                 max_size=30).map("".join))
 def test_normalize_doc_number_is_idempotent(value):
     once = normalize_doc_number(value)
@@ -89,6 +89,9 @@ def test_normalize_doc_number_is_idempotent(value):
     ("川办发【2017】40号", "川办发〔2017〕40号"),
     ("国办发 〔2018〕 23 号", "国办发〔2018〕23号"),
     ("闽政办〔2017〕45号", "闽政办〔2017〕45号"),
+    ("务分解表的通知闽政办〔2017〕45号", "闽政办〔2017〕45号"),  # a title's end glued on (PDF or table text)
+    ("实施方案》闽政〔2016〕6号", "闽政〔2016〕6号"),
+    ("国办发〔2018〕23号", "国办发〔2018〕23号"),
 ])
 def test_normalize_doc_number_rows(written, normalised):
     assert normalize_doc_number(written) == normalised

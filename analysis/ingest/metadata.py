@@ -43,9 +43,14 @@ class Metadata:
     title_candidates: list[str] = field(default_factory=list)
 
 
+#: Title text a 文号's issuer prefix took in where nothing stood between them (…的通知闽政办〔2017〕45号).
+_GLUED_TITLE = re.compile(r"^.*(?:通知|意见|方案|办法|规定|决定|要点|》|〉)(?=[\u4e00-\u9fff]{1,10}〔)")
+
+
 def normalize_doc_number(value: str) -> str:
-    """国办发[2019]54号 / 国办发（2019）54号 → 国办发〔2019〕54号 (spaces dropped)."""
-    return re.sub(r"\s+", "", value).translate(BRACKETS)
+    """国办发[2019]54号 / 国办发（2019）54号 → 国办发〔2019〕54号 (spaces dropped), without title text
+    glued before it: 任务分解表的通知闽政办〔2017〕45号 → 闽政办〔2017〕45号."""
+    return _GLUED_TITLE.sub("", re.sub(r"\s+", "", value).translate(BRACKETS))
 
 
 def _label_regex(patterns: Patterns) -> tuple[re.Pattern, dict[str, str]]:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import levels
 from ..ingest.citations import LEADING_VERBS
+from ..ingest.metadata import normalize_doc_number
 from ..ingest.regions import region_table
 from ..schemas import Table, _c, register
 from ..tables import frame
@@ -39,9 +40,6 @@ CITATION_LINKS = register(Table(
         _c("relation", "string", "implements (a plan of a higher level) | cites"),
     )))
 
-#: A 文号 at the end of a string that had title text glued before it (…分解表的通知闽政办〔2017〕45号).
-_DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,10}〔(?:19|20)\d{2}〕\d{1,4}号)$")
-_GLUED_BEFORE_NUMBER = re.compile(r"^.*(?:通知|意见|方案|办法|规定|决定|要点|》|〉)")
 _ISSUE_NOTICE = re.compile(r"(?:关于)?(?:印发|转发)(.+?)的通知$")
 #: Titles of 政务公开 work plans (the genre this project compares), after 关于印发…的通知 is removed.
 PLAN_TITLE = re.compile(r"(?:政务公开|政府信息公开|信息公开)(?:工作)?(?:(?:主要|重点)?(?:工作)?任务(?:分解表|分工方案|分工|清单)?|"
@@ -61,13 +59,9 @@ def _text(value) -> str | None:
 
 
 def clean_doc_number(value) -> str | None:
-    """The 文号 without text glued before it: '务分解表的通知闽政办〔2017〕45号' → '闽政办〔2017〕45号'."""
+    """A table cell's 文号 normalised as the parser does (None for an empty cell)."""
     value = _text(value)
-    if value is None:
-        return None
-    value = _GLUED_BEFORE_NUMBER.sub("", re.sub(r"\s+", "", value))
-    m = _DOC_NUMBER.search(value)
-    return m.group(1) if m else value
+    return None if value is None else normalize_doc_number(value)
 
 
 def clean_title(value) -> str | None:
