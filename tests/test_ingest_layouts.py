@@ -208,6 +208,21 @@ def test_traditional_characters_give_the_same_plan_as_simplified():
     assert len(simplified.tasks) == 5
 
 
+def test_radicals_a_pdf_font_put_for_ideographs_give_the_same_plan():
+    """⼀、⼯作、⼈⺠政府: code points of radicals that look like the ideographs and are no words."""
+    import unicodedata
+
+    text = (LAYOUTS / "plan_simplified.txt").read_text(encoding="utf-8")
+    radical = {unicodedata.normalize("NFKC", chr(cp)): chr(cp) for cp in range(0x2F00, 0x2FD6)} | {"民": "⺠", "长": "⻓"}
+    damaged = text.translate(str.maketrans(radical))
+    assert sum(a != b for a, b in zip(text, damaged)) > 30  # 一、 二、 工作 人民 …
+    clean, read = parse_text(text, "plan.txt"), parse_text(damaged, "plan.txt")
+    assert any(w.startswith("replaced") and "radical" in w for w in read.warnings)
+    assert {k: getattr(read, k) for k in META} == {k: getattr(clean, k) for k in META}
+    attrs = ("path", "heading", "text", "content", "lead_units", "cooperating_units", "deadline")
+    assert rows(read, *attrs) == rows(clean, *attrs) and len(clean.tasks) == 5
+
+
 # ---------------------------------------------------------------- document kinds
 def test_notice_carrying_two_plans_takes_the_disclosure_plan_only():
     doc = parse("two_plans_notice.txt")

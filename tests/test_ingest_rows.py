@@ -200,6 +200,12 @@ def test_line_index_prefixes_are_undone_only_when_they_run_in_sequence_mid_sente
     ("公开\u200b工作\u3000要点\r", "公开工作 要点", []),
     ("bet 365亚洲版官网 办公室", " 办公室", ["removed 1 spam insertions"]),
     ("（一）做好公开。（责任单位：市财政局）", "（一）做好公开。（责任单位：市财政局）", []),  # punctuation kept
+    # a PDF font's radicals for ideographs: Kangxi (⼀ ⼯ ⾏ ⼈), supplement (⺠ ⻓ ⻔), compatibility (U+F9xx)
+    ("⼀、加强⼯作（责任单位：⾏政审批局）", "一、加强工作（责任单位：行政审批局）",
+     ["replaced 3 radical or compatibility code points with the ideographs they stand for"]),
+    ("县⼈⺠政府⻓期公开，各部⻔", "县人民政府长期公开，各部门",
+     ["replaced 4 radical or compatibility code points with the ideographs they stand for"]),
+    ("\uf9b4\uf91d", "領欄", ["replaced 2 radical or compatibility code points with the ideographs they stand for"]),
 ])
 def test_normalize(text, normalised, notes):
     assert normalize(text) == (normalised, notes)

@@ -46,8 +46,9 @@ from .units import Marker, UnitParser
 #: starts after the verbs before it; 1.25: a notice title set on two lines; 1.26: a task table's
 #: columns apply from its header on, the items above it are prose; a table's rows under its section's
 #: title line are a task each; a table row restating an item above is that item's annex row; 1.27: a
-#: 文号 without the title text glued before it, 的通知闽政办〔2017〕45号).
-PARSER_VERSION = "1.27"
+#: 文号 without the title text glued before it, 的通知闽政办〔2017〕45号; 1.28: radicals for ideographs,
+#: ⼯作 → 工作).
+PARSER_VERSION = "1.28"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60

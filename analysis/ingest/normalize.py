@@ -1,13 +1,15 @@
 """Character-level normalisation: the only changes made to the original characters.
 
 Full-width digits and Latin letters become half-width, exotic spaces become spaces,
-zero-width characters go, pinyin glosses and mirror-site spam are removed, and text
-served in traditional characters is converted to simplified. Chinese punctuation
-(，。（）〔〕…) is kept as written.
+zero-width characters go, radical and compatibility code points that PDF fonts put for
+ideographs become those ideographs (⼯作 → 工作, ⼈⺠ → 人民), pinyin glosses and
+mirror-site spam are removed, and text served in traditional characters is converted to
+simplified. Chinese punctuation (，。（）〔〕…) is kept as written.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from .patterns import load_patterns
@@ -17,6 +19,14 @@ _FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９" 
 _SPACES = {ord(c): " " for c in "\u00a0\u2002\u2003\u2009\u200a\u3000\u202f\u205f"}
 _ZERO_WIDTH = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
 _TRANSLATE = {**_FULLWIDTH, **_SPACES, **_ZERO_WIDTH, ord("\r"): None, ord("\t"): "\t"}
+#: Kangxi radicals (⼀ U+2F00 …) are one ideograph each by Unicode's compatibility mapping; CJK
+#: compatibility ideographs (U+F900 …) by its canonical one; of the radicals supplement, those that
+#: stand for a whole character (CJK RADICAL CIVILIAN, C-SIMPLIFIED LONG …), which fonts map too.
+_IDEOGRAPHS = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in [*range(0x2F00, 0x2FD6), *range(0xF900, 0xFB00)]
+               if unicodedata.normalize("NFKC", chr(cp)) != chr(cp)}
+_IDEOGRAPHS.update({ord(r): c for r, c in zip("⺟⺠⻄⻅⻆⻉⻋⻓⻔⻙⻚⻛⻜⻢⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳",
+                                              "母民西见角贝车长门韦页风飞马鱼鸟卤麦黄黾齐齿龙龟", strict=True)})
+_RADICALS = re.compile("[" + "".join(map(chr, _IDEOGRAPHS)) + "]")
 _PINYIN = re.compile(r"[(（]\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńň]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńň][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńň]*"
                      r"(?:\s+[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńň]+)*\s*[)）]")
 #: Characters that occur only in traditional script; their share decides conversion.
@@ -46,6 +56,10 @@ def normalize(text: str) -> tuple[str, list[str]]:
     """Return the normalised text and notes on what was changed."""
     notes = []
     text = text.translate(_TRANSLATE)
+    radicals = len(_RADICALS.findall(text))
+    if radicals:
+        text = text.translate(_IDEOGRAPHS)
+        notes.append(f"replaced {radicals} radical or compatibility code points with the ideographs they stand for")
     if is_traditional(text):
         text = _t2s().convert(text)
         notes.append("converted from traditional to simplified characters")
