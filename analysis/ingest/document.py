@@ -458,11 +458,11 @@ class PlanParser:
         """Annex rows: those of a body table restating the items (`restated`), numbered after the
         annex's own, which keep their printed numbers."""
         rows = parse_annex(rest) if re.search(r"附\s*件", rest[:200]) else []
+        if not (rows or restated):
+            return
         link_annex(rows, [(t.path, t.text) for t in doc.tasks])
         after = max((r.row for r in rows), default=0)
         rows += [AnnexRow(after + k, r.text, r.units, r.task_path) for k, r in enumerate(restated, 1)]
-        if not rows:
-            return
         by_path = {t.path: t for t in doc.tasks}
         for r in rows:
             if r.task_path in by_path:

@@ -208,6 +208,8 @@ def _bigrams(text: str) -> set[str]:
 
 def link_annex(rows: list[AnnexRow], tasks: list[tuple[str, str]], threshold: float = 0.5) -> None:
     """Point each annex row at the task (path, text) that contains most of its wording."""
+    if not rows:
+        return
     grams = [(path, _bigrams(text)) for path, text in tasks]
     for row in rows:
         mine = _bigrams(row.text)
