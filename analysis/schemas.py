@@ -52,7 +52,8 @@ DOCUMENTS = Table("documents", "One row per raw file: the plan's metadata and ho
     _c("adcode", "string", "administrative division code from the region table"),
     _c("region_in_table", "bool", "region found in resources/regions.csv, or a township in resources/townships.csv (False: read from the text and flagged)"),
     _c("plan_year", "int", "year the plan is for"),
-    _c("plan_year_evidence", "string", "'title', or how the year was inferred"),
+    _c("plan_year_evidence", "string", "'title'; 'title: 2021–2025' for a plan for several years (', the year issued' "
+                                        "when filed under it); or how the year was inferred"),
     _c("title", "string", "the plan's own title (not the covering notice's)"),
     _c("notice_title", "string", "title of the covering notice that issues the plan, if any"),
     _c("issuer", "string", "office that signs or issues the plan"),

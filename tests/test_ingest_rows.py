@@ -122,6 +122,7 @@ def test_brackets_that_are_not_markers(text):
     ("年内出台实施办法", "年内"),
     ("每年3月底前公布年度报告", "每年3月底前"),
     ("持续做好公开工作", None),
+    ("2022年底前建立专家库，2023年末前完成", "2022年底前；2023年末前"),  # the year kept, not 年底前
 ])
 def test_deadlines_in_task_text(text, deadlines):
     assert UNITS.deadlines_in(text) == deadlines

@@ -13,7 +13,7 @@ from ..readers import ReadError, load_bytes, read_bytes
 from ..readers.limits import TimeUp, time_limit
 from . import layout
 from .citations import find_citations
-from .metadata import DATE_LINE, SIGNATURE, cited_year, extract_metadata, title_year
+from .metadata import DATE_LINE, SIGNATURE, YEAR_RANGE, cited_year, extract_metadata, title_year, title_years
 from .normalize import normalize
 from .numbering import MARKER, Node, build_tree, candidates, select, walk
 from .patterns import Patterns, load_patterns
@@ -47,8 +47,9 @@ from .units import Marker, UnitParser
 #: columns apply from its header on, the items above it are prose; a table's rows under its section's
 #: title line are a task each; a table row restating an item above is that item's annex row; 1.27: a
 #: 文号 without the title text glued before it, 的通知闽政办〔2017〕45号; 1.28: radicals for ideographs,
-#: ⼯作 → 工作).
-PARSER_VERSION = "1.28"
+#: ⼯作 → 工作; 1.29: a deadline keeps its year, 2022年底前; a title broken inside a title it cites;
+#: a plan for 2021—2025 is filed under the year it was issued, or its first).
+PARSER_VERSION = "1.29"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -484,9 +485,18 @@ class PlanParser:
             doc.adcode, doc.region_in_table = region.adcode, region.known
 
     def _year(self, doc: Document) -> None:
-        year = title_year(doc.title, doc.notice_title, *self._title_candidates)
+        titles = (doc.title, doc.notice_title, *self._title_candidates)
+        year = title_year(*(YEAR_RANGE.sub("", t) for t in titles if t))  # 《…(2016-2020年)》2018年工作要点: 2018
         if year:
             doc.plan_year, doc.plan_year_evidence = year, "title"
+            return
+        span = title_years(doc.title, doc.notice_title)
+        if span:  # a plan for several years is filed under the year it was issued, or its first
+            first, last = span
+            issued = int(doc.published[:4]) if doc.published else None
+            doc.plan_year = issued if issued and first <= issued <= last else first
+            doc.plan_year_evidence = f"title: {first}–{last}" + (", the year issued" if doc.plan_year == issued else "")
+            doc.warnings.append(f"a plan for {first}–{last}: plan year {doc.plan_year}")
             return
         year, evidence = cited_year(doc.citations)
         if year:

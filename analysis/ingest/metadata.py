@@ -126,6 +126,9 @@ def is_plan_title(text: str, patterns: Patterns) -> bool:
 
 
 _YEAR_END = re.compile(rf"(?:(?:19|20)\d{{2}}|{CN_YEAR})\s*年度?$")
+_UNCLOSED = re.compile(r"[《〈][^》〉]*$")
+#: Years a plan's title gives as a range: 2021—2025年, 2021-2025年, 2021至2025年.
+YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:[—–\-－~～至到])\s*((?:19|20)\d{2})\s*年")
 _NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、])")
 _OPENER = re.compile(r"(?=为了?|根据|按照|依据|结合|现将|各[\u4e00-\u9fff]{0,8}[:：]|\d{4}年|一、)")
 
@@ -134,7 +137,8 @@ def title_candidates(lines: list[str], patterns: Patterns) -> list[tuple[int, st
     """(line index, title) of lines — or a line's first phrase, or two joined lines — that read as plan titles."""
     out = []
     for i, line in enumerate(lines):
-        t = re.sub(r"(?<=[\u4e00-\u9fff])\s+|(?<!\s)\s+(?=[\u4e00-\u9fff])", "", line.strip()).strip("《》")
+        whole = re.sub(r"(?<=[\u4e00-\u9fff])\s+|(?<!\s)\s+(?=[\u4e00-\u9fff])", "", line.strip())
+        t = whole.strip("《》")
         if _NUMBERED.match(t):
             continue
         glued = re.match(r"^([^，,。；;：:\s]{4,60}?(?:" + "|".join(patterns.plan_title_words) + r"))" + _OPENER.pattern, t)
@@ -149,11 +153,12 @@ def title_candidates(lines: list[str], patterns: Patterns) -> list[tuple[int, st
             out.append((i, glued.group(1)))
             continue
         if i + 1 < len(lines) and t and not re.search(r"[。，,；;：:]", t):
-            joined = t + lines[i + 1].strip()
+            joined = (whole + lines[i + 1].strip()).strip("《》")  # a 》 closing the first line stays
             # the next line alone may read as a title too when the break falls after the year
-            # ('丽水市2021年' / '政务公开工作要点'): the whole title is the two lines
+            # ('丽水市2021年' / '政务公开工作要点') or inside a title it cites ('舟山市贯彻《浙江省政务公开'
+            # / '五年行动计划(2021—2025年)》实施方案'): the whole title is the two lines
             if len(t) >= 4 and is_plan_title(joined, patterns) and (
-                    not is_plan_title(lines[i + 1], patterns) or _YEAR_END.search(t)):
+                    not is_plan_title(lines[i + 1], patterns) or _YEAR_END.search(t) or _UNCLOSED.search(t)):
                 out.append((i + 1, joined))
     return out
 
@@ -268,6 +273,15 @@ def _doc_number(lines: list[str], labels: dict[str, str], patterns: Patterns, no
     return None
 
 
+def title_years(*texts: str | None) -> tuple[int, int] | None:
+    """First range of years ('2021—2025年') in the given titles."""
+    for t in texts:
+        m = YEAR_RANGE.search(t or "")
+        if m and int(m.group(1)) < int(m.group(2)):
+            return int(m.group(1)), int(m.group(2))
+    return None
+
+
 def title_year(*texts: str | None) -> int | None:
     """First 'YYYY年' (or '二〇二一年') in the given titles."""
     for t in texts:
@@ -277,5 +291,5 @@ def title_year(*texts: str | None) -> int | None:
     return None
 
 
-__all__ = ["DATE", "Metadata", "extract_metadata", "cited_year", "title_year", "normalize_doc_number",
+__all__ = ["DATE", "Metadata", "extract_metadata", "cited_year", "title_year", "title_years", "normalize_doc_number",
            "is_plan_title", "SALUTATION"]
