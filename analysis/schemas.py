@@ -101,7 +101,8 @@ TASK_DOMAINS = Table("task_domains", "Long table: each task's assigned domains w
     _c("score", "float", "classifier score"),
 ))
 
-CITATIONS = Table("citations", "Documents each plan cites (《title》 and/or 文号).", ("file", "citation_index"), (
+CITATIONS = Table("citations", "Documents each plan cites (《title》 and/or 文号); not the plan itself, whose title "
+                  "and 文号 its notice names.", ("file", "citation_index"), (
     _c("file", "string", "citing raw file", False),
     _c("citation_index", "int", "order of first mention, from 1", False),
     _c("title", "string", "cited title without 《》"),

@@ -250,6 +250,17 @@ def test_a_plan_for_several_years_and_a_title_broken_inside_a_cited_title(title,
         ("一/(二)", ["市委宣传部"], ["市政府各部门"], "2022年底前")]
 
 
+def test_a_plan_cites_neither_its_own_title_nor_its_own_number():
+    """The notice names the plan it issues (《2021年冠县政务公开工作要点》已经县政府同意) and gives its 文号:
+    neither is a document the plan cites; the provincial and city plans it implements are."""
+    text = (LAYOUTS / "meta_label_then_value.txt").read_text(encoding="utf-8").replace(
+        "一、优化", "根据《山东省人民政府办公厅关于印发2021年山东省政务公开工作要点的通知》（鲁政办发〔2021〕5号），制定本要点。\n一、优化")
+    doc = parse_text(text, "guan.txt")
+    assert (doc.title, doc.doc_number) == ("2021年冠县政务公开工作要点", "冠政办发〔2021〕9号")
+    assert [(c["title"], c["doc_number"]) for c in doc.citations] == [
+        ("山东省人民政府办公厅关于印发2021年山东省政务公开工作要点的通知", "鲁政办发〔2021〕5号")]
+
+
 # ---------------------------------------------------------------- document kinds
 def test_notice_carrying_two_plans_takes_the_disclosure_plan_only():
     doc = parse("two_plans_notice.txt")

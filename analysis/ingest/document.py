@@ -48,8 +48,9 @@ from .units import Marker, UnitParser
 #: title line are a task each; a table row restating an item above is that item's annex row; 1.27: a
 #: 文号 without the title text glued before it, 的通知闽政办〔2017〕45号; 1.28: radicals for ideographs,
 #: ⼯作 → 工作; 1.29: a deadline keeps its year, 2022年底前; a title broken inside a title it cites;
-#: a plan for 2021—2025 is filed under the year it was issued, or its first).
-PARSER_VERSION = "1.29"
+#: a plan for 2021—2025 is filed under the year it was issued, or its first; 1.30: a plan's own title,
+#: which its notice names, is no citation).
+PARSER_VERSION = "1.30"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -447,8 +448,9 @@ class PlanParser:
         self._annex(doc, body[end:], rows)
         doc.title, doc.notice_title, doc.issuer = meta.title, meta.notice_title, meta.issuer
         doc.published, doc.doc_number = meta.published, meta.doc_number
-        doc.citations = [c for c in find_citations(tidy_keep_lines(text), self.p)  # its own 文号 is no citation
-                         if not (doc.doc_number and c["doc_number"] == doc.doc_number)]
+        doc.citations = [c for c in find_citations(tidy_keep_lines(text), self.p)  # nor its own 文号 or title,
+                         if not (doc.doc_number and c["doc_number"] == doc.doc_number)  # which its notice names
+                         and not (doc.title and c["title"] == doc.title and not c["doc_number"])]
         self._region(doc, meta, text)
         self._year(doc)
         self._first_title = first_title(lines)
