@@ -144,6 +144,12 @@ def test_looks_like_unit(name, is_unit):
       ("山东省人民政府办公厅关于进一步做好政务公开工作的通知", "鲁政办发〔2018〕21号")]),  # no verbs before a bare title
     ("按照《浙江省重大行政决策程序规定》和《2020年浙江省政务公开工作要点》（浙政办发〔2020〕20号）",
      [("浙江省重大行政决策程序规定", None), ("2020年浙江省政务公开工作要点", "浙政办发〔2020〕20号")]),
+    # a text without line breaks (a document-sharing site's): the title starts after the last verb before
+    # its issuer, not 30 characters back; a 文号 whose brackets were lost
+    ("某县2018年政务公开工作要点实施方案为深入贯彻落实黑龙江省人民政府办公厅关于印发2018年全省政务公开工作要点的通知"
+     "(黑政办发201835号)和绥化市人民政府办公室关于印发绥化市贯彻落实2018年全省政务公开工作要点的实施方案的通知(绥政办发201823号)",
+     [("黑龙江省人民政府办公厅关于印发2018年全省政务公开工作要点的通知", "黑政办发〔2018〕35号"),
+      ("绥化市人民政府办公室关于印发绥化市贯彻落实2018年全省政务公开工作要点的实施方案的通知", "绥政办发〔2018〕23号")]),
 ])
 def test_cited_documents(text, cited):
     assert [(c["title"], c["doc_number"]) for c in find_citations(text, P)] == cited

@@ -14,6 +14,14 @@ _BARE_TITLE = re.compile(r"([\u4e00-\u9fff]{2,30}?关于[^，,。；;、:：（(
 _YEAR_IN_NUMBER = re.compile(r"〔((?:19|20)\d{2})〕")
 #: Words before a title cited without 《》 that are not its start: 认真落实国务院办公厅关于…, 和山东省….
 LEADING_VERBS = re.compile(r"^(?:认真|切实|进一步)?(?:贯彻落实|贯彻|落实|做好|执行|按照|根据|依据|对照|结合|以及|和|及|与)+")
+_VERB = re.compile(r"贯彻落实|贯彻|落实|做好|执行|按照|根据|依据|对照|结合")
+
+
+def _bare_title(title: str) -> str | None:
+    """A title cited without 《》, from its issuer on: the text before 关于 is cut after its last verb
+    (…实施方案为深入贯彻落实黑龙江省人民政府办公厅关于… → 黑龙江省人民政府办公厅关于…)."""
+    issuer, _, rest = title.partition("关于")
+    return LEADING_VERBS.sub("", _VERB.split(issuer)[-1] + "关于" + rest) or None
 
 
 def _year(number: str | None, title: str | None) -> int | None:
@@ -66,6 +74,6 @@ def find_citations(text: str, patterns: Patterns) -> list[dict]:
             continue
         before = text[max(0, start - 140): start].rstrip(" （(")
         tm = _BARE_TITLE.search(before)
-        add(LEADING_VERBS.sub("", tm.group(1)) or None if tm else None, number, start)
+        add(_bare_title(tm.group(1)) if tm else None, number, start)
     found.sort(key=lambda c: c["position"])
     return found
