@@ -49,6 +49,19 @@ ABBR = {
 }
 SHORT = {"内蒙古自治区": "内蒙古", "广西壮族自治区": "广西", "西藏自治区": "西藏",
          "宁夏回族自治区": "宁夏", "新疆维吾尔自治区": "新疆"}
+#: Conventional short names of banners and autonomous counties that no rule gives, as their own
+#: governments write them (科右前旗人民政府办公室, 阜蒙县政府).
+CONVENTIONAL = {
+    "科尔沁右翼前旗": "科右前旗", "科尔沁右翼中旗": "科右中旗", "科尔沁左翼中旗": "科左中旗",
+    "科尔沁左翼后旗": "科左后旗", "察哈尔右翼前旗": "察右前旗", "察哈尔右翼中旗": "察右中旗",
+    "察哈尔右翼后旗": "察右后旗", "达尔罕茂明安联合旗": "达茂旗", "莫力达瓦达斡尔族自治旗": "莫旗",
+    "鄂伦春自治旗": "鄂伦春旗", "阿拉善左旗": "阿左旗", "阿拉善右旗": "阿右旗", "东乌珠穆沁旗": "东乌旗",
+    "西乌珠穆沁旗": "西乌旗", "新巴尔虎左旗": "新左旗", "新巴尔虎右旗": "新右旗", "陈巴尔虎旗": "陈旗",
+    "土默特左旗": "土左旗", "土默特右旗": "土右旗", "鄂托克前旗": "鄂前旗", "阿鲁科尔沁旗": "阿旗",
+    "伊金霍洛旗": "伊旗", "苏尼特左旗": "东苏旗", "苏尼特右旗": "西苏旗",
+    "前郭尔罗斯蒙古族自治县": "前郭县", "杜尔伯特蒙古族自治县": "杜蒙县", "阜新蒙古族自治县": "阜蒙县",
+    "喀喇沁左翼蒙古族自治县": "喀左县",
+}
 EXTRA_ROWS = [
     {"name": "国务院", "adcode": "000000", "level": "national", "parent": "", "province": "",
      "aliases": "国务院办公厅;全国", "abbr": "国", "notes": "central government"},
@@ -59,7 +72,8 @@ EXTRA_ROWS = [
 
 
 def short_names(name: str, level: str, nations: list[str]) -> list[str]:
-    """Short forms used in documents: 浙江 for 浙江省, 楚雄州 for 楚雄彝族自治州, 景宁县 for 景宁畲族自治县."""
+    """Short forms used in documents: 浙江 for 浙江省, 楚雄州 for 楚雄彝族自治州, 景宁县 for 景宁畲族自治县,
+    科右前旗 for 科尔沁右翼前旗 (CONVENTIONAL)."""
     out = []
     if name in SHORT:
         out.append(SHORT[name])
@@ -71,6 +85,8 @@ def short_names(name: str, level: str, nations: list[str]) -> list[str]:
         out.append(m.group(1) + m.group(3))
     elif re.fullmatch(rf"({names})自治(州|县|旗)", name):
         out.append(name.replace("族自治", ""))
+    if name in CONVENTIONAL:
+        out.append(CONVENTIONAL[name])
     return out
 
 

@@ -19,6 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
     ("户县2015年政务公开工作要点", "", ("户县", "county", "西安市", "陕西省", "610125")),  # 鄠邑区 since 2016
     ("钢城区2017年政务公开工作要点", "按照莱芜市部署", ("钢城区", "district", "莱芜市", "山东省", "371203")),
     ("钢城区2022年政务公开工作要点", "按照济南市部署", ("钢城区", "district", "济南市", "山东省", "370117")),
+    # the short names banners and autonomous counties give themselves (CONVENTIONAL in the script)
+    ("科右前旗2022年政务公开工作要点", "", ("科尔沁右翼前旗", "county", "兴安盟", "内蒙古自治区", "152221")),
+    ("2021年达茂旗政务公开工作要点", "", ("达尔罕茂明安联合旗", "county", "包头市", "内蒙古自治区", "150223")),
+    ("阜蒙县2020年政务公开工作要点", "", ("阜新蒙古族自治县", "county", "阜新市", "辽宁省", "210921")),
 ])
 def test_governments_of_the_2023_codes_and_those_renamed_or_merged_since_2016_are_known(title, context, expected):
     """The table holds the governments of the 2023 statistical division codes and the older ones
