@@ -60,7 +60,7 @@ CONVENTIONAL = {
     "土默特左旗": "土左旗", "土默特右旗": "土右旗", "鄂托克前旗": "鄂前旗", "阿鲁科尔沁旗": "阿旗",
     "伊金霍洛旗": "伊旗", "苏尼特左旗": "东苏旗", "苏尼特右旗": "西苏旗",
     "前郭尔罗斯蒙古族自治县": "前郭县", "杜尔伯特蒙古族自治县": "杜蒙县", "阜新蒙古族自治县": "阜蒙县",
-    "喀喇沁左翼蒙古族自治县": "喀左县",
+    "喀喇沁左翼蒙古族自治县": "喀左县", "博尔塔拉蒙古自治州": "博州", "克孜勒苏柯尔克孜自治州": "克州",
 }
 EXTRA_ROWS = [
     {"name": "国务院", "adcode": "000000", "level": "national", "parent": "", "province": "",
@@ -79,14 +79,16 @@ def short_names(name: str, level: str, nations: list[str]) -> list[str]:
         out.append(SHORT[name])
     elif level in ("province", "city") and len(name) >= 3 and name[-1] in "省市":
         out.append(name[:-1])
-    names = "|".join(map(re.escape, nations))
+    # 族 may be left out after a name of two characters or more (伊犁哈萨克自治州), not after 白, 水, 土 …
+    names = "|".join([re.escape(n[:-1]) + ("族?" if len(n) > 2 else "族") for n in nations] + ["各族"])
     m = re.fullmatch(rf"(.+?)((?:{names})+)自治(州|县|旗)", name)
     if m and len(m.group(1)) >= 2:
         out.append(m.group(1) + m.group(3))
-    elif re.fullmatch(rf"({names})自治(州|县|旗)", name):
-        out.append(name.replace("族自治", ""))
-    if name in CONVENTIONAL:
-        out.append(CONVENTIONAL[name])
+    elif re.fullmatch(rf"(?:{names})自治(州|县|旗)", name):
+        out.append(re.sub("族?自治", "", name))
+    conventional = CONVENTIONAL.get(name)
+    if conventional and conventional not in out:
+        out.append(conventional)
     return out
 
 

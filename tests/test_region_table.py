@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
     ("科右前旗2022年政务公开工作要点", "", ("科尔沁右翼前旗", "county", "兴安盟", "内蒙古自治区", "152221")),
     ("2021年达茂旗政务公开工作要点", "", ("达尔罕茂明安联合旗", "county", "包头市", "内蒙古自治区", "150223")),
     ("阜蒙县2020年政务公开工作要点", "", ("阜新蒙古族自治县", "county", "阜新市", "辽宁省", "210921")),
+    # by rule, where the name leaves out 族 (伊犁哈萨克) or says 各族
+    ("伊犁州2022年政务公开工作要点", "", ("伊犁哈萨克自治州", "city", "", "新疆维吾尔自治区", "654000")),
+    ("龙胜县2019年政务公开工作要点", "", ("龙胜各族自治县", "county", "桂林市", "广西壮族自治区", "450328")),
 ])
 def test_governments_of_the_2023_codes_and_those_renamed_or_merged_since_2016_are_known(title, context, expected):
     """The table holds the governments of the 2023 statistical division codes and the older ones
