@@ -205,10 +205,11 @@ def restated(tasks: list[Task]) -> tuple[list[Task], list[AnnexRow]]:
     by_path = {t.path: t for t in items}
     for row, task in zip(rows, table):
         item = by_path.get(row.task_path)
-        if item is not None and not (item.lead_units or item.cooperating_units):
+        if item is None:
+            continue
+        if not (item.lead_units or item.cooperating_units):
             item.lead_units, item.cooperating_units = task.lead_units, task.cooperating_units
-        if item is not None:
-            item.deadline = item.deadline or task.deadline
+        item.deadline = item.deadline or task.deadline
     gone = {id(t) for row, t in zip(rows, table) if row.task_path}
     return [t for t in tasks if id(t) not in gone], [r for r in rows if r.task_path]
 
@@ -301,9 +302,10 @@ class PlanParser:
         if columns:  # a row with nothing in it (a number closing the text) is no task, as in prose
             rows = [r for r in content.strip("\n").split("\n") if tidy(r) and not layout.is_header_row(r, self.p)]
             cells = [r for r in rows if r.count("\t") >= len(columns) - 1]
-            if len(cells) > 1 and rows[-len(cells):] == cells and (rows == cells or _is_heading("".join(rows[:-len(cells)]))):
+            above = rows[:len(rows) - len(cells)]  # a section's title over its table
+            if len(cells) > 1 and rows[len(above):] == cells and (not above or _is_heading("".join(above))):
                 return [self._table_task(f"{path}/{chr(ord('a') + k)}", r, columns, first_leads)  # a number
-                        for k, r in enumerate(cells)]  # spanning rows, or a section's title over its table
+                        for k, r in enumerate(cells)]  # spanning rows, or each row under that title
             return [self._table_task(path, "\n".join(rows), columns, first_leads)] if rows else []
         heading = _heading(content)
         segments = self._split_by_markers(content)
@@ -374,9 +376,9 @@ class PlanParser:
                 continue
             path = "/".join(node.path)
             content = body[node.marker.end: node.content_end]
-            if node.is_leaf:  # the items above a task table's header are prose
-                own = self._tasks_from(path, content, columns if columns and node.content_end > header.start() else None,
-                                       first_leads)
+            if node.is_leaf:
+                in_table = columns is not None and node.content_end > header.start()  # items above it are prose
+                own = self._tasks_from(path, content, columns if in_table else None, first_leads)
                 heading = _section_of(node, sections)
                 for task in own if heading else ():
                     if not (task.lead_units or task.cooperating_units):
