@@ -10,7 +10,7 @@ from matplotlib.transforms import Bbox
 from PIL import Image
 from test_viz_frames import synthetic_documents, synthetic_emphasis, synthetic_tables
 
-from analysis.viz import export, interactive, render_all, save_interactive, save_static, static
+from analysis.viz import export, frames, interactive, render_all, save_interactive, save_static, static
 
 E = synthetic_emphasis()
 DOCS = synthetic_documents()
@@ -166,3 +166,18 @@ def test_a_layout_a_bit_apart_is_written_the_same(tmp_path, monkeypatch, factor)
 
     monkeypatch.setattr(Figure, "draw_without_rendering", nudged)
     assert save_static(draw(), "years", tmp_path / "nudged", formats=("svg",))[0].read_bytes() == expected
+
+
+def test_a_plan_whose_government_was_not_found_is_drawn_under_its_file_name(tmp_path):
+    """A plan the parser could not place (no region: flagged in its warnings) stays in every chart as
+    its own series, named by its file; it used to stop a build's figures (KeyError in the dot plot)."""
+    tables = synthetic_tables()
+    for name in ("emphasis", "documents"):
+        frame = tables[name]
+        frame.loc[frame["file"] == "lishui-2020.txt", ["region", "province", "level"]] = None
+    assert "lishui-2020.txt 2020" in list(frames.plans(tables["emphasis"])["label"])
+    paths = render_all(tables, tmp_path, "zh", formats=(), html=True)
+    assert len(paths) == 8
+    dots = interactive.domain_dotplot(tables["emphasis"], "finance", "zh", documents=tables["documents"])
+    assert "lishui-2020.txt" in {trace.name for trace in dots.data}
+    static.emphasis_over_years(tables["emphasis"], "zh", documents=tables["documents"])

@@ -59,14 +59,17 @@ def plans(frame: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.Data
 
     Order: government level (province before city before district and county), region, year,
     file. Levels come from `frame` or, when absent, `documents`. A region name two governments
-    share gets its parent city in brackets (`_governments`), and two plans of one region and
-    year get their file name added to the label, so no two rows share one.
+    share gets its parent city in brackets (`_governments`), one whose government was not found
+    goes by its file name, and two plans of one region and year get their file name added to the
+    label, so no two rows share one.
     """
     cols = ["file", "region", "plan_year", "level"]
     p = frame[[c for c in cols if c in frame.columns]].drop_duplicates("file")
     governments = _governments(frame, documents) if "region" in p.columns else None
     if governments is not None:
         p = p.assign(region=p["file"].map(governments).fillna(p["region"]))
+    if "region" in p.columns:  # a plan whose government was not found is drawn under its file name
+        p = p.assign(region=p["region"].astype(object).where(p["region"].notna(), p["file"]))
     if "level" not in p.columns:
         levels = documents.set_index("file")["level"] if documents is not None and "level" in documents else {}
         p = p.assign(level=p["file"].map(levels))
