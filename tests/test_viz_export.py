@@ -181,3 +181,19 @@ def test_a_plan_whose_government_was_not_found_is_drawn_under_its_file_name(tmp_
     dots = interactive.domain_dotplot(tables["emphasis"], "finance", "zh", documents=tables["documents"])
     assert "lishui-2020.txt" in {trace.name for trace in dots.data}
     static.emphasis_over_years(tables["emphasis"], "zh", documents=tables["documents"])
+
+
+def test_a_plan_without_a_year_is_left_out_of_the_charts_by_year_and_named_in_their_note(tmp_path):
+    """A plan whose year was not found (no year in its title, citations or date) is in every other
+    chart; the charts by year name it in their note instead of stopping the build (TypeError)."""
+    tables = synthetic_tables()
+    for name in ("emphasis", "documents"):
+        frame = tables[name]
+        frame.loc[frame["file"] == "lishui-2020.txt", "plan_year"] = None
+    assert len(render_all(tables, tmp_path, "en", formats=(), html=True)) == 8
+    years = interactive.emphasis_over_years(tables["emphasis"], "en", documents=tables["documents"])
+    assert "plans without a plan year are not drawn: 丽水市" in years.layout.annotations[-1].text
+    assert "丽水市" not in {trace.name for trace in years.data}
+    static.emphasis_over_years(tables["emphasis"], "zh", documents=tables["documents"])
+    heat = interactive.domain_heatmap(tables["emphasis"], "en", documents=tables["documents"])
+    assert "丽水市" in heat.data[0].y

@@ -84,6 +84,13 @@ def plans(frame: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.Data
     return p[cols + ["label"]].reset_index(drop=True)
 
 
+def undated_note(frame: pd.DataFrame, lang: str, documents: pd.DataFrame | None = None) -> tuple[str, ...]:
+    """The note part naming the plans a chart by year cannot place (no plan year); none when all have one."""
+    p = plans(frame, documents)
+    names = list(p.loc[p["plan_year"].isna(), "label"])
+    return (t("note_undated", lang, names=_names(names, lang)),) if names else ()
+
+
 def n_plans(table: pd.DataFrame) -> int:
     """Plans in an emphasis-like table (file column) or a pair table (file_a, file_b)."""
     if "file" in table.columns:

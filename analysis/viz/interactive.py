@@ -83,7 +83,7 @@ def _layout(fig: go.Figure, title: str, note: str, width: int, height: int, *, l
 def _hover_plan(row, lang: str, headings: dict, value: str) -> str:
     """Hover text for one plan × domain: plan, domain, share with its interval, sample headings."""
     interval = t("interval", lang)
-    text = (f"<b>{escape(str(row.region))} {int(row.plan_year)}</b><br>{escape(row.domain_label)}<br>"
+    text = (f"<b>{escape(str(row.plan))}</b><br>{escape(row.domain_label)}<br>"  # its label: a year may be unknown
             f"{escape(t(value, lang))}: {row.share * 100:.1f}%<br>{interval}: {row.lo * 100:.1f}–{row.hi * 100:.1f}%")
     samples = headings.get((row.file, row.domain), [])
     if samples:
@@ -209,7 +209,7 @@ def emphasis_over_years(emphasis: pd.DataFrame, lang: str = "zh", *, value: str 
     check_lang(lang)
     long = frames.emphasis_long(emphasis, value, lang, documents)
     order = domains or frames.domain_order(long["domain"])
-    long = long[long["domain"].isin(order)]
+    long = long[long["domain"].isin(order) & long["plan_year"].notna()]  # a plan without a year: in the note
     headings = frames.example_headings(tasks)
     regions = list(dict.fromkeys(long.sort_values("plan_order")["region"].dropna()))
     style = frames.region_styles(regions, documents)
@@ -262,7 +262,8 @@ def emphasis_over_years(emphasis: pd.DataFrame, lang: str = "zh", *, value: str 
         annotation.font = {"size": 11}
     fig.update_layout(legend={"title": {"text": escape(t("region", lang))}, "itemclick": "toggle"})
     note = frames.source_note(emphasis, lang, documents,
-                              extra=(t("note_intervals", lang), t("note_gaps", lang), t("note_shaded", lang)))
+                              extra=(t("note_intervals", lang), t("note_gaps", lang), t("note_shaded", lang),
+                                     *frames.undated_note(emphasis, lang, documents)))
     lines = max(title.count("<br>") for title in titles[:ncols]) + 1
     return _layout(fig, t("years_title", lang), note, width=80 + YEARS_PANEL_PX * ncols + 170, height=190 * nrows,
                    left=80, below=55, top=56 + 14 * lines)

@@ -196,7 +196,7 @@ def emphasis_over_years(emphasis: pd.DataFrame, lang: str = "zh", *, value: str 
     check_lang(lang)
     long = frames.emphasis_long(emphasis, value, lang, documents)
     order = domains or frames.domain_order(long["domain"])
-    long = long[long["domain"].isin(order)]
+    long = long[long["domain"].isin(order) & long["plan_year"].notna()]  # a plan without a year: in the note
     regions = list(dict.fromkeys(long.sort_values("plan_order")["region"].dropna()))
     style, dodge = frames.region_styles(regions, documents), _dodge(regions)
     n = len(order)
@@ -205,7 +205,8 @@ def emphasis_over_years(emphasis: pd.DataFrame, lang: str = "zh", *, value: str 
     width = 0.8 + ncols * 1.75 + 0.4 + _max_em(regions) * TICK_PT / 72
     height = 1.2 + nrows * 1.45
     note = frames.source_note(emphasis, lang, documents,
-                              extra=(t("note_intervals", lang), t("note_gaps", lang), t("note_shaded", lang)))
+                              extra=(t("note_intervals", lang), t("note_gaps", lang), t("note_shaded", lang),
+                                     *frames.undated_note(emphasis, lang, documents)))
     fig, body = _figure(width, height, note)
     axes = body.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
     labels = domain_labels(lang)
