@@ -83,6 +83,24 @@ def test_a_corrupt_file_is_reported_and_the_rest_is_built(project):
         assert f"FAILED: broken.pdf — {reason}" in out
 
 
+def test_a_corpus_without_a_plan_builds_its_tables_and_report(tmp_path):
+    """A researcher's first file may be a report on work done, or unreadable: the build writes its
+    tables and a report that says no plan was measured (the figures stage stopped with IndexError)."""
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "report-2014.txt").write_text("关于2014年政府信息公开工作要点落实情况的报告\n一、工作开展情况\n"
+                                         "（一）完善制度。今年以来，我区完善了政务公开制度。\n", encoding="utf-8")
+    (raw / "empty.txt").write_bytes(b"")
+    out = run(tmp_path, "build", "--json")
+    summary = json.loads(out.stdout)[0]
+    assert out.returncode == 1 and summary["failed"] == ["empty.txt"], out.stderr[-2000:]
+    docs = pd.read_parquet(tmp_path / "data" / "processed" / "documents.parquet")
+    assert not docs["is_plan"].any() and pd.read_parquet(tmp_path / "data" / "processed" / "emphasis.parquet").empty
+    page = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "report-2014.txt" in page and "没有可计算占比的要点" in page
+    assert not list((tmp_path / "reports" / "figures").glob("*.png"))
+
+
 def test_two_builds_give_identical_bytes_and_raw_files_are_untouched(project):
     before = {p.name: p.read_bytes() for p in (project / "data" / "raw").iterdir()}
     build(project)

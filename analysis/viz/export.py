@@ -127,6 +127,8 @@ def _views(tables: dict[str, pd.DataFrame], domain: str | None,
     if "emphasis" not in tables:
         raise KeyError(f"render_all needs at least the 'emphasis' table; got {sorted(tables)}")
     e = tables["emphasis"]
+    if e.empty:  # no plan measured (a corpus of reports, or of unreadable files): nothing to draw
+        return {}
     docs, tasks = tables.get("documents"), tables.get("tasks")
     measured = frames.chart_tasks(tasks, e["file"])
     plain, hover = {"documents": docs}, {"documents": docs, "tasks": measured}
