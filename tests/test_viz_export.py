@@ -197,3 +197,13 @@ def test_a_plan_without_a_year_is_left_out_of_the_charts_by_year_and_named_in_th
     static.emphasis_over_years(tables["emphasis"], "zh", documents=tables["documents"])
     heat = interactive.domain_heatmap(tables["emphasis"], "en", documents=tables["documents"])
     assert "丽水市" in heat.data[0].y
+
+
+def test_the_dot_plot_of_a_single_plan_shows_its_largest_domain():
+    """No domain varies across one plan: the default dot plot is of its largest domain, not of the first
+    in alphabetical order (agriculture, at 0 %, for the first plan a researcher builds)."""
+    one = E[E["file"] == "lishui-2020.txt"]
+    shares = one[one["domain_group"] != "none"].set_index("domain")["task_share"]
+    assert shares[export.most_varied(one)] == shares.max() > shares.min()
+    spread = E[E["domain_group"] != "none"].groupby("domain")["task_share"].std()
+    assert export.most_varied(E) == spread.idxmax()  # several plans: the most varied, as before

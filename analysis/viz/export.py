@@ -215,9 +215,11 @@ def left_out_views(tables: dict[str, pd.DataFrame]) -> dict[str, LeftOut]:
 
 
 def most_varied(emphasis: pd.DataFrame) -> str:
-    """The codebook domain whose task_share varies most across plans (the dot plot's default)."""
-    spread = emphasis[emphasis["domain_group"] != "none"].groupby("domain")["task_share"].std().fillna(0.0)
-    return str(spread.sort_values(ascending=False, kind="mergesort").index[0])
+    """The codebook domain whose task_share varies most across plans (the dot plot's default); among
+    domains that vary alike (a corpus of one plan: none varies), the one with the largest mean share."""
+    shares = emphasis[emphasis["domain_group"] != "none"].groupby("domain")["task_share"]
+    stats = pd.DataFrame({"spread": shares.std().fillna(0.0), "mean": shares.mean()})
+    return str(stats.sort_values(["spread", "mean"], ascending=False, kind="mergesort").index[0])
 
 
 def render_all(tables: dict[str, pd.DataFrame], folder: str | Path, lang: str = "zh", *, domain: str | None = None,
