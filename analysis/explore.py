@@ -33,16 +33,14 @@ def select(tables: dict[str, pd.DataFrame], regions=None, years=None, provinces=
     Tables with a `file` column are filtered by file; pair tables (similarity, text reuse)
     keep rows whose two plans are both selected; `emphasis_means` is recomputed from the
     selected plans; other tables (topics, distinctive terms: fitted on the whole corpus) are
-    returned unchanged.
+    returned unchanged. A value no document has is an error that names the values there are.
     """
     docs = tables["documents"]
     keep = pd.Series(True, index=docs.index)
-    if regions:
-        keep &= docs["region"].isin(list(regions))
-    if years:
-        keep &= docs["plan_year"].isin(list(years))
-    if provinces:
-        keep &= docs["province"].isin(list(provinces))
+    for column, wanted in (("region", regions), ("plan_year", years), ("province", provinces)):
+        if wanted:
+            _check_known(docs[column], list(wanted), column)
+            keep &= docs[column].isin(list(wanted))
     files = set(docs.loc[keep, "file"])
     out = {}
     for name, frame in tables.items():
@@ -58,6 +56,16 @@ def select(tables: dict[str, pd.DataFrame], regions=None, years=None, provinces=
 
         out["emphasis_means"] = emphasis_means(out["emphasis"])
     return out
+
+
+def _check_known(values: pd.Series, wanted: list, column: str) -> None:
+    """A ValueError naming the values no document has (a misspelt 杭州 for 杭州市), with those it has."""
+    have = set(values.dropna().tolist())
+    unknown = [w for w in wanted if w not in have]
+    if unknown:
+        known = sorted(have, key=str)
+        shown = "、".join(map(str, known[:30])) + ("…" if len(known) > 30 else "")
+        raise ValueError(f"no document has {column} {'、'.join(map(str, unknown))} (the corpus has {shown})")
 
 
 def corpus_overview(documents: pd.DataFrame) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """The summary tables the notebooks and the report show."""
 import numpy as np
 import pandas as pd
+import pytest
 from test_viz_frames import synthetic_emphasis
 
 from analysis import explore
@@ -39,3 +40,17 @@ def test_plans_by_region_year_keeps_governments_of_one_name_apart_and_unknown_on
     assert table.loc[("山东省", "枣庄市", "市中区")].tolist() == [1, 1]
     assert table.loc[("", "", "某县")].tolist() == ["", 1]  # province unknown: still counted
     assert len(table) == 3  # the report is not a plan
+
+
+def test_select_names_a_region_or_year_no_document_has():
+    """A misspelt region (杭州 for 杭州市) or a year without plans is an error listing what the corpus
+    has, not empty tables that charts then fail on; a combination without plans is empty."""
+    docs = pd.DataFrame({"file": ["a.txt", "b.txt"], "region": ["丽水市", "承德市"], "plan_year": [2020, 2022],
+                         "province": ["浙江省", "河北省"]})
+    tables = {"documents": docs, "tasks": pd.DataFrame({"file": ["a.txt", "b.txt"], "task_id": [1, 2]})}
+    with pytest.raises(ValueError, match=r"no document has region 丽水 \(the corpus has 丽水市、承德市\)"):
+        explore.select(tables, regions=["丽水"])
+    with pytest.raises(ValueError, match=r"plan_year 2019 \(the corpus has 2020、2022\)"):
+        explore.select(tables, years=[2019, 2020])
+    assert list(explore.select(tables, regions=["丽水市"], years=[2022])["tasks"]["file"]) == []
+    assert list(explore.select(tables, provinces=["河北省"])["tasks"]["file"]) == ["b.txt"]
