@@ -37,6 +37,7 @@ def select(tables: dict[str, pd.DataFrame], regions=None, years=None, provinces=
     """
     docs = tables["documents"]
     keep = pd.Series(True, index=docs.index)
+    years = [int(y) for y in years] if years else years  # "2020" as a notebook parameter may give it
     for column, wanted in (("region", regions), ("plan_year", years), ("province", provinces)):
         if wanted:
             _check_known(docs[column], list(wanted), column)

@@ -54,3 +54,4 @@ def test_select_names_a_region_or_year_no_document_has():
         explore.select(tables, years=[2019, 2020])
     assert list(explore.select(tables, regions=["丽水市"], years=[2022])["tasks"]["file"]) == []
     assert list(explore.select(tables, provinces=["河北省"])["tasks"]["file"]) == ["b.txt"]
+    assert list(explore.select(tables, years=["2020"])["tasks"]["file"]) == ["a.txt"]  # a year written as text
