@@ -13,8 +13,9 @@ _LOSSY = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{1,9}[发函字办])\s
 _BARE_TITLE = re.compile(r"([\u4e00-\u9fff]{2,30}?关于[^，,。；;、:：（()《》]{2,80}?(?:通知|意见|办法|规定|方案|要点|决定|函))\s*$")
 _YEAR_IN_NUMBER = re.compile(r"〔((?:19|20)\d{2})〕")
 #: Words before a title cited without 《》 that are not its start: 认真落实国务院办公厅关于…, 和山东省….
-LEADING_VERBS = re.compile(r"^(?:认真|切实|进一步)?(?:贯彻落实|贯彻|落实|做好|执行|按照|根据|依据|对照|结合|以及|和|及|与)+")
-_VERB = re.compile(r"贯彻落实|贯彻|落实|做好|执行|按照|根据|依据|对照|结合")
+_VERBS = "贯彻落实|贯彻|落实|做好|执行|按照|根据|依据|对照|结合"
+LEADING_VERBS = re.compile(rf"^(?:认真|切实|进一步)?(?:{_VERBS}|以及|和|及|与)+")
+_VERB = re.compile(_VERBS)
 
 
 def _bare_title(title: str) -> str | None:

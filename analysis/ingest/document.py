@@ -460,15 +460,15 @@ class PlanParser:
         self._kind(doc, "\n".join(lines))
         return doc
 
-    def _annex(self, doc: Document, rest: str, restated: list[AnnexRow]) -> None:
-        """Annex rows: those of a body table restating the items (`restated`), numbered after the
-        annex's own, which keep their printed numbers."""
+    def _annex(self, doc: Document, rest: str, in_body: list[AnnexRow]) -> None:
+        """Annex rows: the annex's own, which keep their printed numbers, then those of a body table
+        restating the items (`in_body`, from `restated`), numbered after them."""
         rows = parse_annex(rest) if re.search(r"附\s*件", rest[:200]) else []
-        if not (rows or restated):
+        if not (rows or in_body):
             return
         link_annex(rows, [(t.path, t.text) for t in doc.tasks])
         after = max((r.row for r in rows), default=0)
-        rows += [AnnexRow(after + k, r.text, r.units, r.task_path) for k, r in enumerate(restated, 1)]
+        rows += [AnnexRow(after + k, r.text, r.units, r.task_path) for k, r in enumerate(in_body, 1)]
         by_path = {t.path: t for t in doc.tasks}
         for r in rows:
             if r.task_path in by_path:
