@@ -50,8 +50,8 @@ from .units import Marker, UnitParser
 #: ⼯作 → 工作; 1.29: a deadline keeps its year, 2022年底前; a title broken inside a title it cites;
 #: a plan for 2021—2025 is filed under the year it was issued, or its first; 1.30: a plan's own title,
 #: which its notice names, is no citation; 1.31: a title cited without 《》 starts after the last verb
-#: before its issuer).
-PARSER_VERSION = "1.31"
+#: before its issuer; 1.32: a zone named after its city, 兰州新区管委会, is the zone's plan, not the city's).
+PARSER_VERSION = "1.32"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60

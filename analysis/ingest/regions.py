@@ -23,12 +23,16 @@ from ..levels import DEPTH, LEVELS
 
 _ADMIN_NAME = r"[\u4e00-\u9fff]{2,8}?(?:自治县|自治州|自治旗|新区|实验区|开发区|示范区|林区|特区|省|市|县|区|旗|盟)"
 _GOVERNMENT = r"人民政府|政府|管委会|管理委员会|委员会"
-#: An administrative name the table may lack: a zone, a government newer than it, 某某新区 (before 人民政府 …).
-_UNKNOWN = re.compile(_ADMIN_NAME + f"(?={_GOVERNMENT})")
-_FULL_GOVERNMENT = re.compile(r"人民政府|管委会|管理委员会")
+_BEFORE_GOVERNMENT = f"(?={_GOVERNMENT})"
 #: In a title the plan's own government may also stand right before the year or the subject
 #: (龙港市2021年政务公开工作要点): new governments are titled so.
-_UNKNOWN_IN_TITLE = re.compile(_ADMIN_NAME + rf"(?={_GOVERNMENT}|\s*\d{{4}}\s*年|政务公开|政府信息公开)")
+_BEFORE_IN_TITLE = rf"(?={_GOVERNMENT}|\s*\d{{4}}\s*年|政务公开|政府信息公开)"
+#: An administrative name the table may lack: a zone, a government newer than it, 某某新区 (before 人民政府 …).
+_UNKNOWN = {False: re.compile(_ADMIN_NAME + _BEFORE_GOVERNMENT), True: re.compile(_ADMIN_NAME + _BEFORE_IN_TITLE)}
+#: What follows its city's name in a zone's (兰州新区, 苏州工业园区, 石家庄高新技术产业开发区), by in_title.
+_ZONE_NAME = r"[\u4e00-\u9fff]{0,10}?(?:新区|开发区|园区|实验区|示范区|试验区|管理区|保税区)"
+_ZONE = {False: re.compile(_ZONE_NAME + _BEFORE_GOVERNMENT), True: re.compile(_ZONE_NAME + _BEFORE_IN_TITLE)}
+_FULL_GOVERNMENT = re.compile(r"人民政府|管委会|管理委员会")
 #: A township (乡, 镇, 街道) the table lacks — it lists governments down to counties — before its
 #: government, the year or the subject: read from titles and issuers only (a county's plan names
 #: its towns' governments in its body).
@@ -39,6 +43,9 @@ _NOT_NAME_START = ("各", "全", "本", "我", "有关", "直辖", "自治", "�
                    "乡镇", "街道", "贯彻", "落实", "转发", "根据", "按照", "对照")
 #: A region named in a title after these words is the upstream plan's, not this one's.
 _UPSTREAM = re.compile(r"(?:贯彻落实|贯彻|落实|转发|根据|按照|对照)$")
+#: A zone's kind alone: whose it is, it does not say.
+_ZONE_KIND = re.compile(r"(?:高新技术产业|经济技术|综合保税|出口加工|旅游度假|经济|高新|工业|产业|综合|保税)?"
+                        r"(?:开发区|高新区|园区|新区|经开区|保税区|度假区|实验区|试验区|示范区)")
 _ALIAS_BLOCK = set("省市县区旗州盟镇乡村")
 _GENERIC = {"全省", "全市", "全区", "全县", "本市", "本区", "本县", "各区", "各县", "市区", "城区", "郊区", "矿区", "辖区",
             "社区", "园区", "景区", "片区", "地区", "校区", "新区", "全旗", "县区", "县市区", "县市", "省市", "市县"}
@@ -167,10 +174,10 @@ class RegionTable:
         warnings: list[str] = []
         for text, in_body in [*((s, False) for s in sources), (body, True)]:
             found = [(n, rs) for n, rs in self.mentions(text) if n not in _GENERIC]
-            unknown = self._unknown(text, found, context, _UNKNOWN_IN_TITLE if text in titles else _UNKNOWN,
-                                    strict=in_body)
+            unknown = self._unknown(text, found, context, in_title=text in titles, strict=in_body)
             best, _ = self._best(found, context)
-            if unknown and (best is None or DEPTH[unknown.level] > DEPTH[best["level"]]):
+            zone = unknown and any(unknown.name.startswith(n) for n, _ in found)  # below the names it starts with
+            if unknown and (best is None or zone or DEPTH[unknown.level] > DEPTH[best["level"]]):
                 return unknown, [] if unknown.known else [f"region {unknown.name!r} is not in the region table "
                                                          f"(add it to analysis/resources/regions.csv)"]
             row, ambiguous = self._best(found, context)
@@ -183,20 +190,32 @@ class RegionTable:
         return None, ["region not found in title, issuer or text"]
 
     def _unknown(self, text: str, found: list[tuple[str, list[dict]]], context: str = "",
-                 pattern: re.Pattern = _UNKNOWN, strict: bool = False) -> Region | None:
+                 in_title: bool = False, strict: bool = False) -> Region | None:
         """An administrative name in text that the table lacks, placed under the known names beside it
-        (a township: looked up in the township table); `strict` (the body): only before 人民政府
-        (管委会 …) or named twice in the context, and no township."""
+        (a township: looked up in the township table; a zone named after its city, under that city);
+        `strict` (the body, where a plan lists the zones' 管委会 among its units): only before 人民政府
+        (管委会 …) or named twice in the context, and no township nor zone named after its city."""
         matches = self._matches(text)
-        known_at = {m.start() for m in matches}
-        starts = {0} | {m.end() for m in matches}
+        known = {m.start(): m.end() for m in matches}
+        starts = {0} | set(known.values())
         starts |= {m.end() for m in re.finditer(r"\d{4}\s*年|[\s，。、《“]|关于|印发", text or "")}
-        for start in sorted(starts - known_at):
-            m = pattern.match(text or "", start) or (None if strict else _TOWNSHIP.match(text or "", start))
+        for start in sorted(starts | set(known)):
+            if start in known and strict:
+                continue
+            if start in known:  # a zone named after its city (兰州新区; 甘肃省兰州市兰州新区), else known names
+                last, at = start, start
+                while at in known:
+                    last, at = at, known[at]
+                m = _ZONE[in_title].match(text, at)
+                begin = last
+            else:
+                m = _UNKNOWN[in_title].match(text or "", start) or (None if strict else _TOWNSHIP.match(text or "", start))
+                begin = start
             if not m:
                 continue
-            name = m.group(0)
-            if name in _GENERIC or name in self.by_name or len(name) < 2 or name.startswith(_NOT_NAME_START):
+            name = text[begin: m.end()]
+            if (name in _GENERIC or name in self.by_name or len(name) < 2 or name.startswith(_NOT_NAME_START)
+                    or _ZONE_KIND.fullmatch(name)):
                 continue
             if strict and not _FULL_GOVERNMENT.match(text, m.end()) and context.count(name) < 2:
                 continue
