@@ -126,18 +126,19 @@ def _cities_by_short_name() -> list[tuple[str, dict]]:
 @settings(max_examples=80, deadline=2000)
 @given(st.sampled_from(_cities_by_short_name()),
        st.sampled_from(["", "经济技术", "高新技术产业", "火炬高新", "临空经济", "西海岸", "综合保税", "国际陆港", "工业"]),
-       st.sampled_from(["新区", "开发区", "园区", "高新区", "示范区", "实验区"]), st.booleans(), st.integers(2016, 2025))
-def test_a_zone_named_after_its_city_is_the_zone_not_the_city(city, words, suffix, full, year):
+       st.sampled_from(["新区", "开发区", "园区", "高新区", "示范区", "实验区"]), st.booleans(),
+       st.sampled_from(["", "（经开区）", "(保税区)"]), st.integers(2016, 2025))
+def test_a_zone_named_after_its_city_is_the_zone_not_the_city(city, words, suffix, full, other, year):
     """A development zone or new area issues its own plan (兰州新区管委会, 苏州工业园区管理委员会):
     the plan is the zone's, under its city, flagged as missing from the table — not the city's
     that its name begins with, nor a zone's bare kind (经济技术开发区). Written after its province
-    and city (甘肃省兰州市兰州新区) it is the same zone."""
+    and city (甘肃省兰州市兰州新区), or with its other name in brackets, it is the same zone."""
     from analysis.ingest.regions import region_table
 
     short, row = city
     zone = short + words + suffix
     assume(region_table().mentions(zone) == [(short, [row])])  # no real name inside the invented part
-    issuer = (row["province"] + row["name"] if full else "") + zone + "管理委员会办公室"
+    issuer = (row["province"] + row["name"] if full else "") + zone + other + "管理委员会办公室"
     text = (f"{issuer}关于印发{year}年政务公开工作要点的通知\n各部门：\n现将要点印发给你们。\n{issuer}\n{year}年3月1日\n"
             f"{year}年政务公开工作要点\n一、做好财政预算公开。\n（责任单位：财政局）\n二、推进重大项目信息公开。\n（责任单位：发改局）\n")
     doc = parser().parse_text(text, "plan.txt")

@@ -23,15 +23,16 @@ from ..levels import DEPTH, LEVELS
 
 _ADMIN_NAME = r"[\u4e00-\u9fff]{2,8}?(?:自治县|自治州|自治旗|新区|实验区|开发区|示范区|林区|特区|省|市|县|区|旗|盟)"
 _GOVERNMENT = r"人民政府|政府|管委会|管理委员会|委员会"
-_BEFORE_GOVERNMENT = f"(?={_GOVERNMENT})"
 #: In a title the plan's own government may also stand right before the year or the subject
 #: (龙港市2021年政务公开工作要点): new governments are titled so.
-_BEFORE_IN_TITLE = rf"(?={_GOVERNMENT}|\s*\d{{4}}\s*年|政务公开|政府信息公开)"
-#: An administrative name the table may lack: a zone, a government newer than it, 某某新区 (before 人民政府 …).
-_UNKNOWN = {False: re.compile(_ADMIN_NAME + _BEFORE_GOVERNMENT), True: re.compile(_ADMIN_NAME + _BEFORE_IN_TITLE)}
-#: What follows its city's name in a zone's (兰州新区, 苏州工业园区, 石家庄高新技术产业开发区), by in_title.
-_ZONE_NAME = r"[\u4e00-\u9fff]{0,10}?(?:新区|开发区|园区|实验区|示范区|试验区|管理区|保税区)"
-_ZONE = {False: re.compile(_ZONE_NAME + _BEFORE_GOVERNMENT), True: re.compile(_ZONE_NAME + _BEFORE_IN_TITLE)}
+_IN_TITLE = rf"{_GOVERNMENT}|\s*\d{{4}}\s*年|政务公开|政府信息公开"
+#: An administrative name the table may lack: a zone, a government newer than it, 某某新区 (before 人民政府 …),
+#: by whether the text is a title.
+_UNKNOWN = {False: re.compile(f"{_ADMIN_NAME}(?={_GOVERNMENT})"), True: re.compile(f"{_ADMIN_NAME}(?={_IN_TITLE})")}
+#: What follows its city's name in a zone's (兰州新区, 苏州工业园区, 石家庄高新技术产业开发区), maybe
+#: with its other name in brackets (温州高新区（经开区）管委会).
+_ZONE_NAME = r"[\u4e00-\u9fff]{0,10}?(?:新区|开发区|园区|实验区|示范区|试验区|管理区|保税区)(?=(?:[（(][^（）()]{1,16}[）)])?"
+_ZONE = {False: re.compile(f"{_ZONE_NAME}(?:{_GOVERNMENT}))"), True: re.compile(f"{_ZONE_NAME}(?:{_IN_TITLE}))")}
 _FULL_GOVERNMENT = re.compile(r"人民政府|管委会|管理委员会")
 #: A township (乡, 镇, 街道) the table lacks — it lists governments down to counties — before its
 #: government, the year or the subject: read from titles and issuers only (a county's plan names
@@ -200,20 +201,14 @@ class RegionTable:
         starts = {0} | set(known.values())
         starts |= {m.end() for m in re.finditer(r"\d{4}\s*年|[\s，。、《“]|关于|印发", text or "")}
         for start in sorted(starts | set(known)):
-            if start in known and strict:
+            if start in known:  # known names, or a zone named after one
+                if not strict and (zone := self._zone(text, start, known, context, in_title)):
+                    return zone
                 continue
-            if start in known:  # a zone named after its city (兰州新区; 甘肃省兰州市兰州新区), else known names
-                last, at = start, start
-                while at in known:
-                    last, at = at, known[at]
-                m = _ZONE[in_title].match(text, at)
-                begin = last
-            else:
-                m = _UNKNOWN[in_title].match(text or "", start) or (None if strict else _TOWNSHIP.match(text or "", start))
-                begin = start
+            m = _UNKNOWN[in_title].match(text or "", start) or (None if strict else _TOWNSHIP.match(text or "", start))
             if not m:
                 continue
-            name = text[begin: m.end()]
+            name = m.group(0)
             if (name in _GENERIC or name in self.by_name or len(name) < 2 or name.startswith(_NOT_NAME_START)
                     or _ZONE_KIND.fullmatch(name)):
                 continue
@@ -234,6 +229,21 @@ class RegionTable:
             return Region(name, level, city["name"] if city and level in ("district", "county") else None,
                           province, None, known=False)
         return None
+
+    def _zone(self, text: str, start: int, known: dict[int, int], context: str, in_title: bool) -> Region | None:
+        """A zone named after the government whose name starts at `start` (`known`: the ends of the
+        names found, by start), placed under it: 兰州新区 under 兰州市, 番禺经济技术开发区 in 番禺区's city;
+        of the names written before the zone only the last is its name's (甘肃省兰州市兰州新区 → 兰州新区)."""
+        last, at = start, start
+        while at in known:
+            last, at = at, known[at]
+        m = _ZONE[in_title].match(text, at)
+        if not m:
+            return None
+        short = text[last: at]
+        row, _ = self._best([(short, self.by_name[short])], context)
+        parent = {"city": row["name"], "district": row["parent"], "county": row["parent"]}.get(row["level"])
+        return Region(text[last: m.end()], "district", parent or None, row["province"] or None, None, known=False)
 
     @cached_property
     def townships(self) -> dict[str, list[dict]]:
