@@ -151,6 +151,37 @@ def test_no_chart_offers_to_upload_itself(reports, lang):
     assert [c[:40] for c in calls if '"showSendToCloud": false' not in c.split("</script>")[0]] == []
 
 
+def _corpus_paragraph(page: str) -> str:
+    section = page[page.index('id="corpus"'):]
+    return unescape(re.sub(r"<[^>]+>", " ", section[: section.index("</p>")]))
+
+
+def test_the_corpus_summary_counts_the_plans_measured_and_names_those_left_out(tmp_path):
+    """The report's first numbers are those of its charts: plans left out of every measure (a
+    truncated text, a plan whose tasks were not read) are counted apart and named, not counted
+    among the plans, regions and tasks the charts show."""
+    from analysis.corpus import corpus_tables
+
+    empty = tmp_path / "no-tasks-2021.txt"
+    empty.write_text("龙泉市人民政府办公室关于印发2021年龙泉市政务公开工作要点的通知\n各部门：\n"
+                     "《2021年龙泉市政务公开工作要点》已经市政府同意，现印发给你们。\n龙泉市人民政府办公室\n2021年4月2日\n",
+                     encoding="utf-8")
+    t = build_tables(load_corpus([*sorted((ROOT / "data" / "raw").glob("*.txt")), empty]))
+    t.update(corpus_tables(t))
+    docs, measured = t["documents"], set(t["emphasis"]["file"])
+    plans = docs[docs["is_plan"].fillna(False)]
+    left_out = sorted(set(plans["file"]) - measured)
+    assert "no-tasks-2021.txt" in left_out and len(left_out) >= 2  # and the seeds' truncated plan
+    text = _corpus_paragraph(render(t, "en", raw_dir=ROOT / "data" / "raw", versions={"parser": "test"}))
+    regions = docs.loc[docs["file"].isin(measured), "region"].nunique()
+    n_tasks = int(t["tasks"]["file"].isin(measured).sum())
+    assert f"{len(plans)} of them plans; {len(measured)} measured, from {regions} regions" in text
+    assert f"with {n_tasks} tasks" in text
+    assert all(file in text for file in left_out) and not any(file in text for file in measured)
+    zh = _corpus_paragraph(render(t, "zh", raw_dir=ROOT / "data" / "raw", versions={"parser": "test"}))
+    assert f"{len(measured)} 份计入度量，覆盖 {regions} 个地区" in zh and "未识别出任务 1 份（no-tasks-2021.txt）" in zh
+
+
 def test_languages_differ(reports):
     zh, en = (reports[k].read_text(encoding="utf-8") for k in ("zh", "en"))
     assert "跨地区比较" in zh and "Comparison across plans" in en and "跨地区比较" not in en

@@ -135,9 +135,14 @@ def _corpus(tables: dict, lang: str) -> str:
     overview = corpus_overview(docs).reset_index()
     copies = tables.get("plan_duplicates", pd.DataFrame(columns=["file", "duplicate_of"]))
     plans = docs[docs["is_plan"].fillna(False) & ~docs["file"].isin(set(copies["file"]))]
-    years = sorted(int(y) for y in plans["plan_year"].dropna().unique())
-    summary = _t("corpus_summary", lang, docs=len(docs), plans=len(plans), regions=plans["region"].dropna().nunique(),
-                 years=f"{years[0]}–{years[-1]}" if years else "-", tasks=len(tables["tasks"]))
+    measured = plans[plans["file"].isin(set(tables["emphasis"]["file"]) if "emphasis" in tables else set())]
+    years = sorted(int(y) for y in measured["plan_year"].dropna().unique())
+    tasks = tables["tasks"]
+    summary = _t("corpus_summary", lang, docs=len(docs), plans=len(plans), measured=len(measured),
+                 regions=measured["region"].dropna().nunique(), years=f"{years[0]}–{years[-1]}" if years else "-",
+                 tasks=int(tasks["file"].isin(set(measured["file"])).sum()))
+    if unmeasured := _unmeasured(plans[~plans["file"].isin(set(measured["file"]))], lang):
+        summary += " " + _t("corpus_unmeasured", lang, items="；".join(unmeasured) if lang == "zh" else "; ".join(unmeasured))
     if len(copies):
         items = "; ".join(f"{r.file} = {r.duplicate_of}" for r in copies.itertuples())
         summary += " " + _t("corpus_duplicates", lang, share=f"{DUPLICATE_SHARE:.0%}", items=items)
@@ -146,6 +151,18 @@ def _corpus(tables: dict, lang: str) -> str:
                f'{_table(warnings, "warnings", lang)}</details>') if len(warnings) else ""
     return _section("corpus", _t("corpus", lang), _p(summary), _p(_t("corpus_help", lang)),
                     _table(overview, "plans", lang), details)
+
+
+def _unmeasured(plans: pd.DataFrame, lang: str, most: int = 10) -> list[str]:
+    """Why the plans no measure counts are left out, by reason, naming up to `most` files each."""
+    no_tasks = plans["n_tasks"].fillna(0).eq(0)
+    partial = plans["is_partial"].fillna(False).astype(bool) & ~no_tasks
+    out = []
+    for key, rows in (("unmeasured_no_tasks", plans[no_tasks]), ("unmeasured_partial", plans[partial])):
+        if len(rows):
+            files = "、".join(rows["file"].head(most)) + ("…" if len(rows) > most else "")
+            out.append(_t(key, lang, n=len(rows), files=files if lang == "zh" else files.replace("、", ", ")))
+    return out
 
 
 def _headline(tables: dict, lang: str, domain: str, skipped: dict, tasks: pd.DataFrame) -> str:

@@ -20,9 +20,14 @@ TEXT = {
                                "tables of data/processed/."},
     "rows_shown": {"zh": "显示前 {n} 行（共 {total} 行，CSV 含全部）。", "en": "First {n} of {total} rows shown (the CSV has all)."},
     "warnings": {"zh": "解析提示（{n} 条）", "en": "Parse warnings ({n})"},
-    "corpus_summary": {"zh": "共 {docs} 份文件，其中 {plans} 份工作要点，覆盖 {regions} 个地区、{years} 年，{tasks} 项任务。",
-                       "en": "{docs} documents, {plans} of them plans, from {regions} regions, plan years {years}; "
-                             "{tasks} tasks."},
+    "corpus_summary": {"zh": "共 {docs} 份文件，其中 {plans} 份工作要点；{measured} 份计入度量，覆盖 {regions} 个地区、{years} 年，"
+                             "共 {tasks} 项任务。",
+                       "en": "{docs} documents, {plans} of them plans; {measured} measured, from {regions} regions, "
+                             "plan years {years}, with {tasks} tasks."},
+    "corpus_unmeasured": {"zh": "未计入度量的要点：{items}。", "en": "Plans not measured: {items}."},
+    "unmeasured_partial": {"zh": "文本不完整 {n} 份（{files}；构建时加 --include-partial 可计入）",
+                           "en": "{n} truncated ({files}; build with --include-partial to count them)"},
+    "unmeasured_no_tasks": {"zh": "未识别出任务 {n} 份（{files}）", "en": "{n} with no task read ({files})"},
     "chart_left_out": {"zh": "此处图表未绘制：语料有 {n} {unit}，超过逐一绘制的上限（{limit}）。可在 notebook 中用 "
                              "analysis.explore.select 选取部分要点（如一个省）绘图；全部数值见 data/processed/ 中的表。",
                        "en": "Charts left out here: the corpus has {n} {unit}, more than the {limit} they can draw one "
