@@ -1,7 +1,14 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: tags,-all
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -29,7 +36,9 @@ from analysis import explore
 pd.set_option("display.max_colwidth", 60)
 tables = explore.select(explore.load_tables(ROOT), regions=REGIONS, years=YEARS)
 documents, tasks = tables["documents"], tables["tasks"]
-print(f"{len(documents)} documents, {int(documents['is_plan'].sum())} plans, {len(tasks)} tasks")
+measured = set(tables["emphasis"]["file"])
+print(f"{len(documents)} documents, {int(documents['is_plan'].sum())} plans ({len(measured)} measured), "
+      f"{len(tasks)} tasks")
 
 # %% [markdown]
 # ## The plans
