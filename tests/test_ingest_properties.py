@@ -147,6 +147,39 @@ def test_a_zone_named_after_its_city_is_the_zone_not_the_city(city, words, suffi
     assert any(f"'{zone}' is not in the region table" in w for w in doc.warnings)
 
 
+def _counties_by_stem() -> list[tuple[str, dict]]:
+    """(stem, row) of the counties and districts whose name is a stem and 县/区/市/旗, the only government so named."""
+    from analysis.ingest.regions import region_table
+
+    table = region_table()
+    out = []
+    for row in table.rows:
+        stem = row["name"][:-1]
+        if row["level"] in ("county", "district") and row["name"][-1] in "县区" and 2 <= len(stem) <= 3:
+            named = [r for end in "县区市旗" for r in table.by_name.get(stem + end, [])]
+            if len(named) == 1 and not table.mentions(stem):
+                out.append((stem, row))
+    return out
+
+
+@settings(max_examples=60, deadline=2000)
+@given(st.sampled_from(_counties_by_stem()), st.sampled_from(["经济开发区", "经济技术开发区", "高新技术产业园区"]),
+       st.booleans())
+def test_a_zone_named_after_a_county_without_its_suffix_lies_in_that_countys_city(county, kind, elsewhere):
+    """沂源经济开发区 is 沂源县's zone: under 淄博市 in 山东省 — unless the plan names another province
+    only (滨海高新区 in a plan of 天津 is not 滨海县's): then it is placed nowhere rather than wrongly."""
+    stem, row = county
+    zone = stem + kind
+    other = "西藏自治区" if row["province"] != "西藏自治区" else "海南省"
+    text = (f"{zone}管理委员会办公室关于印发2022年政务公开工作要点的通知\n各部门：\n为做好工作，"
+            f"{'按照' + other + '部署，' if elsewhere else ''}现提出如下要点。\n"
+            "一、做好财政预算公开。\n（责任单位：财政局）\n二、推进重大项目信息公开。\n（责任单位：发改局）\n")
+    doc = parser().parse_text(text, "plan.txt")
+    assert (doc.region, doc.region_in_table, doc.level) == (zone, False, "district")
+    expected = (None, None) if elsewhere else (row["parent"] or None, row["province"])
+    assert (doc.parent, doc.province) == expected
+
+
 @pytest.mark.parametrize("issuer", ["经济技术开发区管理委员会", "高新区管委会", "综合保税区管理委员会"])
 def test_a_zones_kind_alone_names_no_region(issuer):
     """'高新区管委会' says which kind of zone, not whose: the region comes from the rest of the plan."""

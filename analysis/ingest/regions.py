@@ -31,7 +31,8 @@ _IN_TITLE = rf"{_GOVERNMENT}|\s*\d{{4}}\s*年|政务公开|政府信息公开"
 _UNKNOWN = {False: re.compile(f"{_ADMIN_NAME}(?={_GOVERNMENT})"), True: re.compile(f"{_ADMIN_NAME}(?={_IN_TITLE})")}
 #: What follows its city's name in a zone's (兰州新区, 苏州工业园区, 石家庄高新技术产业开发区), maybe
 #: with its other name in brackets (温州高新区（经开区）管委会).
-_ZONE_NAME = r"[\u4e00-\u9fff]{0,10}?(?:新区|开发区|园区|实验区|示范区|试验区|管理区|保税区)(?=(?:[（(][^（）()]{1,16}[）)])?"
+_ZONE_SUFFIX = r"(?:新区|开发区|园区|实验区|示范区|试验区|管理区|保税区)"
+_ZONE_NAME = rf"[\u4e00-\u9fff]{{0,10}}?{_ZONE_SUFFIX}(?=(?:[（(][^（）()]{{1,16}}[）)])?"
 _ZONE = {False: re.compile(f"{_ZONE_NAME}(?:{_GOVERNMENT}))"), True: re.compile(f"{_ZONE_NAME}(?:{_IN_TITLE}))")}
 _FULL_GOVERNMENT = re.compile(r"人民政府|管委会|管理委员会")
 #: A township (乡, 镇, 街道) the table lacks — it lists governments down to counties — before its
@@ -73,6 +74,13 @@ class _Match:
 
     def end(self) -> int:
         return self._end
+
+
+def _zone_region(name: str, home: dict) -> Region:
+    """A zone the table lacks under the government it is named after: a city's zone under that
+    city, a county's or district's under their city."""
+    parent = {"city": home["name"], "district": home["parent"], "county": home["parent"]}.get(home["level"])
+    return Region(name, "district", parent or None, home["province"] or None, None, known=False)
 
 
 @dataclass(frozen=True)
@@ -205,7 +213,8 @@ class RegionTable:
                 if not strict and (zone := self._zone(text, start, known, context, in_title)):
                     return zone
                 continue
-            m = _UNKNOWN[in_title].match(text or "", start) or (None if strict else _TOWNSHIP.match(text or "", start))
+            m = _UNKNOWN[in_title].match(text or "", start) or (
+                None if strict else _ZONE[in_title].match(text or "", start) or _TOWNSHIP.match(text or "", start))
             if not m:
                 continue
             name = m.group(0)
@@ -217,6 +226,8 @@ class RegionTable:
             if m.re is _TOWNSHIP:
                 return self._township(name, found, context)
             cities = self._above(name, found, context, ("city",))
+            if not cities and re.search(_ZONE_SUFFIX + "$", name) and (home := self._named_after(name, context)):
+                return _zone_region(name, home)
             city = cities[0][1][0] if cities else None
             province = city["province"] if city else _province(found)
             level = {"省": "province", "区": "district", "县": "county", "旗": "county"}.get(name[-1], "city")
@@ -232,8 +243,8 @@ class RegionTable:
 
     def _zone(self, text: str, start: int, known: dict[int, int], context: str, in_title: bool) -> Region | None:
         """A zone named after the government whose name starts at `start` (`known`: the ends of the
-        names found, by start), placed under it: 兰州新区 under 兰州市, 番禺经济技术开发区 in 番禺区's city;
-        of the names written before the zone only the last is its name's (甘肃省兰州市兰州新区 → 兰州新区)."""
+        names found, by start), placed under it (兰州新区 under 兰州市); of the names written before
+        the zone only the last is its name's (甘肃省兰州市兰州新区 → 兰州新区)."""
         last, at = start, start
         while at in known:
             last, at = at, known[at]
@@ -241,9 +252,19 @@ class RegionTable:
         if not m:
             return None
         short = text[last: at]
-        row, _ = self._best([(short, self.by_name[short])], context)
-        parent = {"city": row["name"], "district": row["parent"], "county": row["parent"]}.get(row["level"])
-        return Region(text[last: m.end()], "district", parent or None, row["province"] or None, None, known=False)
+        return _zone_region(text[last: m.end()], self._best([(short, self.by_name[short])], context)[0])
+
+    def _named_after(self, zone: str, context: str) -> dict | None:
+        """The county, district or city a zone's name starts with without its 县/区/市 (沂源经济开发区:
+        沂源县, 番禺经济技术开发区: 番禺区), when one government of the table is so named, in a
+        province the context names if it names any (滨海高新区 of a plan naming 天津 is not 滨海县's)."""
+        provinces = {r["province"] for m in self._matches(context) for r in self.by_name[m.group(0)]}
+        for size in (4, 3, 2):
+            found = [(full, rows) for end in "县区市旗" if (rows := self.by_name.get(full := zone[:size] + end))]
+            if found:
+                row, ambiguous = self._best(found, context)
+                return None if ambiguous or (provinces and row["province"] not in provinces) else row
+        return None
 
     @cached_property
     def townships(self) -> dict[str, list[dict]]:
