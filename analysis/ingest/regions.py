@@ -7,7 +7,8 @@ same codes are a table apart, looked up for a township's plan only. A name found
 title wins over one in the issuer, which wins over the body; among names in one
 string the most local level wins; a name shared by several governments (市中区,
 鼓楼区) is resolved by which parent city or province the document mentions. A region
-the table lacks is still read from the document and flagged.
+the table lacks is still read from the document and flagged; a development zone or new area,
+named after a government the table knows (兰州新区, 沂源经济开发区), is placed in that one's city.
 """
 from __future__ import annotations
 
@@ -76,13 +77,6 @@ class _Match:
         return self._end
 
 
-def _zone_region(name: str, home: dict) -> Region:
-    """A zone the table lacks under the government it is named after: a city's zone under that
-    city, a county's or district's under their city."""
-    parent = {"city": home["name"], "district": home["parent"], "county": home["parent"]}.get(home["level"])
-    return Region(name, "district", parent or None, home["province"] or None, None, known=False)
-
-
 @dataclass(frozen=True)
 class Region:
     name: str
@@ -91,6 +85,13 @@ class Region:
     province: str | None
     adcode: str | None = None
     known: bool = True
+
+
+def _zone_region(name: str, home: dict) -> Region:
+    """A zone the table lacks under the government it is named after: a city's zone under that
+    city, a county's or district's under their city."""
+    parent = {"city": home["name"], "district": home["parent"], "county": home["parent"]}.get(home["level"])
+    return Region(name, "district", parent or None, home["province"] or None, None, known=False)
 
 
 class RegionTable:
