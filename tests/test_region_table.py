@@ -47,6 +47,21 @@ def test_the_region_table_names_each_government_once_under_parents_and_provinces
     assert len(provinces) == 34 and sum(r["level"] in ("county", "district") for r in rows) > 2800
 
 
+def test_a_zone_added_to_the_table_is_known_wherever_its_plan_names_it(tmp_path):
+    """The README's remedy for a flagged zone: a row for it (no adcode: zones have none of their own),
+    after which its plans are its, known, however they write it."""
+    from analysis.ingest.regions import RegionTable
+
+    table = tmp_path / "regions.csv"
+    table.write_text((ROOT / "analysis" / "resources" / "regions.csv").read_text(encoding="utf-8")
+                     + "兰州新区,,district,兰州市,甘肃省,,,national new area; added by hand\n", encoding="utf-8")
+    regions = RegionTable(table)
+    for issuer in ("兰州新区管委会办公室", "甘肃省兰州市兰州新区管理委员会", "兰州新区2022年政务公开工作要点"):
+        region, warnings = regions.resolve([issuer], issuer, titles=[issuer])
+        assert (region.name, region.parent, region.province, region.known, warnings) == (
+            "兰州新区", "兰州市", "甘肃省", True, [])
+
+
 def _script():
     spec = importlib.util.spec_from_file_location("make_region_table", ROOT / "scripts" / "make_region_table.py")
     module = importlib.util.module_from_spec(spec)
