@@ -37,7 +37,8 @@ print(f"{len(documents)} documents, {int(documents['is_plan'].sum())} plans ({le
 # ## The plans
 #
 # One line per raw file. `level` comes from the region table (national, province, city,
-# district, county; township for a 乡镇's plan, read from its title); `plan_year` is the
+# district, county; zone for a development zone's or new area's 管委会; township for a
+# 乡镇's plan, read from its title); `plan_year` is the
 # year the plan is *for* — read from the title, or inferred from the documents it
 # implements when the title has no year (see
 # `plan_year_evidence` in the documents table). `is_partial` marks texts that stop

@@ -112,7 +112,7 @@ def test_a_government_the_table_lacks_is_read_from_the_title_not_from_the_body(n
             "一、做好财政预算公开。\n（责任单位：区财政局）\n二、推进重大项目信息公开。\n（责任单位：区发改局）\n")
     doc = parser().parse_text(text, "plan.txt")
     assert (doc.region, doc.region_in_table, doc.plan_year) == (region, False, year)
-    assert doc.level == {"市": "city", "区": "district", "县": "county", "新区": "district"}[suffix]
+    assert doc.level == {"市": "city", "区": "district", "县": "county", "新区": "zone"}[suffix]
     assert any("not in the region table" in w for w in doc.warnings)
 
 
@@ -143,7 +143,7 @@ def test_a_zone_named_after_its_city_is_the_zone_not_the_city(city, words, suffi
             f"{year}年政务公开工作要点\n一、做好财政预算公开。\n（责任单位：财政局）\n二、推进重大项目信息公开。\n（责任单位：发改局）\n")
     doc = parser().parse_text(text, "plan.txt")
     assert (doc.region, doc.parent, doc.province, doc.region_in_table) == (zone, row["name"], row["province"], False)
-    assert doc.level == "district"
+    assert doc.level == "zone"  # not a district: means over districts must not pool zones
     assert any(f"'{zone}' is not in the region table" in w for w in doc.warnings)
 
 
@@ -175,7 +175,7 @@ def test_a_zone_named_after_a_county_without_its_suffix_lies_in_that_countys_cit
             f"{'按照' + other + '部署，' if elsewhere else ''}现提出如下要点。\n"
             "一、做好财政预算公开。\n（责任单位：财政局）\n二、推进重大项目信息公开。\n（责任单位：发改局）\n")
     doc = parser().parse_text(text, "plan.txt")
-    assert (doc.region, doc.region_in_table, doc.level) == (zone, False, "district")
+    assert (doc.region, doc.region_in_table, doc.level) == (zone, False, "zone")
     expected = (None, None) if elsewhere else (row["parent"] or None, row["province"])
     assert (doc.parent, doc.province) == expected
 

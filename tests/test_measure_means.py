@@ -66,3 +66,19 @@ def test_charts_order_levels_from_the_top_and_provinces_by_administrative_code()
     levels = frames.means_matrices(means, "level", "en")
     assert list(levels["mean"].index) == ["prefecture level (n = 3)", "county level (n = 6)"]
     assert list(levels["mean"].columns) == frames.domain_order(means["domain"])
+
+
+def test_a_zones_plan_is_a_level_of_its_own_after_the_counties():
+    """A development zone's plan (兰州新区管委会: level zone) is no district's or county's: the means by
+    level keep it apart, and the charts list it after the county level."""
+    from analysis.ingest.document import parser
+
+    doc = parser().parse_text("兰州新区管理委员会办公室关于印发2022年政务公开工作要点的通知\n各部门：\n"
+                              "2022年政务公开工作要点\n一、做好财政预算公开。\n（责任单位：财政局）\n", "zone.txt")
+    base = plans_table()
+    means = emphasis_means(pd.concat([base, base[base["file"] == "b.txt"].assign(file="z.txt", level=doc.level)]),
+                           n_boot=50)
+    n_plans = means[means["group_by"] == "level"].groupby("group")["n_plans"].first()
+    assert n_plans.to_dict() == {"city": 1, "county": 2, "zone": 1}
+    assert list(frames.means_matrices(means, "level", "en")["mean"].index) == [
+        "prefecture level (n = 1)", "county level (n = 2)", "development zones and new areas (n = 1)"]

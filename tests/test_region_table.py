@@ -54,12 +54,12 @@ def test_a_zone_added_to_the_table_is_known_wherever_its_plan_names_it(tmp_path)
 
     table = tmp_path / "regions.csv"
     table.write_text((ROOT / "analysis" / "resources" / "regions.csv").read_text(encoding="utf-8")
-                     + "兰州新区,,district,兰州市,甘肃省,,,national new area; added by hand\n", encoding="utf-8")
+                     + "兰州新区,,zone,兰州市,甘肃省,,,national new area; added by hand\n", encoding="utf-8")
     regions = RegionTable(table)
     for issuer in ("兰州新区管委会办公室", "甘肃省兰州市兰州新区管理委员会", "兰州新区2022年政务公开工作要点"):
         region, warnings = regions.resolve([issuer], issuer, titles=[issuer])
-        assert (region.name, region.parent, region.province, region.known, warnings) == (
-            "兰州新区", "兰州市", "甘肃省", True, [])
+        assert (region.name, region.level, region.parent, region.province, region.known, warnings) == (
+            "兰州新区", "zone", "兰州市", "甘肃省", True, [])
 
 
 def _script():

@@ -35,6 +35,7 @@ _UNKNOWN = {False: re.compile(f"{_ADMIN_NAME}(?={_GOVERNMENT})"), True: re.compi
 _ZONE_SUFFIX = r"(?:新区|开发区|园区|实验区|示范区|试验区|管理区|保税区)"
 _ZONE_NAME = rf"[\u4e00-\u9fff]{{0,10}}?{_ZONE_SUFFIX}(?=(?:[（(][^（）()]{{1,16}}[）)])?"
 _ZONE = {False: re.compile(f"{_ZONE_NAME}(?:{_GOVERNMENT}))"), True: re.compile(f"{_ZONE_NAME}(?:{_IN_TITLE}))")}
+_ZONE_END = re.compile(_ZONE_SUFFIX + "$")
 _FULL_GOVERNMENT = re.compile(r"人民政府|管委会|管理委员会")
 #: A township (乡, 镇, 街道) the table lacks — it lists governments down to counties — before its
 #: government, the year or the subject: read from titles and issuers only (a county's plan names
@@ -91,7 +92,7 @@ def _zone_region(name: str, home: dict) -> Region:
     """A zone the table lacks under the government it is named after: a city's zone under that
     city, a county's or district's under their city."""
     parent = {"city": home["name"], "district": home["parent"], "county": home["parent"]}.get(home["level"])
-    return Region(name, "district", parent or None, home["province"] or None, None, known=False)
+    return Region(name, "zone", parent or None, home["province"] or None, None, known=False)
 
 
 class RegionTable:
@@ -219,15 +220,16 @@ class RegionTable:
             if not m:
                 continue
             name = m.group(0)
-            if (name in _GENERIC or name in self.by_name or len(name) < 2 or name.startswith(_NOT_NAME_START)
-                    or _ZONE_KIND.fullmatch(name)):
+            home = self._named_after(name, context) if _ZONE_END.search(name) else None  # 全椒经济开发区: 全椒县's
+            if (name in _GENERIC or name in self.by_name or len(name) < 2 or _ZONE_KIND.fullmatch(name)
+                    or (name.startswith(_NOT_NAME_START) and home is None)):
                 continue
             if strict and not _FULL_GOVERNMENT.match(text, m.end()) and context.count(name) < 2:
                 continue
             if m.re is _TOWNSHIP:
                 return self._township(name, found, context)
             cities = self._above(name, found, context, ("city",))
-            if not cities and re.search(_ZONE_SUFFIX + "$", name) and (home := self._named_after(name, context)):
+            if home is not None and not cities:
                 return _zone_region(name, home)
             city = cities[0][1][0] if cities else None
             province = city["province"] if city else _province(found)
@@ -236,9 +238,9 @@ class RegionTable:
                 level = "county"
             if name.endswith(("自治县", "自治旗")):
                 level = "county"
-            if name.endswith(("实验区", "新区", "开发区", "示范区")):
-                level = "district"
-            return Region(name, level, city["name"] if city and level in ("district", "county") else None,
+            if _ZONE_END.search(name):
+                level = "zone"
+            return Region(name, level, city["name"] if city and level in ("district", "county", "zone") else None,
                           province, None, known=False)
         return None
 
@@ -314,7 +316,7 @@ class RegionTable:
         level = row["level"]
         return Region(
             name=row["name"], level=level,
-            parent=(row["parent"] or None) if level in ("district", "county", "township") else None,
+            parent=(row["parent"] or None) if level in ("district", "county", "zone", "township") else None,
             province=(row["province"] or None) if level != "national" else None,
             adcode=row["adcode"] or None,
         )

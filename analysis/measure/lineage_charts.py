@@ -21,8 +21,8 @@ TEXT = {
         "graph_title": "引用网络：各计划落实（实线）与引用（虚线）的上级文件",
         "implements": "落实", "cites": "引用", "corpus_plan": "语料中的计划", "upstream": "语料外的上级文件",
         "resp_title": "责任单位 × 领域（牵头任务的领域权重合计）", "unit": "单位", "domain": "领域", "weight": "权重",
-        "levels": {"national": "国家", "province": "省级", "city": "市级", "district": "区县级", "county": "区县级",
-                   "township": "乡镇级"},
+        "levels": {"national": "国家", "province": "省级", "city": "市级", "zone": "区县级", "district": "区县级",
+                   "county": "区县级", "township": "乡镇级"},
     },
     "en": {
         "reuse_title": "Text reuse: share of the row plan's sentences found in the column plan<br><sub>red: the column "
@@ -34,8 +34,8 @@ TEXT = {
         "upstream": "upstream document not in the corpus",
         "resp_title": "Responsible units × domains (summed domain weight of the tasks they lead)",
         "unit": "unit", "domain": "domain", "weight": "weight",
-        "levels": {"national": "national", "province": "province", "city": "city", "district": "county-level",
-                   "county": "county-level", "township": "township"},
+        "levels": {"national": "national", "province": "province", "city": "city", "zone": "county-level",
+                   "district": "county-level", "county": "county-level", "township": "township"},
     },
 }
 LEVEL_COLORS = {0: "#b2182b", 1: "#ef8a62", 2: "#67a9cf", 3: "#2166ac", 4: "#053061"}

@@ -135,7 +135,7 @@ def _own_level_issuer(prefix: str, citing: pd.Series) -> tuple[str | None, str]:
         return citing["region"], "city"
     if prefix == "市" and _text(citing.get("parent")):
         return citing["parent"], "city"
-    if prefix in ("区", "县") and _text(citing.get("level")) in ("district", "county"):
+    if prefix in ("区", "县") and _text(citing.get("level")) in ("district", "county", "zone"):
         return citing["region"], citing["level"]
     return None, "unknown"
 

@@ -40,6 +40,7 @@ TEXT: dict[str, dict[str, str]] = {
     "level_city": {"zh": "地级", "en": "prefecture level"},
     "level_district": {"zh": "市辖区", "en": "urban districts"},
     "level_county": {"zh": "县级（县、县级市）", "en": "county level"},
+    "level_zone": {"zh": "开发区、新区（管委会）", "en": "development zones and new areas"},
     "level_township": {"zh": "乡镇级（乡、镇、街道）", "en": "township level"},
     "means_title": {"zh": "按{group_by}分组的平均领域侧重", "en": "Mean emphasis by domain, plans grouped by {group_by}"},
     "mean_share": {"zh": "平均任务占比（%）", "en": "mean share of tasks (%)"},
