@@ -220,10 +220,11 @@ class RegionTable:
             if not m:
                 continue
             name = m.group(0)
-            home = self._named_after(name, context) if _ZONE_END.search(name) else None  # 全椒经济开发区: 全椒县's
+            zone = _ZONE_END.search(name) is not None
+            home = self._named_after(name, context) if zone else None
             if (name in _GENERIC or name in self.by_name or len(name) < 2 or _ZONE_KIND.fullmatch(name)
-                    or (name.startswith(_NOT_NAME_START) and home is None)):
-                continue
+                    or (name.startswith(_NOT_NAME_START) and not (zone and self._named_after(name, "")))):
+                continue  # (全椒经济开发区 is 全椒县's zone)
             if strict and not _FULL_GOVERNMENT.match(text, m.end()) and context.count(name) < 2:
                 continue
             if m.re is _TOWNSHIP:
@@ -238,7 +239,7 @@ class RegionTable:
                 level = "county"
             if name.endswith(("自治县", "自治旗")):
                 level = "county"
-            if _ZONE_END.search(name):
+            if zone:
                 level = "zone"
             return Region(name, level, city["name"] if city and level in ("district", "county", "zone") else None,
                           province, None, known=False)
