@@ -54,6 +54,8 @@ DOCUMENTS = Table("documents", "One row per raw file: the plan's metadata and ho
     _c("plan_year", "int", "year the plan is for"),
     _c("plan_year_evidence", "string", "'title'; 'title: 2021–2025' for a plan for several years (', the year issued' "
                                         "when filed under it); or how the year was inferred"),
+    _c("plan_span", "string", "the years a plan for several years covers (2021–2025), else empty; charts label "
+                              "such a plan with it"),
     _c("title", "string", "the plan's own title (not the covering notice's)"),
     _c("notice_title", "string", "title of the covering notice that issues the plan, if any"),
     _c("issuer", "string", "office that signs or issues the plan"),

@@ -235,16 +235,18 @@ ACTION_PLAN = """各县（区）人民政府，市政府直属各单位：
 """
 
 
-@pytest.mark.parametrize(("title", "date", "year", "evidence"), [
+@pytest.mark.parametrize(("title", "date", "year", "evidence", "span"), [
     # a title broken inside the title it cites; a plan for several years: the year it was issued
-    ("湖州市贯彻《浙江省政务公开\n五年行动计划（2021—2025年）》实施方案", "2022年7月8日", 2022, "title: 2021–2025, the year issued"),
-    ("湖州市贯彻《浙江省政务公开\n五年行动计划（2021-2025年）》实施方案", "", 2021, "title: 2021–2025"),  # or its first
-    ("湖州市落实《政务公开五年规划（2016—2020年）》\n2018年工作要点", "2018年3月1日", 2018, "title"),  # its own year
+    ("湖州市贯彻《浙江省政务公开\n五年行动计划（2021—2025年）》实施方案", "2022年7月8日", 2022, "title: 2021–2025, the year issued",
+     "2021–2025"),
+    ("湖州市贯彻《浙江省政务公开\n五年行动计划（2021-2025年）》实施方案", "", 2021, "title: 2021–2025", "2021–2025"),  # or its first
+    ("湖州市落实《政务公开五年规划（2016—2020年）》\n2018年工作要点", "2018年3月1日", 2018, "title", None),  # its own year
 ])
-def test_a_plan_for_several_years_and_a_title_broken_inside_a_cited_title(title, date, year, evidence):
+def test_a_plan_for_several_years_and_a_title_broken_inside_a_cited_title(title, date, year, evidence, span):
     doc = parse_text(ACTION_PLAN.format(notice="《实施方案》已经市政府同意，现印发给你们。", date=date, title=title), "p.txt")
     assert doc.title == title.replace("\n", "")
     assert (doc.region, doc.province, doc.plan_year, doc.plan_year_evidence) == ("湖州市", "浙江省", year, evidence)
+    assert doc.plan_span == span
     assert rows(doc, "path", "lead_units", "cooperating_units", "deadline") == [
         ("一/(一)", ["市府办〔市大数据局〕"], ["各县〔区〕政府"], None),
         ("一/(二)", ["市委宣传部"], ["市政府各部门"], "2022年底前")]

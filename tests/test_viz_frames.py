@@ -157,6 +157,15 @@ def test_two_plans_of_one_region_and_year_get_distinct_labels():
     assert len(set(labels)) == 2 and all(label.startswith("丽水市 2020") for label in labels)
 
 
+def test_a_plan_for_several_years_is_labelled_with_its_span():
+    """A five-year action plan filed under the year it was issued is no annual plan of that year:
+    its rows say 舟山市 2021–2025, not 舟山市 2022 (the span from documents.plan_span)."""
+    e = pd.DataFrame({"file": ["a.txt", "b.txt"], "region": ["舟山市", "舟山市"], "plan_year": [2022, 2022]})
+    docs = e.assign(plan_span=["2021–2025", None], province="浙江省", parent=None, level="city")
+    assert list(frames.plans(e, docs)["label"]) == ["舟山市 2021–2025", "舟山市 2022"]
+    assert frames.plans(e)["label"].str.startswith("舟山市 2022").all()  # without documents: the year
+
+
 def test_domain_order_is_codebook_order_then_unclassified_and_unknown_fails():
     assert frames.domain_order(["unclassified", *reversed(CB.ids)]) == [*CB.ids, "unclassified"]
     with pytest.raises(ValueError, match="not in the codebook"):

@@ -50,8 +50,9 @@ from .units import Marker, UnitParser
 #: ⼯作 → 工作; 1.29: a deadline keeps its year, 2022年底前; a title broken inside a title it cites;
 #: a plan for 2021—2025 is filed under the year it was issued, or its first; 1.30: a plan's own title,
 #: which its notice names, is no citation; 1.31: a title cited without 《》 starts after the last verb
-#: before its issuer; 1.32: a zone named after its city, 兰州新区管委会, is the zone's plan, not the city's).
-PARSER_VERSION = "1.32"
+#: before its issuer; 1.32: a zone named after its city, 兰州新区管委会, is the zone's plan, not the city's,
+#: at a level of its own; 1.33: a plan for several years records its span, plan_span 2021–2025).
+PARSER_VERSION = "1.33"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -100,6 +101,7 @@ class Document:
     region_in_table: bool = False
     plan_year: int | None = None
     plan_year_evidence: str | None = None
+    plan_span: str | None = None
     title: str | None = None
     notice_title: str | None = None
     issuer: str | None = None
@@ -500,6 +502,7 @@ class PlanParser:
             first, last = span
             issued = int(doc.published[:4]) if doc.published else None
             doc.plan_year = issued if issued and first <= issued <= last else first
+            doc.plan_span = f"{first}–{last}"
             doc.plan_year_evidence = f"title: {first}–{last}" + (", the year issued" if doc.plan_year == issued else "")
             doc.warnings.append(f"a plan for {first}–{last}: plan year {doc.plan_year}")
             return

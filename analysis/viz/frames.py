@@ -38,10 +38,11 @@ def require(frame: pd.DataFrame, columns, what: str) -> pd.DataFrame:
     return frame
 
 
-def plan_label(region, plan_year) -> str:
-    """'福建省 2018': the region as written (no translation table exists) and the plan year."""
+def plan_label(region, plan_year, span=None) -> str:
+    """'福建省 2018': the region as written (no translation table exists) and the plan year, or the
+    years a plan for several years covers ('舟山市 2021–2025')."""
     region = "" if pd.isna(region) else str(region)
-    year = "" if pd.isna(plan_year) else str(int(plan_year))
+    year = str(span) if isinstance(span, str) and span else "" if pd.isna(plan_year) else str(int(plan_year))
     return f"{region} {year}".strip() or "?"
 
 
@@ -77,7 +78,10 @@ def plans(frame: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.Data
                  region_key=p["region"].astype("string").fillna(""),
                  year_key=pd.to_numeric(p["plan_year"], errors="coerce").fillna(0))
     p = p.sort_values(["level_rank", "region_key", "year_key", "file"], kind="mergesort")
-    p["label"] = pd.Series([plan_label(r, y) for r, y in zip(p["region"], p["plan_year"], strict=True)],
+    source = frame if "plan_span" in frame.columns else documents
+    spans = {} if source is None or "plan_span" not in source.columns else dict(zip(source["file"], source["plan_span"]))
+    p["label"] = pd.Series([plan_label(r, y, spans.get(f)) for f, r, y in zip(p["file"], p["region"], p["plan_year"],
+                                                                             strict=True)],
                            index=p.index, dtype=object)  # text even when there are no plans
     twice = p["label"].duplicated(keep=False)
     p.loc[twice, "label"] = p.loc[twice, "label"] + " (" + p.loc[twice, "file"].astype(str) + ")"
