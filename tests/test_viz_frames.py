@@ -164,6 +164,10 @@ def test_a_plan_for_several_years_is_labelled_with_its_span():
     docs = e.assign(plan_span=["2021–2025", None], province="浙江省", parent=None, level="city")
     assert list(frames.plans(e, docs)["label"]) == ["舟山市 2021–2025", "舟山市 2022"]
     assert frames.plans(e)["label"].str.startswith("舟山市 2022").all()  # without documents: the year
+    assert frames.year_notes(e, "zh", docs) == ("多年计划绘于其印发年份（或首年）：舟山市 2021–2025（2022）",)
+    assert frames.year_notes(e, "en", docs) == (
+        "plans for several years drawn at the year issued (or their first): 舟山市 2021–2025 (2022)",)
+    assert frames.year_notes(e, "zh") == ()
 
 
 def test_domain_order_is_codebook_order_then_unclassified_and_unknown_fails():

@@ -78,8 +78,7 @@ def plans(frame: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.Data
                  region_key=p["region"].astype("string").fillna(""),
                  year_key=pd.to_numeric(p["plan_year"], errors="coerce").fillna(0))
     p = p.sort_values(["level_rank", "region_key", "year_key", "file"], kind="mergesort")
-    source = frame if "plan_span" in frame.columns else documents
-    spans = {} if source is None or "plan_span" not in source.columns else dict(zip(source["file"], source["plan_span"]))
+    spans = _spans(frame, documents)
     p["label"] = pd.Series([plan_label(r, y, spans.get(f)) for f, r, y in zip(p["file"], p["region"], p["plan_year"],
                                                                              strict=True)],
                            index=p.index, dtype=object)  # text even when there are no plans
@@ -88,11 +87,24 @@ def plans(frame: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.Data
     return p[cols + ["label"]].reset_index(drop=True)
 
 
-def undated_note(frame: pd.DataFrame, lang: str, documents: pd.DataFrame | None = None) -> tuple[str, ...]:
-    """The note part naming the plans a chart by year cannot place (no plan year); none when all have one."""
+def _spans(frame: pd.DataFrame, documents: pd.DataFrame | None) -> dict:
+    """file → plan_span (2021–2025) of the plans for several years, from the frame or `documents`."""
+    source = frame if "plan_span" in frame.columns else documents
+    if source is None or "plan_span" not in source.columns:
+        return {}
+    return {f: s for f, s in zip(source["file"], source["plan_span"], strict=True) if isinstance(s, str) and s}
+
+
+def year_notes(frame: pd.DataFrame, lang: str, documents: pd.DataFrame | None = None) -> tuple[str, ...]:
+    """The note parts of a chart by year: the plans it cannot place (no plan year), and the plans for
+    several years it draws at one (the year issued, or their first); none when there are none."""
     p = plans(frame, documents)
-    names = list(p.loc[p["plan_year"].isna(), "label"])
-    return (t("note_undated", lang, names=_names(names, lang)),) if names else ()
+    undated = list(p.loc[p["plan_year"].isna(), "label"])
+    spans = _spans(frame, documents)
+    several = [f"{label}（{int(year)}）" if lang == "zh" else f"{label} ({int(year)})"
+               for f, label, year in zip(p["file"], p["label"], p["plan_year"], strict=True) if f in spans and pd.notna(year)]
+    return ((t("note_undated", lang, names=_names(undated, lang)),) if undated else ()) + (
+        (t("note_spans", lang, names=_names(several, lang)),) if several else ())
 
 
 def n_plans(table: pd.DataFrame) -> int:

@@ -263,7 +263,7 @@ def emphasis_over_years(emphasis: pd.DataFrame, lang: str = "zh", *, value: str 
     fig.update_layout(legend={"title": {"text": escape(t("region", lang))}, "itemclick": "toggle"})
     note = frames.source_note(emphasis, lang, documents,
                               extra=(t("note_intervals", lang), t("note_gaps", lang), t("note_shaded", lang),
-                                     *frames.undated_note(emphasis, lang, documents)))
+                                     *frames.year_notes(emphasis, lang, documents)))
     lines = max(title.count("<br>") for title in titles[:ncols]) + 1
     return _layout(fig, t("years_title", lang), note, width=80 + YEARS_PANEL_PX * ncols + 170, height=190 * nrows,
                    left=80, below=55, top=56 + 14 * lines)

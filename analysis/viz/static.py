@@ -206,7 +206,7 @@ def emphasis_over_years(emphasis: pd.DataFrame, lang: str = "zh", *, value: str 
     height = 1.2 + nrows * 1.45
     note = frames.source_note(emphasis, lang, documents,
                               extra=(t("note_intervals", lang), t("note_gaps", lang), t("note_shaded", lang),
-                                     *frames.undated_note(emphasis, lang, documents)))
+                                     *frames.year_notes(emphasis, lang, documents)))
     fig, body = _figure(width, height, note)
     axes = body.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
     labels = domain_labels(lang)
