@@ -35,6 +35,18 @@ def test_single_plans_give_no_rows():
     assert emphasis_change(shares([("a", "甲市", 2020, "finance", 1.0)])).empty
 
 
+def test_a_plan_for_several_years_is_no_step_of_the_yearly_series():
+    """A five-year action plan filed under 2021 between the annual plans of 2020 and 2022: the
+    change runs 2020 → 2022 (gap 2); the action plan's shares are no 2021 point of the series."""
+    table = shares([("a20", "甲市", 2020, "finance", 0.2), ("action", "甲市", 2021, "finance", 0.9),
+                    ("a22", "甲市", 2022, "finance", 0.5)])
+    documents = pd.DataFrame({"file": ["a20", "action", "a22"], "plan_span": [None, "2021–2025", None]})
+    change = emphasis_change(table, documents)
+    assert change[["file", "previous_file", "year_gap"]].values.tolist() == [["a22", "a20", 2]]
+    assert change["change"].tolist() == pytest.approx([0.3])
+    assert len(emphasis_change(table)) == 2  # without the documents: every plan a step
+
+
 def test_a_year_with_several_plans_is_left_out_and_listed_never_a_failure():
     table = shares([("a18", "甲市", 2018, "finance", 0.2), ("a19", "甲市", 2019, "finance", 0.9),
                     ("copy19", "甲市", 2019, "finance", 0.9), ("a20", "甲市", 2020, "finance", 0.5)])

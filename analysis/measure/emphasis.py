@@ -235,7 +235,7 @@ def several_plans(emphasis_table: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()[["province", "parent", "region", "plan_year", "files"]]
 
 
-def emphasis_change(emphasis_table: pd.DataFrame) -> pd.DataFrame:
+def emphasis_change(emphasis_table: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Change of each government's task_share per domain between consecutive years it has plans for.
 
     Governments are told apart as `government_labels` does, so namesakes are separate series.
@@ -243,12 +243,16 @@ def emphasis_change(emphasis_table: pd.DataFrame) -> pd.DataFrame:
     government with one plan has no rows. 'unclassified' counts as 0 in a plan of the government that has none.
     Plans without a region or year are left out, and so is any year in which a government has
     several plans (`several_plans` lists them: which one continues the series is the
-    researcher's call, e.g. through overrides.csv or by removing the copy). One row per later
-    plan and domain.
+    researcher's call, e.g. through overrides.csv or by removing the copy). With `documents`, plans
+    for several years (a `plan_span`, 2021–2025) are left out too: filed under one year, they are
+    no annual plan of it, and the series runs from the annual plan before to the one after. One
+    row per later plan and domain.
 
     >>> emphasis_change(emphasis(t["tasks"], t["task_domains"], t["documents"]))
     """
     plans = _plans(emphasis_table)
+    if documents is not None and "plan_span" in documents.columns:
+        plans = plans[~plans["file"].isin(set(documents.loc[documents["plan_span"].notna(), "file"]))]
     plans = plans[~plans.duplicated(["government", "plan_year"], keep=False)]
     shares = emphasis_table[emphasis_table["file"].isin(plans["file"])][["file", "domain", "task_share"]]
     domains = plans[["file", "government"]].merge(shares[["file", "domain"]], on="file")[["government", "domain"]]
