@@ -45,6 +45,11 @@ def test_a_plan_for_several_years_is_no_step_of_the_yearly_series():
     assert change[["file", "previous_file", "year_gap"]].values.tolist() == [["a22", "a20", 2]]
     assert change["change"].tolist() == pytest.approx([0.3])
     assert len(emphasis_change(table)) == 2  # without the documents: every plan a step
+    annual = shares([("a21", "甲市", 2021, "finance", 0.4)])
+    both = pd.concat([table, annual])
+    documents = pd.concat([documents, pd.DataFrame({"file": ["a21"], "plan_span": [None]})])
+    assert several_plans(both, documents).empty and len(several_plans(both)) == 1  # 2021's annual plan is alone
+    assert emphasis_change(both, documents)["previous_file"].tolist() == ["a20", "a21"]
 
 
 def test_a_year_with_several_plans_is_left_out_and_listed_never_a_failure():

@@ -224,11 +224,18 @@ def _plans(emphasis_table: pd.DataFrame) -> pd.DataFrame:
     return plans.assign(government=plans["file"].map(government_labels(plans)))
 
 
-def several_plans(emphasis_table: pd.DataFrame) -> pd.DataFrame:
-    """Government-years with more than one measured plan (two documents on different work; copies
-    of one plan are measured once, see `duplicate_plans`): `emphasis_change` leaves them out.
-    Columns: the government, plan_year, files."""
-    plans = _plans(emphasis_table)
+def _annual(plans: pd.DataFrame, documents: pd.DataFrame | None) -> pd.DataFrame:
+    """`plans` without the plans for several years (a `plan_span` in `documents`, when given)."""
+    if documents is None or "plan_span" not in documents.columns:
+        return plans
+    return plans[~plans["file"].isin(set(documents.loc[documents["plan_span"].notna(), "file"]))]
+
+
+def several_plans(emphasis_table: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Government-years with more than one measured annual plan (two documents on different work;
+    copies of one plan are measured once, see `duplicate_plans`; with `documents`, plans for several
+    years do not count): `emphasis_change` leaves them out. Columns: the government, plan_year, files."""
+    plans = _annual(_plans(emphasis_table), documents)
     twice = plans[plans.duplicated(["government", "plan_year"], keep=False)].sort_values("file", kind="mergesort")
     out = twice.groupby(["government", "plan_year"], sort=True).agg(
         province=("province", "first"), parent=("parent", "first"), region=("region", "first"), files=("file", list))
@@ -250,9 +257,7 @@ def emphasis_change(emphasis_table: pd.DataFrame, documents: pd.DataFrame | None
 
     >>> emphasis_change(emphasis(t["tasks"], t["task_domains"], t["documents"]))
     """
-    plans = _plans(emphasis_table)
-    if documents is not None and "plan_span" in documents.columns:
-        plans = plans[~plans["file"].isin(set(documents.loc[documents["plan_span"].notna(), "file"]))]
+    plans = _annual(_plans(emphasis_table), documents)
     plans = plans[~plans.duplicated(["government", "plan_year"], keep=False)]
     shares = emphasis_table[emphasis_table["file"].isin(plans["file"])][["file", "domain", "task_share"]]
     domains = plans[["file", "government"]].merge(shares[["file", "domain"]], on="file")[["government", "domain"]]
