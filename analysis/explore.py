@@ -132,16 +132,18 @@ def classification_sample(tasks: pd.DataFrame, n: int = 8, seed: int = config.SE
     return out.set_index("task_id")
 
 
-def share_table(emphasis: pd.DataFrame, lang: str = "zh", value: str = "task_share") -> pd.DataFrame:
+def share_table(emphasis: pd.DataFrame, lang: str = "zh", value: str = "task_share",
+                documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Plans × domains of `value` in percent: a row per plan, labelled and ordered as the charts'
     rows (`viz.frames.plans`: two plans of one region and year, or two governments of one name,
-    keep a row each), columns domain labels; 0 where a plan has no row for a domain (the
-    unclassified share of a plan whose every task is classified)."""
+    keep a row each; with `documents`, a plan for several years goes by its span), columns domain
+    labels; 0 where a plan has no row for a domain (the unclassified share of a plan whose every
+    task is classified)."""
     from .domains import load_codebook
     from .viz.frames import plans
 
     labels = load_codebook().labels(lang)
-    rows = plans(emphasis)
+    rows = plans(emphasis, documents)
     wide = emphasis.pivot(index="file", columns="domain", values=value).reindex(rows["file"]).fillna(0.0)
     wide.index = pd.Index(rows["label"], name="plan")
     order = [d for d in labels if d in wide.columns] + [c for c in wide.columns if c not in labels]

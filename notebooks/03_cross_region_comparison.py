@@ -46,7 +46,7 @@ if DOMAIN is None:
 # heatmap orders domains by group: policy areas first, then disclosure processes.
 
 # %%
-explore.share_table(emphasis, LANG)
+explore.share_table(emphasis, LANG, documents=documents)
 
 # %%
 static.domain_heatmap(emphasis, LANG, documents=documents)

@@ -27,6 +27,18 @@ def test_share_table_keeps_two_plans_of_one_region_and_year_apart():
     assert len(rows) == 2 and np.allclose(rows.sum(axis=1), 100, atol=0.1 * table.shape[1])
 
 
+def test_share_table_names_a_plan_for_several_years_by_its_span():
+    """Beside that year's annual plan, a five-year action plan filed under the same year is its own
+    row, named by its span (not the file name a second plan of the year would get)."""
+    emphasis = synthetic_emphasis()
+    first = emphasis[emphasis["file"] == emphasis["file"].iloc[0]]
+    action = first.assign(file="action.txt")
+    region, year = first["region"].iloc[0], first["plan_year"].iloc[0]
+    documents = pd.DataFrame({"file": ["action.txt"], "plan_span": [f"{year}–{year + 4}"]})
+    table = explore.share_table(pd.concat([emphasis, action], ignore_index=True), "en", documents=documents)
+    assert {f"{region} {year}", f"{region} {year}–{year + 4}"} <= set(table.index)
+
+
 def test_plans_by_region_year_keeps_governments_of_one_name_apart_and_unknown_ones():
     docs = pd.DataFrame([
         {"file": "a.txt", "province": "山东省", "parent": "济南市", "region": "市中区", "plan_year": 2020, "is_plan": True},

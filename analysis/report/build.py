@@ -171,7 +171,7 @@ def _headline(tables: dict, lang: str, domain: str, skipped: dict, tasks: pd.Dat
     from ..viz.export import group_means
 
     em, docs = tables["emphasis"], tables["documents"]
-    shares = share_table(em, lang).reset_index()
+    shares = share_table(em, lang, documents=docs).reset_index()
     if "domain_heatmap" in skipped:  # the plans' rows in the CSV; the means of groups of plans drawn
         means = group_means(tables)
         figures = [_figure(interactive.group_heatmap(means, by, lang, emphasis=em, documents=docs), f"means_{by}")
@@ -206,7 +206,7 @@ def _groups(tables: dict, lang: str, skipped: dict, tasks: pd.DataFrame) -> str:
     em, docs = tables["emphasis"], tables["documents"]
     groups = tables["emphasis_groups"]
     parts = [_p(_t("groups_help", lang))]
-    labels = frames.plans(groups).set_index("file")["label"]  # two plans of one region-year keep two rows
+    labels = frames.plans(groups, docs).set_index("file")["label"]  # two plans of one region-year keep two rows
     table = groups.assign(plan=groups["file"].map(labels)).pivot_table(
         index="plan", columns="domain_group", values="task_share", aggfunc="sum", fill_value=0.0)
     table = table.reindex(index=labels.to_numpy(),  # the charts' order; a group a plan has no task in is 0
