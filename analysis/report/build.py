@@ -227,7 +227,7 @@ def _groups(tables: dict, lang: str, skipped: dict, tasks: pd.DataFrame) -> str:
         shown = ["region", "parent", "province", "domain", "plan_year", "previous_year", "year_gap", "task_share",
                  "previous_share", "change"]
         parts += [_p(_t("change_help", lang)), _table(top[shown], "emphasis_change", lang, max_rows=30)]
-    several = several_plans(em, tables["documents"])
+    several = several_plans(em, docs)
     if len(several):
         items = "; ".join(f"{frames.plan_label(r.region, r.plan_year)} ({', '.join(r.files)})"
                           for r in several.itertuples())
