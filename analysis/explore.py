@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
+from .levels import LEVELS
 from .schemas import LIST_SEP
 
 
@@ -25,20 +26,23 @@ def load_tables(root: str | Path | None = None) -> dict[str, pd.DataFrame]:
     return {p.stem: pd.read_parquet(p) for p in table_paths(root)}
 
 
-def select(tables: dict[str, pd.DataFrame], regions=None, years=None, provinces=None) -> dict[str, pd.DataFrame]:
-    """The tables restricted to plans of the given regions, plan years and provinces (None: all);
-    e.g. the plans of one province, to chart a corpus larger than the charts' limits
-    (`analysis.viz.frames.MAX_PLAN_ROWS`).
+def select(tables: dict[str, pd.DataFrame], regions=None, years=None, provinces=None,
+           levels=None) -> dict[str, pd.DataFrame]:
+    """The tables restricted to plans of the given regions, plan years, provinces and levels (None:
+    all); e.g. the plans of one province, to chart a corpus larger than the charts' limits
+    (`analysis.viz.frames.MAX_PLAN_ROWS`), or the governments' plans without the zones'
+    (`levels=["city", "district", "county"]`).
 
     Tables with a `file` column are filtered by file; pair tables (similarity, text reuse)
     keep rows whose two plans are both selected; `emphasis_means` is recomputed from the
     selected plans; other tables (topics, distinctive terms: fitted on the whole corpus) are
-    returned unchanged. A value no document has is an error that names the values there are.
+    returned unchanged. A region, year or province no document has is an error that names those
+    there are, and so is a level that is none of `analysis.levels.LEVELS`.
     """
     docs = tables["documents"]
     keep = pd.Series(True, index=docs.index)
     years = [int(y) for y in years] if years else years  # "2020" as a notebook parameter may give it
-    for column, wanted in (("region", regions), ("plan_year", years), ("province", provinces)):
+    for column, wanted in (("region", regions), ("plan_year", years), ("province", provinces), ("level", levels)):
         if wanted:
             _check_known(docs[column], list(wanted), column)
             keep &= docs[column].isin(list(wanted))
@@ -60,7 +64,12 @@ def select(tables: dict[str, pd.DataFrame], regions=None, years=None, provinces=
 
 
 def _check_known(values: pd.Series, wanted: list, column: str) -> None:
-    """A ValueError naming the values no document has (a misspelt 杭州 for 杭州市), with those it has."""
+    """A ValueError naming the values no document has (a misspelt 杭州 for 杭州市), with those it has;
+    a level is one of LEVELS, whether or not the corpus has a plan of it."""
+    if column == "level":
+        if unknown := [w for w in wanted if w not in LEVELS]:
+            raise ValueError(f"no level {'、'.join(map(str, unknown))} (the levels are {'、'.join(LEVELS)})")
+        return
     have = set(values.dropna().tolist())
     unknown = [w for w in wanted if w not in have]
     if unknown:

@@ -58,7 +58,7 @@ def test_select_names_a_region_or_year_no_document_has():
     """A misspelt region (杭州 for 杭州市) or a year without plans is an error listing what the corpus
     has, not empty tables that charts then fail on; a combination without plans is empty."""
     docs = pd.DataFrame({"file": ["a.txt", "b.txt"], "region": ["丽水市", "承德市"], "plan_year": [2020, 2022],
-                         "province": ["浙江省", "河北省"]})
+                         "province": ["浙江省", "河北省"], "level": ["city", "zone"]})
     tables = {"documents": docs, "tasks": pd.DataFrame({"file": ["a.txt", "b.txt"], "task_id": [1, 2]})}
     with pytest.raises(ValueError, match=r"no document has region 丽水 \(the corpus has 丽水市、承德市\)"):
         explore.select(tables, regions=["丽水"])
@@ -67,3 +67,6 @@ def test_select_names_a_region_or_year_no_document_has():
     assert list(explore.select(tables, regions=["丽水市"], years=[2022])["tasks"]["file"]) == []
     assert list(explore.select(tables, provinces=["河北省"])["tasks"]["file"]) == ["b.txt"]
     assert list(explore.select(tables, years=["2020"])["tasks"]["file"]) == ["a.txt"]  # a year written as text
+    assert list(explore.select(tables, levels=["city", "county"])["tasks"]["file"]) == ["a.txt"]  # no zone
+    with pytest.raises(ValueError, match=r"no level cities \(the levels are national、province、city"):
+        explore.select(tables, levels=["cities"])
