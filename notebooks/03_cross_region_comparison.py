@@ -18,6 +18,7 @@
 REGIONS = None
 YEARS = None
 PROVINCES = None  # e.g. ["浙江省"]: a corpus of more plans than the charts draw one by one needs a selection
+LEVELS = None  # e.g. ["city", "district", "county"]: the governments' plans without the zones'
 LANG = "zh"
 ROOT = None
 DOMAIN = None  # domain id for the dot plot, e.g. "platforms"; None = the domain that varies most
@@ -29,7 +30,8 @@ from analysis import explore
 from analysis.viz import frames, interactive, static, use_cjk_font
 
 use_cjk_font()
-tables = explore.select(explore.load_tables(ROOT), regions=REGIONS, years=YEARS, provinces=PROVINCES)
+tables = explore.select(explore.load_tables(ROOT), regions=REGIONS, years=YEARS, provinces=PROVINCES,
+                        levels=LEVELS)
 emphasis, documents, tasks = tables["emphasis"], tables["documents"], tables["tasks"]
 if frames.n_plans(emphasis) > frames.MAX_PLAN_ROWS:
     raise ValueError(f"{frames.n_plans(emphasis)} plans: the charts below draw a row per plan, readable up to "

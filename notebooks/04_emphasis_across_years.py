@@ -17,6 +17,7 @@
 REGIONS = None
 YEARS = None
 PROVINCES = None  # e.g. ["浙江省"]: more governments than the chart tells apart need a selection
+LEVELS = None  # e.g. ["city", "district", "county"]: the governments' plans without the zones'
 LANG = "zh"
 ROOT = None
 DOMAINS = None  # list of domain ids to show; None = all
@@ -26,7 +27,8 @@ from analysis import explore
 from analysis.viz import frames, interactive, static, use_cjk_font
 
 use_cjk_font()
-tables = explore.select(explore.load_tables(ROOT), regions=REGIONS, years=YEARS, provinces=PROVINCES)
+tables = explore.select(explore.load_tables(ROOT), regions=REGIONS, years=YEARS, provinces=PROVINCES,
+                        levels=LEVELS)
 emphasis, documents = tables["emphasis"], tables["documents"]
 if frames.n_series(emphasis, documents) > frames.MAX_SERIES:
     raise ValueError(f"{frames.n_series(emphasis, documents)} governments: the charts below draw one line each, "
