@@ -221,16 +221,15 @@ class RegionTable:
                 continue
             name = m.group(0)
             zone = _ZONE_END.search(name) is not None
-            home = self._named_after(name, context) if zone else None
             if (name in _GENERIC or name in self.by_name or len(name) < 2 or _ZONE_KIND.fullmatch(name)
-                    or (name.startswith(_NOT_NAME_START) and not (zone and self._named_after(name, "")))):
+                    or (name.startswith(_NOT_NAME_START) and not (zone and self._stem_government(name, "")))):
                 continue  # (全椒经济开发区 is 全椒县's zone)
             if strict and not _FULL_GOVERNMENT.match(text, m.end()) and context.count(name) < 2:
                 continue
             if m.re is _TOWNSHIP:
                 return self._township(name, found, context)
             cities = self._above(name, found, context, ("city",))
-            if home is not None and not cities:
+            if zone and not cities and (home := self._named_after(name, context)):
                 return _zone_region(name, home)
             city = cities[0][1][0] if cities else None
             province = city["province"] if city else _province(found)
@@ -258,17 +257,25 @@ class RegionTable:
         short = text[last: at]
         return _zone_region(text[last: m.end()], self._best([(short, self.by_name[short])], context)[0])
 
-    def _named_after(self, zone: str, context: str) -> dict | None:
+    def _stem_government(self, zone: str, context: str) -> dict | None:
         """The county, district or city a zone's name starts with without its 县/区/市 (沂源经济开发区:
-        沂源县, 番禺经济技术开发区: 番禺区), when one government of the table is so named, in a
-        province the context names if it names any (滨海高新区 of a plan naming 天津 is not 滨海县's)."""
-        provinces = {r["province"] for m in self._matches(context) for r in self.by_name[m.group(0)]}
+        沂源县, 番禺经济技术开发区: 番禺区), when one government of the table is so named (`context`
+        deciding between namesakes, as in `_best`)."""
         for size in (4, 3, 2):
             found = [(full, rows) for end in "县区市旗" if (rows := self.by_name.get(full := zone[:size] + end))]
             if found:
                 row, ambiguous = self._best(found, context)
-                return None if ambiguous or (provinces and row["province"] not in provinces) else row
+                return None if ambiguous else row
         return None
+
+    def _named_after(self, zone: str, context: str) -> dict | None:
+        """`_stem_government`, in a province the context names if it names any (滨海高新区 of a plan
+        naming 天津 is not 滨海县's); the context is read only once a government is found."""
+        row = self._stem_government(zone, context)
+        if row is None:
+            return None
+        provinces = {r["province"] for m in self._matches(context) for r in self.by_name[m.group(0)]}
+        return None if provinces and row["province"] not in provinces else row
 
     @cached_property
     def townships(self) -> dict[str, list[dict]]:
