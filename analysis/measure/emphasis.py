@@ -10,7 +10,7 @@ from ..domains import Codebook, load_codebook
 from ..schemas import Table, _c, conform, register
 from ..tables import UNCLASSIFIED, domain_weights
 from .bootstrap import plan_rng, resample, share_intervals
-from .plans import government_labels, select_plans
+from .plans import government_labels, plan_spans, select_plans
 
 NO_GROUP = "none"
 
@@ -226,9 +226,7 @@ def _plans(emphasis_table: pd.DataFrame) -> pd.DataFrame:
 
 def _annual(plans: pd.DataFrame, documents: pd.DataFrame | None) -> pd.DataFrame:
     """`plans` without the plans for several years (a `plan_span` in `documents`, when given)."""
-    if documents is None or "plan_span" not in documents.columns:
-        return plans
-    return plans[~plans["file"].isin(set(documents.loc[documents["plan_span"].notna(), "file"]))]
+    return plans[~plans["file"].isin(set(plan_spans(documents)))]
 
 
 def several_plans(emphasis_table: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.DataFrame:

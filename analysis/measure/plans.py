@@ -49,6 +49,14 @@ def select_plans(documents: pd.DataFrame, tasks: pd.DataFrame, include_non_plans
     return documents[keep].sort_values("file", kind="mergesort").reset_index(drop=True)
 
 
+def plan_spans(documents: pd.DataFrame | None) -> dict:
+    """file → plan_span (2021–2025) of the plans for several years in `documents` (none without the column)."""
+    if documents is None or "plan_span" not in documents.columns:
+        return {}
+    spans = documents.loc[documents["plan_span"].notna(), ["file", "plan_span"]]
+    return dict(zip(spans["file"], spans["plan_span"], strict=True))
+
+
 def government_labels(documents: pd.DataFrame) -> pd.Series:
     """Each file's region as a group label (file → label): the region's name, with its parent
     city (or province) in brackets where another government of the corpus has the same name —

@@ -89,10 +89,9 @@ def plans(frame: pd.DataFrame, documents: pd.DataFrame | None = None) -> pd.Data
 
 def _spans(frame: pd.DataFrame, documents: pd.DataFrame | None) -> dict:
     """file → plan_span (2021–2025) of the plans for several years, from the frame or `documents`."""
-    source = frame if "plan_span" in frame.columns else documents
-    if source is None or "plan_span" not in source.columns:
-        return {}
-    return {f: s for f, s in zip(source["file"], source["plan_span"], strict=True) if isinstance(s, str) and s}
+    from ..measure.plans import plan_spans
+
+    return plan_spans(frame if "plan_span" in frame.columns else documents)
 
 
 def year_notes(frame: pd.DataFrame, lang: str, documents: pd.DataFrame | None = None) -> tuple[str, ...]:
@@ -102,7 +101,7 @@ def year_notes(frame: pd.DataFrame, lang: str, documents: pd.DataFrame | None = 
     undated = list(p.loc[p["plan_year"].isna(), "label"])
     spans = _spans(frame, documents)
     several = [f"{label}（{int(year)}）" if lang == "zh" else f"{label} ({int(year)})"
-               for f, label, year in zip(p["file"], p["label"], p["plan_year"], strict=True) if f in spans and pd.notna(year)]
+               for f, label, year in zip(p["file"], p["label"], p["plan_year"], strict=True) if spans.get(f) and pd.notna(year)]
     return ((t("note_undated", lang, names=_names(undated, lang)),) if undated else ()) + (
         (t("note_spans", lang, names=_names(several, lang)),) if several else ())
 
