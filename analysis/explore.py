@@ -59,7 +59,7 @@ def select(tables: dict[str, pd.DataFrame], regions=None, years=None, provinces=
     if "emphasis_means" in out and "emphasis" in out:
         from .measure import emphasis_means
 
-        out["emphasis_means"] = emphasis_means(out["emphasis"])
+        out["emphasis_means"] = emphasis_means(out["emphasis"], documents=out.get("documents"))
     return out
 
 

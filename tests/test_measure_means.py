@@ -35,6 +35,26 @@ def test_means_count_each_plan_once_and_a_missing_domain_as_zero():
     assert np.allclose(sums, 1.0)  # each plan's shares sum to 1, so do the means
 
 
+def test_a_plan_for_several_years_is_in_no_years_mean_but_in_its_provinces_and_levels():
+    """A five-year action plan filed under 2020 (documents.plan_span) is no annual plan of 2020: the
+    mean of 2020 is b.txt's alone, while 浙江省 and the city level still count it; the chart of the
+    means by year says so. Without documents nothing tells it apart."""
+    table = plans_table()
+    documents = pd.DataFrame({"file": ["a.txt", "b.txt", "c.txt"], "plan_span": ["2020–2024", None, None]})
+    m = emphasis_means(table, n_boot=100, documents=documents).set_index(["group_by", "group", "domain"])
+    assert m.loc[("plan_year", "2020", "finance"), "mean_share"] == 1.0
+    assert m.loc[("plan_year", "2020", "finance"), "n_plans"] == 1
+    assert m.loc[("province", "浙江省", "finance"), "n_plans"] == 2
+    assert m.loc[("level", "city", "finance"), "n_plans"] == 1
+    plain = emphasis_means(table, n_boot=100).set_index(["group_by", "group", "domain"])
+    assert plain.loc[("plan_year", "2020", "finance"), "n_plans"] == 2
+    assert frames.means_notes("plan_year", "zh", table, documents)[1] == "多年计划不计入年份均值：a 2020–2024"
+    assert frames.means_notes("plan_year", "en", table, documents)[1] == (
+        "plans for several years are in no year's mean: a 2020–2024")
+    assert len(frames.means_notes("province", "zh", table, documents)) == 1
+    assert len(frames.means_notes("plan_year", "zh", table)) == 1
+
+
 def test_a_groups_interval_depends_on_its_plans_only():
     table = plans_table()
     whole = emphasis_means(table, n_boot=300).set_index(["group_by", "group", "domain"])

@@ -8,13 +8,15 @@ import pandas as pd
 from .. import config
 from ..schemas import Table, _c, conform, register
 from .bootstrap import plan_rng, resample_uniform
+from .plans import plan_spans
 
 #: Plan attributes that group plans, in the order the table lists them.
 GROUP_BY = ("province", "level", "plan_year")
 
 EMPHASIS_MEANS = register(Table(
     "emphasis_means", "Mean task_share of each domain over the plans of each province, administrative level and "
-    "plan year (each plan counts once), with 95% bootstrap intervals over the plans.", ("group_by", "group", "domain"), (
+    "plan year (each plan counts once; a plan for several years in no year's group), with 95% bootstrap intervals "
+    "over the plans.", ("group_by", "group", "domain"), (
         _c("group_by", "string", "province | level | plan_year", False),
         _c("group", "string", "the province, level or year", False),
         _c("domain", "string", "domain id, or 'unclassified'", False),
@@ -28,11 +30,14 @@ EMPHASIS_MEANS = register(Table(
 
 
 def emphasis_means(emphasis: pd.DataFrame, by: tuple[str, ...] = GROUP_BY, value: str = "task_share",
-                   n_boot: int = config.BOOTSTRAP_REPLICATES, seed: int = config.SEED) -> pd.DataFrame:
+                   n_boot: int = config.BOOTSTRAP_REPLICATES, seed: int = config.SEED,
+                   documents: pd.DataFrame | None = None) -> pd.DataFrame:
     """Mean `value` per domain over the plans of each group of each column of `by`.
 
     Plans come from an `emphasis` table (so copies, non-plans and partial plans are already
-    out); a plan with no value for a `by` column is in no group of it. The intervals resample
+    out); a plan with no value for a `by` column is in no group of it. With `documents`, a plan
+    for several years (a `plan_span`, 2021–2025) is in no plan_year group: filed under one year,
+    it is no annual plan of it (it stays in its province's and level's). The intervals resample
     the group's plans with replacement `n_boot` times from a generator seeded by (seed,
     column, group), so a group's interval does not depend on the other groups.
 
@@ -40,11 +45,14 @@ def emphasis_means(emphasis: pd.DataFrame, by: tuple[str, ...] = GROUP_BY, value
     """
     shares = emphasis.pivot_table(index="file", columns="domain", values=value, aggfunc="sum", fill_value=0.0)
     plans = emphasis.drop_duplicates("file").set_index("file").reindex(shares.index)
+    several = list(plan_spans(documents))
     matrix, domains = shares.to_numpy(dtype=float), np.asarray(shares.columns, dtype=object)
     group_of = emphasis.drop_duplicates("domain").set_index("domain")["domain_group"].reindex(domains).to_numpy()
     parts = []
     for column in by:
         groups = plans[column].dropna()
+        if column == "plan_year":
+            groups = groups[~groups.index.isin(several)]
         for group, files in groups.groupby(groups.astype(str), sort=True).groups.items():
             sample = matrix[shares.index.get_indexer(files)]
             freq = resample_uniform(len(sample), n_boot, plan_rng(seed, f"{column}\x00{group}"))

@@ -175,7 +175,7 @@ def group_means(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         return tables["emphasis_means"]
     from ..measure import emphasis_means
 
-    return emphasis_means(tables["emphasis"])
+    return emphasis_means(tables["emphasis"], documents=tables.get("documents"))
 
 
 class LeftOut(NamedTuple):

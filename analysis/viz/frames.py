@@ -106,6 +106,18 @@ def year_notes(frame: pd.DataFrame, lang: str, documents: pd.DataFrame | None = 
         (t("note_spans", lang, names=_names(several, lang)),) if several else ())
 
 
+def means_notes(by: str, lang: str, emphasis: pd.DataFrame | None = None,
+                documents: pd.DataFrame | None = None) -> tuple[str, ...]:
+    """The note parts of a chart of group means (`emphasis_means`): what a cell is, and for the
+    means by year the plans for several years of `emphasis` that are in no year's mean."""
+    notes = (t("note_means", lang),)
+    if by != "plan_year" or emphasis is None:
+        return notes
+    p, spans = plans(emphasis, documents), _spans(emphasis, documents)
+    several = [label for f, label in zip(p["file"], p["label"], strict=True) if spans.get(f)]
+    return notes + ((t("note_spans_means", lang, names=_names(several, lang)),) if several else ())
+
+
 def n_plans(table: pd.DataFrame) -> int:
     """Plans in an emphasis-like table (file column) or a pair table (file_a, file_b)."""
     if "file" in table.columns:

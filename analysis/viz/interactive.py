@@ -147,7 +147,7 @@ def group_heatmap(means: pd.DataFrame, by: str, lang: str = "zh", *, emphasis: p
               f"<br>{escape(t('interval', lang))}: {mats['lo'].at[g, d] * 100:.1f}–{mats['hi'].at[g, d] * 100:.1f}%"
               for d in m.columns] for g in m.index]
     group_by = t(f"group_{by}", lang)
-    note = frames.source_note(emphasis, lang, documents, extra=(t("note_means", lang),))
+    note = frames.source_note(emphasis, lang, documents, extra=frames.means_notes(by, lang, emphasis, documents))
     return _share_grid(m, hover, lang, note, t("means_title", lang, group_by=group_by), group_by,
                        t("mean_share", lang))
 

@@ -75,6 +75,8 @@ TEXT: dict[str, dict[str, str]] = {
     "note_undated": {"zh": "未标年份的工作要点未绘入：{names}", "en": "plans without a plan year are not drawn: {names}"},
     "note_spans": {"zh": "多年计划绘于其印发年份（或首年）：{names}",
                    "en": "plans for several years drawn at the year issued (or their first): {names}"},
+    "note_spans_means": {"zh": "多年计划不计入年份均值：{names}",
+                         "en": "plans for several years are in no year's mean: {names}"},
     "note_rule": {"zh": "黑线为政策领域与过程领域的分界", "en": "black rule: where policy domains end"},
     "note_shaded": {"zh": "灰底为过程领域", "en": "grey panels: process domains"},
     "note_terms": {"zh": "每组 z值最高的前 {n} 个词，条形旁为词频", "en": "top {n} terms by z per group, count beside each bar"},

@@ -136,7 +136,7 @@ def group_heatmap(means: pd.DataFrame, by: str, lang: str = "zh", *, emphasis: p
     check_lang(lang)
     m = frames.means_matrices(means, by, lang)["mean"]
     group_by = t(f"group_{by}", lang)
-    note = frames.source_note(emphasis, lang, documents, extra=(t("note_means", lang),))
+    note = frames.source_note(emphasis, lang, documents, extra=frames.means_notes(by, lang, emphasis, documents))
     return _share_grid(m, lang, note, t("means_title", lang, group_by=group_by), group_by, t("mean_share", lang))
 
 
