@@ -108,7 +108,7 @@ def corpus_tables(tables: dict[str, pd.DataFrame], include_partial: bool = False
         out = {"emphasis": measure.emphasis(tasks, td, docs, **given),
                "emphasis_groups": measure.emphasis_groups(tasks, td, docs, **given)}
         out["emphasis_change"] = measure.emphasis_change(out["emphasis"], docs)
-        out["emphasis_means"] = measure.emphasis_means(out["emphasis"], documents=docs)
+        out["emphasis_means"] = measure.emphasis_means(out["emphasis"], documents=docs, memory=memory)
         return out
 
     def vocabulary() -> dict[str, pd.DataFrame]:

@@ -65,6 +65,31 @@ def test_a_groups_interval_depends_on_its_plans_only():
     assert emphasis_means(table, n_boot=300).equals(emphasis_means(table.sample(frac=1, random_state=2), n_boot=300))
 
 
+def test_intervals_kept_in_memory_are_those_computed_and_only_changed_groups_are_resampled(tmp_path, monkeypatch):
+    """With a memory folder the table is the same, and a second call resamples only the groups
+    whose plans changed: b.txt's province, level and year (three groups of the five)."""
+    from analysis.measure import groups
+
+    calls = []
+    resample = groups.resample_uniform
+    monkeypatch.setattr(groups, "resample_uniform", lambda *a: calls.append(a) or resample(*a))
+    table = plans_table()
+    plain = emphasis_means(table, n_boot=200)
+    assert len(calls) == 5  # 浙江省; city, county; 2020, 2021
+    pd.testing.assert_frame_equal(emphasis_means(table, n_boot=200, memory=tmp_path), plain)
+    calls.clear()
+    pd.testing.assert_frame_equal(emphasis_means(table, n_boot=200, memory=tmp_path), plain)
+    assert calls == []
+    changed = table.copy()
+    changed.loc[changed["file"] == "b.txt", "task_share"] = 0.75
+    changed = pd.concat([changed, changed[changed["file"] == "b.txt"].assign(domain="education", task_share=0.25)])
+    pd.testing.assert_frame_equal(emphasis_means(changed, n_boot=200, memory=tmp_path),
+                                  emphasis_means(changed, n_boot=200))
+    assert len(calls) == 3 + 5  # b.txt's three groups, then every group without memory
+    (tmp_path / "means.pkl").write_bytes(b"not a pickle")  # an unreadable file is computed again
+    pd.testing.assert_frame_equal(emphasis_means(table, n_boot=200, memory=tmp_path), plain)
+
+
 def test_means_of_the_real_plans_are_the_plain_means_of_their_shares(corpus_tables):
     t = corpus_tables
     e = emphasis(t["tasks"], t["task_domains"], t["documents"], n_boot=200)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import pickle
 from concurrent.futures import ThreadPoolExecutor
 from itertools import combinations
 from pathlib import Path
@@ -30,6 +29,7 @@ from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from .. import memo
 from ..text.counts import TermCounts
 from ..text.segment import tokenize
 from .codebook import Codebook, load_codebook
@@ -73,26 +73,11 @@ def _keyword_tokens(codebook: Codebook, memory: str | Path | None) -> dict[str, 
     if memory is None:
         return {t: tokenize(t) for t in terms}
     path = Path(memory) / f"keywords-{codebook.digest[:16]}-{resources_digest()}.pkl"
-    tokens = _load(path)
+    tokens = memo.load(path)
     if tokens is None:
         tokens = {t: tokenize(t) for t in terms}
-        _keep(path, tokens)
+        memo.keep(path, tokens)
     return tokens
-
-
-def _load(path: Path):
-    """What `_keep` stored at path, None when it is missing or unreadable."""
-    try:
-        return pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-        return None
-
-
-def _keep(path: Path, value) -> None:
-    """Store value at path (pickled, atomically; a cache, so without fsync)."""
-    from ..atomic import atomic_write_with
-
-    atomic_write_with(path, lambda fh: pickle.dump(value, fh), durable=False)
 
 
 def _load_array(path: Path | None) -> np.ndarray | None:
@@ -229,12 +214,12 @@ class TopicModel:
         for part in (sample.indptr, np.searchsorted(used, sample.indices), sample.data):
             h.update(np.ascontiguousarray(part, dtype=np.int64).tobytes())
         path = Path(self.memory) / f"topics-{h.hexdigest()[:24]}.pkl"
-        fitted = _load(path)
+        fitted = memo.load(path)
         if fitted is None:
             fitted = self._fit_sample(_bag(counts, rows), large)
             for stale in path.parent.glob("topics-*.pkl"):
                 stale.unlink()
-            _keep(path, fitted)
+            memo.keep(path, fitted)
         return fitted, h.hexdigest()
 
     def _transform(self, counts: TermCounts, rows: np.ndarray, groups: np.ndarray, model: str | None) -> np.ndarray:

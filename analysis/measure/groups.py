@@ -2,13 +2,20 @@
 too large to chart plan by plan is compared."""
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
-from .. import config
+from .. import config, memo
 from ..schemas import Table, _c, conform, register
+from . import bootstrap
 from .bootstrap import plan_rng, resample_uniform
 from .plans import plan_spans
+
+#: The code an interval comes from: a change to it resamples every group again.
+_SOURCE = b"".join(Path(m).read_bytes() for m in (__file__, bootstrap.__file__))
 
 #: Plan attributes that group plans, in the order the table lists them.
 GROUP_BY = ("province", "level", "plan_year")
@@ -31,7 +38,7 @@ EMPHASIS_MEANS = register(Table(
 
 def emphasis_means(emphasis: pd.DataFrame, by: tuple[str, ...] = GROUP_BY, value: str = "task_share",
                    n_boot: int = config.BOOTSTRAP_REPLICATES, seed: int = config.SEED,
-                   documents: pd.DataFrame | None = None) -> pd.DataFrame:
+                   documents: pd.DataFrame | None = None, memory: str | Path | None = None) -> pd.DataFrame:
     """Mean `value` per domain over the plans of each group of each column of `by`.
 
     Plans come from an `emphasis` table (so copies, non-plans and partial plans are already
@@ -39,7 +46,8 @@ def emphasis_means(emphasis: pd.DataFrame, by: tuple[str, ...] = GROUP_BY, value
     for several years (a `plan_span`, 2021–2025) is in no plan_year group: filed under one year,
     it is no annual plan of it (it stays in its province's and level's). The intervals resample
     the group's plans with replacement `n_boot` times from a generator seeded by (seed,
-    column, group), so a group's interval does not depend on the other groups.
+    column, group), so a group's interval does not depend on the other groups; with `memory` (a
+    folder) they are kept there by the group's shares (`_Intervals`).
 
     >>> emphasis_means(e).query("group_by == 'province'").pivot(index="group", columns="domain", values="mean_share")
     """
@@ -48,19 +56,57 @@ def emphasis_means(emphasis: pd.DataFrame, by: tuple[str, ...] = GROUP_BY, value
     several = list(plan_spans(documents))
     matrix, domains = shares.to_numpy(dtype=float), np.asarray(shares.columns, dtype=object)
     group_of = emphasis.drop_duplicates("domain").set_index("domain")["domain_group"].reindex(domains).to_numpy()
-    parts = []
+    intervals = _Intervals(memory, n_boot, seed, domains)
+    names, sizes, stats = [], [], []
     for column in by:
         groups = plans[column].dropna()
         if column == "plan_year":
             groups = groups[~groups.index.isin(several)]
         for group, files in groups.groupby(groups.astype(str), sort=True).groups.items():
             sample = matrix[shares.index.get_indexer(files)]
-            freq = resample_uniform(len(sample), n_boot, plan_rng(seed, f"{column}\x00{group}"))
             mean = sample.mean(axis=0)
-            lo, hi = np.percentile(freq @ sample / len(sample), [2.5, 97.5], axis=0)
-            parts.append(pd.DataFrame({"group_by": column, "group": group, "domain": domains, "domain_group": group_of,
-                                       "n_plans": len(sample), "mean_share": mean,
-                                       "mean_share_lo": np.minimum(lo, mean), "mean_share_hi": np.maximum(hi, mean)}))
-    if not parts:
+            lo, hi = intervals.get(column, group, sample)
+            names.append((column, group))
+            sizes.append(len(sample))
+            stats.append((mean, np.minimum(lo, mean), np.maximum(hi, mean)))
+    intervals.save()
+    if not names:
         return conform("emphasis_means", pd.DataFrame(columns=EMPHASIS_MEANS.names))
-    return conform("emphasis_means", pd.concat(parts, ignore_index=True))
+    k, stats = len(domains), np.asarray(stats)  # groups × (mean, lo, hi) × domains
+    return conform("emphasis_means", pd.DataFrame({
+        "group_by": np.repeat([c for c, _ in names], k), "group": np.repeat([g for _, g in names], k),
+        "domain": np.tile(domains, len(names)), "domain_group": np.tile(group_of, len(names)),
+        "n_plans": np.repeat(sizes, k), "mean_share": stats[:, 0].ravel(),
+        "mean_share_lo": stats[:, 1].ravel(), "mean_share_hi": stats[:, 2].ravel()}))
+
+
+class _Intervals:
+    """Percentile intervals of group means (2.5th, 97.5th), each from `n_boot` resamples of the
+    group's plans seeded by (seed, column, group). With `memory` they are kept in one file there
+    by a digest of those, the domains, the plans' shares and this code, so a rebuild after one new
+    plan resamples only the groups it joins (its province, level and year); the file keeps the
+    groups of the last call."""
+
+    def __init__(self, memory: str | Path | None, n_boot: int, seed: int, domains: np.ndarray):
+        self.n_boot, self.seed = n_boot, seed
+        self.path = None if memory is None else Path(memory) / "means.pkl"
+        self.known = (memo.load(self.path) or {}) if self.path is not None else {}
+        self.used: dict[str, np.ndarray] = {}
+        self.base = hashlib.sha256(repr((n_boot, seed, np.__version__, list(domains))).encode())
+        self.base.update(_SOURCE)
+
+    def get(self, column: str, group: str, sample: np.ndarray) -> np.ndarray:
+        h = self.base.copy()
+        h.update(f"{column}\x00{group}\x00{sample.shape}".encode())
+        h.update(np.ascontiguousarray(sample, dtype=float).tobytes())
+        key = h.hexdigest()
+        bounds = self.known.get(key)
+        if bounds is None:
+            freq = resample_uniform(len(sample), self.n_boot, plan_rng(self.seed, f"{column}\x00{group}"))
+            bounds = np.percentile(freq @ sample / len(sample), [2.5, 97.5], axis=0)
+        self.used[key] = bounds
+        return bounds
+
+    def save(self) -> None:
+        if self.path is not None and self.used.keys() != self.known.keys():
+            memo.keep(self.path, self.used)
