@@ -69,6 +69,30 @@ EXTRA_ROWS = [
      "province": "福建省", "aliases": "平潭;平潭县;岚", "abbr": "岚",
      "notes": "comprehensive experimental zone administering 平潭县; added by hand"},
 ]
+#: The national-level new areas (国家级新区) that are no government of the codes: (name, parent, province,
+#: official name, year, the cities it spans when several). 浦东新区 and 滨海新区 are districts; 舟山群岛新区,
+#: 南沙新区 and 西海岸新区 are run by the governments of 舟山市, 南沙区 and 黄岛区.
+NEW_AREAS = [
+    ("两江新区", "重庆市", "重庆市", "重庆两江新区", 2010, ""),
+    ("兰州新区", "兰州市", "甘肃省", "甘肃兰州新区", 2012, ""),
+    ("西咸新区", "", "陕西省", "陕西西咸新区", 2014, "西安市, 咸阳市"),
+    ("贵安新区", "", "贵州省", "贵州贵安新区", 2014, "贵阳市, 安顺市"),
+    ("金普新区", "大连市", "辽宁省", "大连金普新区", 2014, ""),
+    ("天府新区", "", "四川省", "四川天府新区", 2014, "成都市, 眉山市"),
+    ("湘江新区", "长沙市", "湖南省", "湖南湘江新区", 2015, ""),
+    ("江北新区", "南京市", "江苏省", "南京江北新区", 2015, ""),
+    ("福州新区", "福州市", "福建省", "福建福州新区", 2015, ""),
+    ("滇中新区", "", "云南省", "云南滇中新区", 2015, "昆明市, 曲靖市, 玉溪市, 楚雄彝族自治州"),
+    ("哈尔滨新区", "哈尔滨市", "黑龙江省", "", 2015, ""),
+    ("长春新区", "长春市", "吉林省", "", 2016, ""),
+    ("赣江新区", "", "江西省", "江西赣江新区", 2016, "南昌市, 九江市"),
+    ("雄安新区", "", "河北省", "河北雄安新区", 2017, "保定市"),
+]
+EXTRA_ROWS += [{"name": name, "adcode": "", "level": "zone", "parent": parent, "province": province,
+                "aliases": official, "abbr": "",
+                "notes": f"national-level new area (国家级新区) of {year}" + (f" in {spans}" if spans else "")
+                + "; added by hand"}
+               for name, parent, province, official, year, spans in NEW_AREAS]
 
 
 def short_names(name: str, level: str, nations: list[str]) -> list[str]:

@@ -52,14 +52,38 @@ def test_a_zone_added_to_the_table_is_known_wherever_its_plan_names_it(tmp_path)
     after which its plans are its, known, however they write it."""
     from analysis.ingest.regions import RegionTable
 
+    issuers = ("苏州工业园区管委会办公室", "江苏省苏州市苏州工业园区管理委员会", "苏州工业园区2022年政务公开工作要点")
+    for issuer in issuers:  # before: the zone, under its city, flagged
+        region, warnings = region_table().resolve([issuer], issuer, titles=[issuer])
+        assert (region.name, region.level, region.parent, region.known) == ("苏州工业园区", "zone", "苏州市", False)
     table = tmp_path / "regions.csv"
     table.write_text((ROOT / "analysis" / "resources" / "regions.csv").read_text(encoding="utf-8")
-                     + "兰州新区,,zone,兰州市,甘肃省,,,national new area; added by hand\n", encoding="utf-8")
+                     + "苏州工业园区,,zone,苏州市,江苏省,,,added by hand\n", encoding="utf-8")
     regions = RegionTable(table)
-    for issuer in ("兰州新区管委会办公室", "甘肃省兰州市兰州新区管理委员会", "兰州新区2022年政务公开工作要点"):
+    for issuer in issuers:
         region, warnings = regions.resolve([issuer], issuer, titles=[issuer])
         assert (region.name, region.level, region.parent, region.province, region.known, warnings) == (
-            "兰州新区", "zone", "兰州市", "甘肃省", True, [])
+            "苏州工业园区", "zone", "苏州市", "江苏省", True, [])
+
+
+@pytest.mark.parametrize("issuer, expected", [
+    ("雄安新区管理委员会", ("雄安新区", "", "河北省")),  # no government's name inside: its province from its row
+    ("河北雄安新区管理委员会", ("雄安新区", "", "河北省")),  # its official name
+    ("两江新区管委会", ("两江新区", "重庆市", "重庆市")),
+    ("重庆两江新区管理委员会", ("两江新区", "重庆市", "重庆市")),
+    ("四川天府新区成都管理委员会", ("天府新区", "", "四川省")),  # not 成都市's plan
+    ("南京市江北新区管理委员会", ("江北新区", "南京市", "江苏省")),  # not 南京市's, nor a 江北区's
+    ("陕西省西咸新区管理委员会", ("西咸新区", "", "陕西省")),
+    ("赣江新区管委会", ("赣江新区", "", "江西省")),
+])
+def test_the_national_level_new_areas_are_known_zones(issuer, expected):
+    """The 国家级新区 that are no government of the codes are rows of level zone (NEW_AREAS in the
+    script): known, with their province, under their short or official name."""
+    region, warnings = region_table().resolve([issuer], issuer, titles=[issuer])
+    assert (region.name, region.parent or "", region.province) == expected
+    assert region.level == "zone" and region.known and warnings == []
+    district, _ = region_table().resolve(["重庆市江北区人民政府"], "", titles=["重庆市江北区人民政府"])
+    assert (district.name, district.level, district.parent) == ("江北区", "district", "重庆市")
 
 
 def _script():
