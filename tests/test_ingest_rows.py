@@ -36,6 +36,11 @@ UNITS = UnitParser(P)
     # the units cell follows the task; a requirement's own list of pilot units is not it
     ("完善政府公报工作机制省直各有关部门，各设区市省政府和各设区市应办好本级政府公报。2018年以省发改委、经信委、财政厅、"
      "卫计委、商务厅为试点单位，探索规范性文件刊登公报。", "完善政府公报工作机制", ["省直各有关部门"], ["各设区市"]),
+    # a row without a lead cell: its units are a list of governments (各…), no office among them
+    ("按照统一部署开展基层政务公开标准化规范化试点各设区市，平潭综合实验区确定试点单位，出台试点方案，确保取得实效。",
+     "按照统一部署开展基层政务公开标准化规范化试点", ["各设区市", "平潭综合实验区"], []),
+    ("办好政府公报各设区市、平潭综合实验区着力提升规章、规范性文件的发布质量和时效。", "办好政府公报",
+     ["各设区市", "平潭综合实验区"], []),
 ])
 def test_flattened_task_table_row(row, task, lead, cooperating):
     cells = tables.split_flat_row(row, ["task", "lead", "responsible", "requirement"])

@@ -52,7 +52,7 @@ from .units import Marker, UnitParser
 #: which its notice names, is no citation; 1.31: a title cited without 《》 starts after the last verb
 #: before its issuer; 1.32: a zone named after its city, 兰州新区管委会, is the zone's plan, not the city's,
 #: at a level of its own; 1.33: a plan for several years records its span, plan_span 2021–2025).
-PARSER_VERSION = "1.33"
+PARSER_VERSION = "1.34"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60

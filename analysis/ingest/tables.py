@@ -77,9 +77,15 @@ def unit_run_at(text: str, i: int) -> UnitRun | None:
             after_sep = True
     while pos > i and text[pos - 1] in _SEPS:
         pos -= 1
-    if not units or not any(_STRONG.search(u) for u in units):
+    if not units or not (any(_STRONG.search(u) for u in units) or _governments_listed(units, glued)):
         return None
     return UnitRun(i, pos, units, glued)
+
+
+def _governments_listed(units: list[str], glued: list[bool]) -> bool:
+    """Whether a run without an office's name is still a units cell: a list of governments written
+    with separators that starts with 各… (各设区市，平潭综合实验区; 各县（市、区）、各乡镇)."""
+    return len(units) >= 2 and units[0].startswith("各") and not any(glued)
 
 
 def find_unit_run(text: str, at_end: bool) -> UnitRun | None:
