@@ -384,6 +384,22 @@ def test_unit_lines_without_label_or_brackets_close_the_paragraph_above():
     ]
 
 
+def test_unit_lines_of_offices_alone_close_the_paragraph_above():
+    """A flattened 主要内容 | 责任单位 table whose units cell has no verb ('市人社局、市财政局' on the
+    line under its paragraph), and offices alone in brackets closing an item: each is the units
+    of the text it closes, and the last one does not make the plan look cut off."""
+    doc = parse("unit_lines_bare.txt")
+    assert rows(doc, "path", "lead_units", "cooperating_units") == [
+        ("一/(一)/a", ["市发改委"], []), ("一/(一)/b", ["市人社局", "市财政局"], []),
+        ("一/(二)", ["市发改委", "各县（市、区）人民政府"], []),
+        ("二/(三)", ["市政府办公室"], []), ("二/(四)", ["市委网信办", "市政府办公室"], []),
+        ("二/(五)", ["市政务服务中心"], []),
+    ]
+    assert doc.tasks[1].content == "加强就业创业政策信息公开，深入解读政策背景。"
+    assert doc.tasks[4].content.endswith("开展常态化监测。") and "网信办" not in doc.tasks[4].content
+    assert not doc.is_partial and not any("truncated" in w for w in doc.warnings)
+
+
 def test_task_table_with_a_departments_column_names():
     """A department's plan: 重点任务 | 工作内容 | 责任科室 | 时限要求 between pipes (the column names
     are data, ingest_patterns.yaml task_table_columns)."""

@@ -105,6 +105,10 @@ def test_a_task_table_column_with_an_unknown_role_is_refused(tmp_path):
     ("（主办单位：市财政局；协办单位：市审计局）", ["市财政局"], ["市审计局"], None),
     ("（牵头：市财政局；参与：市审计局）", ["市财政局"], ["市审计局"], None),
     ("（责任单位：市财政局 时间：2021年6月）", ["市财政局"], [], "2021年6月"),
+    # offices alone, in brackets closing the text: all responsible, as under 责任单位：
+    ("（市政府办公室、市大数据中心）", ["市政府办公室", "市大数据中心"], [], None),
+    ("（县融媒体中心）。", ["县融媒体中心"], [], None),
+    ("（各县（市、区）人民政府，市直有关部门）", ["各县（市、区）人民政府", "市直有关部门"], [], None),
 ])
 def test_responsibility_marker(text, lead, cooperating, deadline):
     markers = UNITS.find("做好政策解读。" + text)
@@ -117,6 +121,12 @@ def test_responsibility_marker(text, lead, cooperating, deadline):
     "根据《条例》（国办发〔2019〕54号）要求。",
     "发布行政许可事项目录(年本)。",
     "【打印本页】【关闭窗口】",
+    # names in brackets that are no list of offices closing the text
+    "发挥门户网站作用（市政府网站）。",  # a website
+    "依托一体化平台。（市政务服务平台）",
+    "推进政务公开（政务服务）。",  # no level before it
+    "（市政府办公室）牵头做好政策解读。",  # opens the text
+    "由市政府办公室（市政务公开办）统筹做好政策解读。",  # an office's other name
 ])
 def test_brackets_that_are_not_markers(text):
     assert UNITS.find(text) == []

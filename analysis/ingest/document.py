@@ -51,8 +51,10 @@ from .units import Marker, UnitParser
 #: a plan for 2021—2025 is filed under the year it was issued, or its first; 1.30: a plan's own title,
 #: which its notice names, is no citation; 1.31: a title cited without 《》 starts after the last verb
 #: before its issuer; 1.32: a zone named after its city, 兰州新区管委会, is the zone's plan, not the city's,
-#: at a level of its own; 1.33: a plan for several years records its span, plan_span 2021–2025).
-PARSER_VERSION = "1.34"
+#: at a level of its own; 1.33: a plan for several years records its span, plan_span 2021–2025; 1.34: a
+#: flattened row's units cell may be governments alone, 各设区市，平潭综合实验区; 1.35: offices alone close
+#: the text above them, on a line below a sentence or in brackets closing the item, （市政府办公室）).
+PARSER_VERSION = "1.35"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60

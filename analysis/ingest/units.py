@@ -18,6 +18,12 @@ ORG_END = ("政府", "局", "委", "办", "厅", "中心", "部门", "单位", "
            "队", "站", "会", "处", "科", "股", "室", "馆", "校", "高校", "街道", "办事处", "管委会", "机构", "组",
            "社", "台", "区", "县", "市", "省", "镇", "乡", "企业", "团", "关")
 _LEVEL_PREFIX = ("市", "区", "县", "省", "各", "有关", "乡", "镇", "街道", "国家", "自治", "州", "旗", "全")
+#: Endings of an office's name, for a list of units with neither label nor verb (not 台, 站, 所: 平台,
+#: 网站, 场所 end so too).
+_OFFICE_END = ("政府", "局", "委", "办", "厅", "中心", "部门", "单位", "办公室", "部", "院", "公司", "集团",
+               "办事处", "管委会", "机构", "处", "科", "股", "室", "组")
+_SENTENCE_END = "。；;！？!?"
+_UNIT_LINE = re.compile(r"(?m)^[ \t]*(?:" + "|".join(_LEVEL_PREFIX) + r")[^\n]*")  # a line that may be units alone
 _SEP = "、，,；;/／"
 _OPENER = re.compile(r"[(（\[【]")  # [责任单位:…] and 【责任单位：…】 occur too
 _SPACES = re.compile(r"\s+")
@@ -77,6 +83,13 @@ def split_top(text: str, seps: str = _SEP) -> list[str]:
             buf.append(c)
     parts.append("".join(buf))
     return [p.strip() for p in parts if p.strip()]
+
+
+def _closes(text: str, i: int, j: int) -> bool:
+    """Whether the bracket from i to j closes the text, after a sentence ('…专栏。（市政府办公室）') or
+    before its full stop ('…专栏（市政府办公室）。')."""
+    after = text[j + 1:].strip()
+    return after in ("", "。") and (after == "。" or text[:i].rstrip()[-1:] in _SENTENCE_END)
 
 
 def _strip_brackets(text: str) -> str:
@@ -253,6 +266,8 @@ class UnitParser:
             j = _closing(text, i)
             if j is not None:
                 m = self.parse_fields(text[i + 1: j])
+                if m is None and _closes(text, i, j):
+                    m = self.bare_marker(text[i + 1: j])
                 if m is not None:
                     m.start, m.end = i, j + 1
                     found.append(m)
@@ -269,11 +284,30 @@ class UnitParser:
         found += self._line_markers(text, found)
         return sorted(found, key=lambda f: f.start)
 
+    def bare_marker(self, text: str) -> Marker | None:
+        """A list of offices and nothing else ('市政府办公室、市大数据中心'), each named from its level
+        (市…, 县…, 各…, 有关…): the units of the text it closes, all of them responsible, as under
+        责任单位：. Read only where it closes some text (`_closes`, or a line below a sentence)."""
+        units = [_balanced(u) for u in split_top(_SPACES.sub("", text).strip("。"), "、，,；;")]
+        if not units or not all(looks_like_unit(u) and u.startswith(_LEVEL_PREFIX) and (
+                _strip_brackets(u).endswith(_OFFICE_END) or u.startswith(("各", "有关"))) for u in units):
+            return None
+        return Marker(0, 0, lead=units, shared=len(units) > 1)
+
     def _line_markers(self, text: str, found: list[Marker]) -> list[Marker]:
-        """Markers that are a line of their own below some text (none in tidied, one-line text)."""
+        """Markers that are a line of their own below some text (none in tidied, one-line text): a
+        line of units and their verb, or of units alone below a finished sentence."""
         out: list[Marker] = []
         if "\n" not in text:
             return out
+        for line in _UNIT_LINE.finditer(text):
+            start, end = line.start(), line.end()
+            if start and text[:start].rstrip().endswith(tuple(_SENTENCE_END)) and end - start <= _LINE_MAX \
+                    and not any(f.start < end and start < f.end for f in found):
+                m = self.bare_marker(line.group(0).strip())
+                if m is not None:
+                    m.start, m.end, m.line = start, end, True
+                    out.append(m)
         for hit in self.verb_line_end.finditer(text):  # lines that end with a verb, found in C
             start = text.rfind("\n", 0, hit.start()) + 1
             end = hit.end()
@@ -281,7 +315,7 @@ class UnitParser:
             if start and 2 <= len(phrase) <= _LINE_MAX and text[:start].strip() \
                     and not any(f.start < end and start < f.end for f in found):
                 m = self.line_marker(phrase)
-                if m is not None:
+                if m is not None and not any(o.start < end and start < o.end for o in out):
                     m.start, m.end = start, end
                     out.append(m)
         return out
