@@ -400,6 +400,19 @@ def test_unit_lines_of_offices_alone_close_the_paragraph_above():
     assert not doc.is_partial and not any("truncated" in w for w in doc.warnings)
 
 
+@pytest.mark.parametrize(("last_line", "lead"), [
+    ("新余市人民政府办公室", []),  # the signature, its date left off by the page
+    ("市政府办公室", ["市政府办公室"]),  # no place named first: the item's units
+])
+def test_a_signature_without_its_date_does_not_make_the_plan_look_cut_off(last_line, lead):
+    text = ("新余市人民政府办公室关于印发2023年新余市政务公开工作要点的通知\n各县（区）人民政府，市政府各部门：\n"
+            "2023年新余市政务公开工作要点\n一、加强政策解读\n1.做好政策解读。政策文件与解读材料同步发布。\n"
+            "（市政府办公室负责）\n2.规范政务新媒体管理。开展常态化监测。\n" + last_line + "\n")
+    doc = parse_text(text, "xinyu.txt")
+    assert not doc.is_partial and not any("truncated" in w for w in doc.warnings)
+    assert doc.tasks[-1].lead_units == lead and "新余" not in doc.tasks[-1].text
+
+
 def test_task_table_with_a_departments_column_names():
     """A department's plan: 重点任务 | 工作内容 | 责任科室 | 时限要求 between pipes (the column names
     are data, ingest_patterns.yaml task_table_columns)."""

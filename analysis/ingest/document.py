@@ -53,8 +53,9 @@ from .units import Marker, UnitParser
 #: before its issuer; 1.32: a zone named after its city, 兰州新区管委会, is the zone's plan, not the city's,
 #: at a level of its own; 1.33: a plan for several years records its span, plan_span 2021–2025; 1.34: a
 #: flattened row's units cell may be governments alone, 各设区市，平潭综合实验区; 1.35: offices alone close
-#: the text above them, on a line below a sentence or in brackets closing the item, （市政府办公室）).
-PARSER_VERSION = "1.35"
+#: the text above them, on a line below a sentence or in brackets closing the item, （市政府办公室）; 1.36:
+#: a government office signing on the last line without its date ends the text).
+PARSER_VERSION = "1.36"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -66,6 +67,10 @@ _TERMINAL = re.compile(
     r"|\n[ \t]*(?:抄送|抄报|主送|印发机关)[:：]"
     r"|\n[ \t]*(?:注|备注)\s*[:：]"  # a closing note (注：排在首位的为牵头单位) is no task
 )
+#: A government's office signing on a last line of its own, its date left off by the page
+#: ('新余市人民政府办公室'); a line that names no place first ('市政府办公室') may be units.
+_LAST_SIGNATURE = re.compile(r"\n[ \t]*(?![市县区省州旗各有])[\u4e00-\u9fff（）()]{2,30}?"
+                             r"(?:人民政府办公室|人民政府办公厅|人民政府|管理委员会办公室|管委会办公室|办公厅)[ \t]*\s*$")
 _TITLE_SENTENCE = re.compile(r"^([^。，,；;：:！？\n]{2,40})。")
 
 
@@ -272,7 +277,9 @@ class PlanParser:
             if DATE_LINE.match(line):
                 ends.append(after + m.start())
                 break
-        return min(ends)
+        end = min(ends)
+        signed = _LAST_SIGNATURE.search(body, after, end)
+        return signed.start() if signed else end
 
     # ------------------------------------------------------------------ tasks
     def _is_preamble(self, node: Node, body: str) -> bool:
