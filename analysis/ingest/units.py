@@ -89,7 +89,15 @@ def _closes(text: str, i: int, j: int) -> bool:
     """Whether the bracket from i to j closes the text, after a sentence ('…专栏。（市政府办公室）') or
     before its full stop ('…专栏（市政府办公室）。')."""
     after = text[j + 1:].strip()
-    return after in ("", "。") and (after == "。" or text[:i].rstrip()[-1:] in _SENTENCE_END)
+    return after == "。" or (after == "" and _after_sentence(text, i))
+
+
+def _after_sentence(text: str, i: int) -> bool:
+    """Whether the last character before i that is not a space ends a sentence."""
+    k = i - 1
+    while k >= 0 and text[k].isspace():
+        k -= 1
+    return k >= 0 and text[k] in _SENTENCE_END
 
 
 def _strip_brackets(text: str) -> str:
@@ -302,7 +310,7 @@ class UnitParser:
             return out
         for line in _UNIT_LINE.finditer(text):
             start, end = line.start(), line.end()
-            if start and text[:start].rstrip().endswith(tuple(_SENTENCE_END)) and end - start <= _LINE_MAX \
+            if start and _after_sentence(text, start) and end - start <= _LINE_MAX \
                     and not any(f.start < end and start < f.end for f in found):
                 m = self.bare_marker(line.group(0).strip())
                 if m is not None:
