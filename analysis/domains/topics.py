@@ -80,20 +80,6 @@ def _keyword_tokens(codebook: Codebook, memory: str | Path | None) -> dict[str, 
     return tokens
 
 
-def _load_array(path: Path | None) -> np.ndarray | None:
-    """The array `_keep_array` stored at path, None when there is none or it is unreadable."""
-    try:
-        return None if path is None else np.load(path, allow_pickle=False)
-    except (OSError, ValueError, EOFError):
-        return None
-
-
-def _keep_array(path: Path, value: np.ndarray) -> None:
-    from ..atomic import atomic_write_with
-
-    atomic_write_with(path, lambda fh: np.save(fh, value, allow_pickle=False), durable=False)
-
-
 def _domain_matrix(codebook: Codebook, vocabulary: dict[str, int], memory=None) -> np.ndarray:
     """Domain × term weights from the codebook keywords, segmented like the tasks."""
     m = np.zeros((len(codebook.domains), len(vocabulary)))
@@ -241,11 +227,11 @@ class TopicModel:
                     h.update(np.ascontiguousarray(part).tobytes())
                 path = Path(self.memory) / f"weights-{h.hexdigest()[:24]}.npy"
                 kept.add(path.name)
-            w = _load_array(path)
+            w = memo.load_array(path)
             if w is None or w.shape != (len(members), weights.shape[1]):
                 w = self.nmf_.transform(x)
                 if path is not None:
-                    _keep_array(path, w)
+                    memo.keep_array(path, w)
             weights[members] = w
         if model is not None:
             for stale in Path(self.memory).glob("weights-*.npy"):

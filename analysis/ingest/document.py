@@ -70,7 +70,7 @@ _TERMINAL = re.compile(
 #: A government's office signing on a last line of its own, its date left off by the page
 #: ('新余市人民政府办公室'); a line that names no place first ('市政府办公室') may be units.
 _LAST_SIGNATURE = re.compile(r"\n[ \t]*(?![市县区省州旗各有])[\u4e00-\u9fff（）()]{2,30}?"
-                             r"(?:人民政府办公室|人民政府办公厅|人民政府|管理委员会办公室|管委会办公室|办公厅)[ \t]*\s*$")
+                             r"(?:人民政府办公室|人民政府办公厅|人民政府|管理委员会办公室|管委会办公室|办公厅)\s*$")
 _TITLE_SENTENCE = re.compile(r"^([^。，,；;：:！？\n]{2,40})。")
 
 

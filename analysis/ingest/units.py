@@ -100,6 +100,11 @@ def _after_sentence(text: str, i: int) -> bool:
     return k >= 0 and text[k] in _SENTENCE_END
 
 
+def _overlaps(start: int, end: int, markers: list[Marker]) -> bool:
+    """Whether text from start to end overlaps any of `markers`."""
+    return any(m.start < end and start < m.end for m in markers)
+
+
 def _strip_brackets(text: str) -> str:
     out, depth = [], 0
     for c in text:
@@ -310,8 +315,7 @@ class UnitParser:
             return out
         for line in _UNIT_LINE.finditer(text):
             start, end = line.start(), line.end()
-            if start and _after_sentence(text, start) and end - start <= _LINE_MAX \
-                    and not any(f.start < end and start < f.end for f in found):
+            if start and _after_sentence(text, start) and end - start <= _LINE_MAX and not _overlaps(start, end, found):
                 m = self.bare_marker(line.group(0).strip())
                 if m is not None:
                     m.start, m.end, m.line = start, end, True
@@ -320,10 +324,9 @@ class UnitParser:
             start = text.rfind("\n", 0, hit.start()) + 1
             end = hit.end()
             phrase = text[start: end].strip().rstrip(" \t。")
-            if start and 2 <= len(phrase) <= _LINE_MAX and text[:start].strip() \
-                    and not any(f.start < end and start < f.end for f in found):
+            if start and 2 <= len(phrase) <= _LINE_MAX and text[:start].strip() and not _overlaps(start, end, found):
                 m = self.line_marker(phrase)
-                if m is not None and not any(o.start < end and start < o.end for o in out):
+                if m is not None and not _overlaps(start, end, out):
                     m.start, m.end = start, end
                     out.append(m)
         return out
