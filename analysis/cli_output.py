@@ -4,7 +4,7 @@ from __future__ import annotations
 from .ingest import Document
 
 DOC_KEYS = ["source", "sha256", "region", "parent", "province", "level", "plan_year", "plan_year_evidence",
-            "plan_span", "title", "issuer", "published", "doc_number", "is_plan", "is_partial", "region_in_table", "warnings"]
+            "plan_span", "title", "issuer", "department", "published", "doc_number", "is_plan", "is_partial", "region_in_table", "warnings"]
 TASK_KEYS = ["path", "heading", "text", "lead_units", "cooperating_units", "deadline", "annex_rows"]
 
 

@@ -80,9 +80,9 @@ def _check_known(values: pd.Series, wanted: list, column: str) -> None:
 
 def corpus_overview(documents: pd.DataFrame) -> pd.DataFrame:
     """One line per document: who, when, what, how many tasks, how many warnings."""
-    cols = ["region", "parent", "province", "level", "plan_year", "title", "issuer", "published", "is_plan",
-            "is_partial", "n_tasks"]
-    out = documents.set_index("file")[cols].copy()
+    cols = ["region", "parent", "province", "level", "plan_year", "title", "issuer", "department", "published",
+            "is_plan", "is_partial", "n_tasks"]
+    out = documents.set_index("file").reindex(columns=cols)  # documents built before 1.37 lack department
     out["n_warnings"] = documents.set_index("file")["warnings"].fillna("").map(
         lambda w: len([x for x in w.split(LIST_SEP) if x]))
     return out.sort_values(["province", "region", "plan_year"], kind="mergesort")

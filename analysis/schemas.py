@@ -59,9 +59,12 @@ DOCUMENTS = Table("documents", "One row per raw file: the plan's metadata and ho
     _c("title", "string", "the plan's own title (not the covering notice's)"),
     _c("notice_title", "string", "title of the covering notice that issues the plan, if any"),
     _c("issuer", "string", "office that signs or issues the plan"),
+    _c("department", "string", "the department whose own plan this is (信访局 for 池州市信访局2024年政务公开工作要点), "
+                               "named after its place; empty for a government's plan and for documents that are no plan"),
     _c("published", "string", "signing date, else publication date (YYYY-MM-DD)"),
     _c("doc_number", "string", "文号 with 〔〕 brackets"),
-    _c("is_plan", "bool", "False for reports, interpretations and other non-plans"),
+    _c("is_plan", "bool", "False for reports, interpretations, departments' own plans and other documents that "
+                          "are no government's plan"),
     _c("is_partial", "bool", "the text appears truncated"),
     _c("kind", "string", "how the raw file was read: txt | html | pdf | docx"),
     _c("encoding", "string", "text encoding detected for txt/html files"),

@@ -27,7 +27,7 @@ def document_row(doc: Document, file: str) -> dict:
         "file": file, "sha256": doc.sha256, "region": doc.region, "parent": doc.parent, "province": doc.province,
         "level": doc.level, "adcode": doc.adcode, "region_in_table": doc.region_in_table, "plan_year": doc.plan_year,
         "plan_year_evidence": doc.plan_year_evidence, "plan_span": doc.plan_span, "title": doc.title, "notice_title": doc.notice_title,
-        "issuer": doc.issuer, "published": doc.published, "doc_number": doc.doc_number, "is_plan": doc.is_plan,
+        "issuer": doc.issuer, "department": doc.department, "published": doc.published, "doc_number": doc.doc_number, "is_plan": doc.is_plan,
         "is_partial": doc.is_partial, "kind": doc.kind, "encoding": doc.encoding, "n_chars": doc.n_chars,
         "n_tasks": len(doc.tasks), "warnings": _join(doc.warnings), "failed": doc.failed,
         "parser_version": doc.parser_version,

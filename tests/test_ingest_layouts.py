@@ -426,6 +426,51 @@ def test_task_table_with_a_departments_column_names():
     assert doc.tasks[1].content == "政策解读。做好政策文件解读，丰富解读形式。"
 
 
+@pytest.mark.parametrize("name, department", [("department_task_table.txt", "交通运输局"),
+                                              ("department_items_then_table.txt", "住房和城乡建设局")])
+def test_a_departments_own_plan_is_no_governments_plan(name, department):
+    """A county bureau's plan (its name in the title before the year): filed under its county, its
+    tasks read, but no government's plan, so no measure counts it as the county's."""
+    doc = parse(name)
+    assert (doc.department, doc.is_plan) == (department, False)
+    assert f"not a government's plan: the plan of a department, {department}" in doc.warnings
+    assert doc.region and doc.tasks
+
+
+DEPARTMENT_NOTICE = """{issuer}关于印发{title}的通知
+局机关各科室：
+现将《{title}》印发给你们，请认真贯彻落实。
+{issuer}
+2023年3月2日
+{title}
+一、加强政策解读。做好本局政策文件解读工作。（责任科室：办公室，持续推进）
+二、做好依申请公开。依法办理政府信息公开申请。（责任科室：法规科，持续推进）
+"""
+
+
+@pytest.mark.parametrize("issuer, title, department", [
+    ("宣汉县教育局", "2023年政务公开工作要点", "教育局"),  # the title names no one: the issuer's plan
+    ("宣汉县卫生健康委员会", "宣汉县卫生健康委员会2023年政务公开工作要点", "卫生健康委员会"),
+    ("宣汉县教育局", "2023年宣汉县教育局政务公开工作要点", "教育局"),  # the year first
+    ("宣汉县政务服务管理局", "宣汉县2023年政务公开工作要点", None),  # a bureau issuing the county's plan
+    ("宣汉县政务服务管理局", "2023年全县政务公开工作要点", None),
+    ("宣汉县人民政府办公室", "2023年政务公开工作要点", None),
+    ("宣汉县政务公开办", "宣汉县政务公开办2023年政务公开工作要点", None),
+])
+def test_a_department_is_told_from_the_office_issuing_a_governments_plan(issuer, title, department):
+    doc = parse_text(DEPARTMENT_NOTICE.format(issuer=issuer, title=title), "plan.txt")
+    assert (doc.region, doc.plan_year) == ("宣汉县", 2023)
+    assert (doc.department, doc.is_plan) == (department, department is None)
+    assert len(doc.tasks) == 2
+
+
+def test_a_departments_report_is_a_report():
+    doc = parse_text("五常市工业信息科技局2023年政府信息公开工作年度报告\n一、总体情况\n"
+                     "（一）主动公开情况。我局坚持公开为常态、不公开为例外。\n", "report.txt")
+    assert (doc.is_plan, doc.department) == (False, None)
+    assert "not a plan: the title describes a report on work done" in doc.warnings
+
+
 BLOCK = """2021年某县政务公开工作要点
 一、推进决策公开
 （一）加强政策解读。{sep}1.做好政策文件解读，解读材料与文件同步起草。{sep}2.开展政策吹风会，提高解读质量。（责任单位：县政府办公室、县司法局，6月底前）

@@ -11,7 +11,7 @@ from analysis.config import INGEST_PATTERNS
 from analysis.ingest import layout, tables
 from analysis.ingest.citations import find_citations
 from analysis.ingest.dates import iso_date
-from analysis.ingest.metadata import header_labels, is_plan_title, plan_titles
+from analysis.ingest.metadata import department, header_labels, is_plan_title, plan_titles
 from analysis.ingest.normalize import normalize
 from analysis.ingest.numbering import candidates, select
 from analysis.ingest.patterns import load_patterns
@@ -287,6 +287,21 @@ def test_a_title_broken_over_two_lines(head, title, year):
 ])
 def test_is_plan_title(title, is_title):
     assert is_plan_title(title, P) is is_title
+
+
+@pytest.mark.parametrize(("title", "issuer", "places", "expected"), [
+    ("湖南省永州市宁远县交通运输局2022年政务公开工作要点", None, ("宁远县", "永州市", "湖南省"), "交通运输局"),
+    ("池州信访局2024年政务公开工作要点", None, ("池州市", None, "安徽省"), "信访局"),  # the short name
+    ("江门市土地储备中心 2023 年政务公开工作任务分工", None, ("江门市", None, "广东省"), "土地储备中心"),
+    ("2016年政务公开工作要点", "国务院办公厅", (None, None, None), None),
+    ("2023年政务公开工作要点", "福建省人民政府办公厅", ("福建省", None, "福建省"), None),
+    ("苏州工业园区管委会2023年政务公开工作要点", None, ("苏州工业园区", "苏州市", "江苏省"), None),
+    ("东华街道办事处2023年政务公开工作要点", None, ("东华街道", "", ""), None),
+    ("兰州新区2023年政务公开工作要点", "兰州新区管委会办公室", ("兰州新区", "兰州市", "甘肃省"), None),
+    ("宁远县委2022年政务公开工作要点", None, ("宁远县", "永州市", "湖南省"), None),  # a name too short
+])
+def test_department_of_a_plan(title, issuer, places, expected):
+    assert department(title, issuer, places, P) == expected
 
 
 @pytest.mark.parametrize(("what", "plans"), [

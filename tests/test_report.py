@@ -182,6 +182,26 @@ def test_the_corpus_summary_counts_the_plans_measured_and_names_those_left_out(t
     assert f"{len(measured)} 份计入度量，覆盖 {regions} 个地区" in zh and "未识别出任务 1 份（no-tasks-2021.txt）" in zh
 
 
+def test_the_corpus_summary_names_departments_plans_apart_from_the_governments(tmp_path):
+    """A county bureau's own plan is read (its tasks are in the tables) but is no government's plan:
+    no measure counts it, the summary names it with its department, and a chart's note says why."""
+    from analysis.corpus import corpus_tables
+    from analysis.viz import frames
+
+    bureau = ROOT / "tests" / "fixtures" / "layouts" / "department_task_table.txt"
+    t = build_tables(load_corpus([*sorted((ROOT / "data" / "raw").glob("*.txt")), bureau]))
+    t.update(corpus_tables(t))
+    docs = t["documents"].set_index("file")
+    assert docs.loc[bureau.name, "department"] == "交通运输局" and not docs.loc[bureau.name, "is_plan"]
+    assert bureau.name in set(t["tasks"]["file"]) and bureau.name not in set(t["emphasis"]["file"])
+    assert docs["department"].notna().sum() == 1
+    en = _corpus_paragraph(render(t, "en", raw_dir=ROOT / "data" / "raw", versions={"parser": "test"}))
+    assert f"1 more are departments' own plans ({bureau.name}: 交通运输局)" in en
+    zh = _corpus_paragraph(render(t, "zh", raw_dir=ROOT / "data" / "raw", versions={"parser": "test"}))
+    assert f"另有 1 份为政府部门自身的工作要点（{bureau.name}: 交通运输局）" in zh
+    assert "宁远县交通运输局 2022（部门自身的要点）" in frames.source_note(t["emphasis"], "zh", t["documents"])
+
+
 def test_languages_differ(reports):
     zh, en = (reports[k].read_text(encoding="utf-8") for k in ("zh", "en"))
     assert "跨地区比较" in zh and "Comparison across plans" in en and "跨地区比较" not in en

@@ -13,7 +13,16 @@ from ..readers import ReadError, load_bytes, read_bytes
 from ..readers.limits import TimeUp, time_limit
 from . import layout
 from .citations import find_citations
-from .metadata import DATE_LINE, SIGNATURE, YEAR_RANGE, cited_year, extract_metadata, title_year, title_years
+from .metadata import (
+    DATE_LINE,
+    SIGNATURE,
+    YEAR_RANGE,
+    cited_year,
+    department,
+    extract_metadata,
+    title_year,
+    title_years,
+)
 from .normalize import normalize
 from .numbering import MARKER, Node, build_tree, candidates, select, walk
 from .patterns import Patterns, load_patterns
@@ -54,8 +63,9 @@ from .units import Marker, UnitParser
 #: at a level of its own; 1.33: a plan for several years records its span, plan_span 2021–2025; 1.34: a
 #: flattened row's units cell may be governments alone, 各设区市，平潭综合实验区; 1.35: offices alone close
 #: the text above them, on a line below a sentence or in brackets closing the item, （市政府办公室）; 1.36:
-#: a government office signing on the last line without its date ends the text).
-PARSER_VERSION = "1.36"
+#: a government office signing on the last line without its date ends the text; 1.37: a department's own
+#: plan, 池州市信访局2024年政务公开工作要点, is no government's plan (is_plan False, department 信访局)).
+PARSER_VERSION = "1.37"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -112,6 +122,7 @@ class Document:
     title: str | None = None
     notice_title: str | None = None
     issuer: str | None = None
+    department: str | None = None
     published: str | None = None
     doc_number: str | None = None
     is_plan: bool = True
@@ -526,7 +537,8 @@ class PlanParser:
             doc.warnings.append("plan year unknown")
 
     def _kind(self, doc: Document, text: str) -> None:
-        """Plan or not: the title decides when it says; otherwise report signals must outnumber plan signals."""
+        """Plan or not: the title decides when it says; otherwise report signals must outnumber plan signals.
+        A department's own plan is no government's plan (a department's report is a report)."""
         title = " ".join(t for t in [doc.title, doc.notice_title, *self._title_candidates, self._first_title] if t)
         plan_title = any(t.endswith(self.p.plan_title_words) for t in [doc.title or ""])
         reports = len(self.p.report_signals.findall(text))
@@ -537,6 +549,9 @@ class PlanParser:
         elif not plan_title and reports >= 2 and reports > plans:
             doc.is_plan = False
             doc.warnings.append(f"not a plan: reads as a report ({reports} report signals, {plans} plan signals)")
+        elif name := department(doc.title, doc.issuer, (doc.region, doc.parent, doc.province), self.p):
+            doc.department, doc.is_plan = name, False
+            doc.warnings.append(f"not a government's plan: the plan of a department, {doc.department}")
         elif not doc.tasks:
             doc.warnings.append("no tasks found")
         last = doc.tasks[-1] if doc.tasks else None

@@ -273,6 +273,43 @@ def _doc_number(lines: list[str], labels: dict[str, str], patterns: Patterns, no
     return None
 
 
+#: The organisation a plan's title names before its year or subject (池州市信访局2024年…,
+#: 2023年江门市财政局政务公开…).
+_TITLE_ORG = re.compile(rf"^(?:(?:(?:19|20)\d{{2}}|{CN_YEAR})\s*年度?)?(?P<org>[\u4e00-\u9fff（）()]{{2,40}}?)\s*"
+                        rf"(?=(?:19|20)\d{{2}}|{CN_YEAR}|关于|政务公开|政府信息公开|信息公开)")
+
+
+def department(title: str | None, issuer: str | None, places: tuple, patterns: Patterns) -> str | None:
+    """The department whose own plan this is, named after its place (信访局 in
+    池州市信访局2024年政务公开工作要点), or None for a government's plan.
+
+    The organisation the title names before its year or subject decides; a title naming none
+    leaves it to the issuer, unless it names one of `places` (the plan's region, city,
+    province: 宁远县2022年… is the county's, whichever office issued it). So does a title for the
+    whole area (全市…)."""
+    title = re.sub(r"\s", "", title or "")
+    if patterns.whole_area.search(title):
+        return None
+    m = _TITLE_ORG.match(title)
+    if m:
+        return _department_name(m.group("org"), places, patterns)
+    if issuer and not any(place and place in title for place in places):
+        return _department_name(issuer, places, patterns)
+    return None
+
+
+def _department_name(org: str, places: tuple, patterns: Patterns) -> str | None:
+    """`org` after the places it starts with, if it is a department (see `department`)."""
+    names = sorted({n for p in places if p for n in (p, p[:-1] if len(p) > 2 and p[-1] in "省市县区" else p)},
+                   key=len, reverse=True)
+    name = re.sub(r"\s", "", org)
+    while place := next((p for p in names if name.startswith(p) and len(name) > len(p)), None):
+        name = name[len(place):]
+    if len(name) < 2 or not name.endswith(patterns.department_endings):
+        return None
+    return None if any(w in name for w in patterns.government_words) else name
+
+
 def title_years(*texts: str | None) -> tuple[int, int] | None:
     """First range of years ('2021—2025年') in the given titles."""
     for t in texts:
@@ -291,5 +328,5 @@ def title_year(*texts: str | None) -> int | None:
     return None
 
 
-__all__ = ["DATE", "Metadata", "extract_metadata", "cited_year", "title_year", "title_years", "normalize_doc_number",
+__all__ = ["DATE", "Metadata", "extract_metadata", "cited_year", "department", "title_year", "title_years", "normalize_doc_number",
            "is_plan_title", "SALUTATION"]

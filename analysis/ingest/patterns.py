@@ -20,6 +20,10 @@ class Patterns:
     plan_title_words: tuple[str, ...]
     disclosure_words: tuple[str, ...]
     not_plan_words: tuple[str, ...]
+    #: A department's name ends with one of these and contains none of the government words.
+    department_endings: tuple[str, ...]
+    government_words: tuple[str, ...]
+    whole_area: re.Pattern
     non_task_sections: tuple[str, ...]
     deadline_labels: tuple[str, ...]
     lead_labels: tuple[str, ...]
@@ -78,6 +82,9 @@ def load_patterns(path: Path = INGEST_PATTERNS) -> Patterns:
         plan_title_words=by_len(data["plan_title_words"]),
         disclosure_words=tuple(data["disclosure_words"]),
         not_plan_words=tuple(data["not_plan_words"]),
+        department_endings=tuple(data["department"]["endings"]),
+        government_words=tuple(data["department"]["government"]),
+        whole_area=re.compile(data["department"]["whole_area"]),
         non_task_sections=tuple(data["non_task_sections"]),
         deadline_labels=by_len(resp["labels"]["deadline"]),
         lead_labels=by_len(resp["labels"]["lead"]),

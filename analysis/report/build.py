@@ -143,6 +143,10 @@ def _corpus(tables: dict, lang: str) -> str:
                  tasks=int(tasks["file"].isin(set(measured["file"])).sum()))
     if unmeasured := _unmeasured(plans[~plans["file"].isin(set(measured["file"]))], lang):
         summary += " " + _t("corpus_unmeasured", lang, items="；".join(unmeasured) if lang == "zh" else "; ".join(unmeasured))
+    departments = docs[~docs["is_plan"].fillna(False).astype(bool) & docs.reindex(columns=["department"])["department"].notna()]
+    if len(departments):
+        items = ("、" if lang == "zh" else ", ").join(f"{r.file}: {r.department}" for r in departments.itertuples())
+        summary += " " + _t("corpus_departments", lang, n=len(departments), items=items)
     if len(copies):
         items = "; ".join(f"{r.file} = {r.duplicate_of}" for r in copies.itertuples())
         summary += " " + _t("corpus_duplicates", lang, share=f"{DUPLICATE_SHARE:.0%}", items=items)

@@ -24,6 +24,10 @@ TEXT = {
                              "共 {tasks} 项任务。",
                        "en": "{docs} documents, {plans} of them plans; {measured} measured, from {regions} regions, "
                              "plan years {years}, with {tasks} tasks."},
+    "corpus_departments": {"zh": "另有 {n} 份为政府部门自身的工作要点（{items}），不是政府的要点，未计入；若实为政府要点，"
+                                 "可在 data/raw/overrides.csv 中将其 is_plan 设为 true。",
+                           "en": "{n} more are departments' own plans ({items}), not a government's, and are not "
+                                 "counted; set is_plan to true in data/raw/overrides.csv for one that is."},
     "corpus_unmeasured": {"zh": "未计入度量的要点：{items}。", "en": "Plans not measured: {items}."},
     "unmeasured_partial": {"zh": "文本不完整 {n} 份（{files}；构建时加 --include-partial 可计入）",
                            "en": "{n} truncated ({files}; build with --include-partial to count them)"},
@@ -105,7 +109,7 @@ TEXT = {
 COLUMN_LABELS = {
     "added": "加入日期", "change": "变化", "component": "组件", "domain": "领域",
     "domain_similarity": "与领域相似度", "example_headings": "示例任务标题", "f1": "F1 值", "file": "文件",
-    "group": "组", "group_by": "分组依据", "id": "编号", "is_partial": "文本不完整", "is_plan": "是否工作要点", "issuer": "发文机关", "level": "行政层级",
+    "group": "组", "group_by": "分组依据", "department": "部门", "id": "编号", "is_partial": "文本不完整", "is_plan": "是否工作要点", "issuer": "发文机关", "level": "行政层级",
     "main_source_file": "主要来源文件", "main_source_share": "来自主要来源的占比", "matched_domain": "最接近领域",
     "mean_share": "平均任务占比", "mean_share_hi": "均值区间上限", "mean_share_lo": "均值区间下限",
     "method": "方法", "n_earlier_plans": "更早要点数", "n_plans": "要点数", "n_sentences": "句数", "n_tasks": "任务数",

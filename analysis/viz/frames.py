@@ -286,7 +286,7 @@ def _excluded(documents: pd.DataFrame, included: set[str], lang: str) -> list[st
         if _flag(d.get("failed")):
             reason = "reason_failed"
         elif not _flag(d.get("is_plan"), default=True):
-            reason = "reason_not_plan"
+            reason = "reason_department" if pd.notna(d.get("department")) else "reason_not_plan"
         elif _flag(d.get("is_partial")):
             reason = "reason_partial"
         elif _flag(d.get("n_tasks") == 0):
@@ -295,7 +295,10 @@ def _excluded(documents: pd.DataFrame, included: set[str], lang: str) -> list[st
             reason = "reason_duplicate"
         else:
             reason = "reason_other"
-        label = plan_label(d.get("region"), d.get("plan_year")) if pd.notna(d.get("region")) else str(d["file"])
+        region = d.get("region")
+        if pd.notna(region) and reason == "reason_department":
+            region = f"{region}{d['department']}"
+        label = plan_label(region, d.get("plan_year")) if pd.notna(region) else str(d["file"])
         items.append(t("note_reason", lang, label=label, reason=t(reason, lang)))
     return items
 

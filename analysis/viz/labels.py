@@ -62,6 +62,7 @@ TEXT: dict[str, dict[str, str]] = {
     "note_end": {"zh": "。", "en": "."},
     "note_reason": {"zh": "{label}（{reason}）", "en": "{label} ({reason})"},
     "reason_failed": {"zh": "无法读取", "en": "unreadable"},
+    "reason_department": {"zh": "部门自身的要点", "en": "a department's own plan"},
     "reason_not_plan": {"zh": "非工作要点", "en": "not a plan"},
     "reason_partial": {"zh": "文本不完整", "en": "partial text"},
     "reason_no_tasks": {"zh": "未解析出任务", "en": "no tasks"},
