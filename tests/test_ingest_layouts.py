@@ -155,6 +155,25 @@ def test_html_task_table_with_cells_spanning_rows():
     assert doc.warnings == []
 
 
+def test_html_task_table_whose_cells_are_numbered():
+    """工作任务 | 具体要求 | 责任单位 | 完成时限 without a 序号 column: the task cell is a numbered heading
+    (二、…) merged over the rows of its numbered requirements (2. 3. 4.). Each row is a task under
+    its heading, with its own units and the merged deadline; a units cell may say who leads."""
+    doc = parse("html_task_table_numbered_cells.html")
+    assert (doc.region, doc.plan_year, doc.is_plan) == ("新会区", 2023, True)
+    website, policy = "做好政府网站专栏信息公开", "持续加强重大政策发布解读"
+    assert rows(doc, "path", "heading", "lead_units", "cooperating_units", "deadline") == [
+        ("一/1", "做好财政信息公开", ["区财政局"], [], "6月底前"),
+        ("二/2", website, ["区政府办公室"], [], "持续推进"),
+        ("二/3", website, ["区政务服务数据管理局"], [], "持续推进"),
+        ("二/4", website, ["区政府办公室"], ["区直各单位"], "持续推进"),
+        ("三/5", policy, ["区直各单位"], [], "持续推进"),
+        ("三/6", policy, ["区直各单位"], [], "持续推进"),
+    ]
+    assert doc.tasks[2].content == f"{website}。及时反馈网民对调查征集信息的意见。"
+    assert doc.warnings == []
+
+
 def test_word_exported_html_task_table():
     """Word's HTML (a <p> in every cell, indented source): no numbered item was found."""
     doc = parse("html_task_table_word.html")

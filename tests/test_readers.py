@@ -97,6 +97,25 @@ def test_a_cell_spanning_rows_is_repeated_in_each_row_it_spans():
     ]
 
 
+def test_a_numbered_heading_cell_spanning_rows_is_given_once():
+    """二、… merged over the rows of its numbered requirements: repeated, it would number each row
+    again (as a 序号 would); left empty, the rows are the items under it."""
+    table = ("<table><tr><td>工作任务</td><td>具体要求</td><td>责任单位</td></tr>"
+             "<tr><td rowspan='2'>二、做好网站信息公开。</td><td>2.及时更新概况信息。</td><td rowspan='2'>区政府办公室</td></tr>"
+             "<tr><td>3.及时更新新媒体信息。</td></tr></table>")
+    assert _rows(table)[1:] == [["二、做好网站信息公开。", "2.及时更新概况信息。", "区政府办公室"],
+                                ["", "3.及时更新新媒体信息。", "区政府办公室"]]
+
+
+@pytest.mark.parametrize("text, given", [("12", ""), ("二、做好网站信息公开。", ""), ("（三）推进决策公开", ""),
+                                         ("4.及时更新", ""), ("区政府办公室", "区政府办公室"),
+                                         ("2023年底前", "2023年底前"), ("12月底前", "12月底前")])
+def test_what_a_row_covered_by_a_merged_cell_gets(text, given):
+    from analysis.readers.cells import spanned
+
+    assert spanned(text) == given
+
+
 def test_word_html_cells_keep_a_row_on_one_line():
     """Word's HTML puts each cell's text in <p> elements and indents the source between cells: each
     row came out over several lines, and no task was found. A unit a paragraph is a list."""

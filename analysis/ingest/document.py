@@ -64,8 +64,10 @@ from .units import Marker, UnitParser
 #: flattened row's units cell may be governments alone, 各设区市，平潭综合实验区; 1.35: offices alone close
 #: the text above them, on a line below a sentence or in brackets closing the item, （市政府办公室）; 1.36:
 #: a government office signing on the last line without its date ends the text; 1.37: a department's own
-#: plan, 池州市信访局2024年政务公开工作要点, is no government's plan (is_plan False, department 信访局)).
-PARSER_VERSION = "1.37"
+#: plan, 池州市信访局2024年政务公开工作要点, is no government's plan (is_plan False, department 信访局); 1.38:
+#: a task table's numbered heading cell merged over its numbered rows (二、… | 2.… | 3.…) heads each row,
+#: a units cell may say who leads (办公室牵头，各科室配合)).
+PARSER_VERSION = "1.38"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -367,6 +369,9 @@ class PlanParser:
             head, space, rest = content.strip().partition(" ")  # left is where the task cell ended
             if space and "\n" not in head and _is_heading(tidy(head)) and len(tidy(rest)) > len(tidy(head)):
                 row["task"], row["requirement"] = head, rest
+        named = row["lead"] + row["cooperating"]
+        if any(u.endswith(self.p.verbs) for u in named) and (said := self.units.line_marker("，".join(named))):
+            row["lead"], row["cooperating"] = said.lead, said.cooperating  # a cell 办公室牵头，各科室配合
         if first_leads and "lead" not in columns and not row["cooperating"]:  # one 责任单位 column
             row["lead"], row["cooperating"] = row["lead"][:1], row["lead"][1:]
         task_text = tidy(row["task"])
@@ -400,6 +405,8 @@ class PlanParser:
             content = body[node.marker.end: node.content_end]
             if node.is_leaf:
                 in_table = columns is not None and node.content_end > header.start()  # items above it are prose
+                if in_table:
+                    content = _row_cells(node, body) + content
                 own = self._tasks_from(path, content, columns if in_table else None, first_leads)
                 heading = _section_of(node, sections)
                 for task in own if heading else ():
@@ -558,6 +565,17 @@ class PlanParser:
         if last and not last.lead_units and not re.search(r"[。；;！!？?）)”]$", last.text):
             doc.is_partial = True
             doc.warnings.append(f"text appears truncated: last task {last.path} ends mid-sentence")
+
+
+def _row_cells(node: Node, body: str) -> str:
+    """The cells a table row's numbered item leaves to its heading: for `2.` in
+    `二、做好网站信息公开。\t2.及时更新…\t办公室` (and in the rows under it, whose merged heading
+    cell the readers leave empty), the heading's cell and its tab; nothing for an item that
+    starts its row."""
+    parent, start = node.parent, node.marker.start
+    if parent is None or start == 0 or body[start - 1] != "\t":
+        return ""
+    return body[parent.marker.end: parent.children[0].marker.start].lstrip()
 
 
 def own_plan_lines(lines: list[str], title: str | None, plans: list[str]) -> tuple[int, int] | None:
