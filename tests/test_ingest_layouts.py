@@ -174,6 +174,41 @@ def test_html_task_table_whose_cells_are_numbered():
     assert doc.warnings == []
 
 
+UNNUMBERED_ROWS = [
+    ("行1", "推进政策公开", ["财政所", "便民服务中心"], [], "持续推进"),
+    ("行2", "推进政策公开", ["便民服务中心"], [], "持续推进"),
+    ("行3", "推进政策公开", ["民政办公室", "卫生院"], [], "持续推进"),
+    ("行4", "强化权力配置信息公开", ["党政办公室"], [], "6月底前"),
+    ("行5", "强化权力配置信息公开", ["综合行政执法办公室"], ["党政办公室"], "年底前"),
+]
+
+
+def test_task_table_without_numbers():
+    """A township's table with neither 序号 nor numbered cells (工作任务 merged over its rows): no
+    numbered item, so no task was read; each row after the header is a task now."""
+    doc = parse("html_task_table_unnumbered.html")
+    assert (doc.region, doc.parent, doc.level, doc.plan_year) == ("清江镇", "巴州区", "township", 2023)
+    assert rows(doc, "path", "heading", "lead_units", "cooperating_units", "deadline") == UNNUMBERED_ROWS
+    assert doc.tasks[3].content == "强化权力配置信息公开。动态更新本镇权责事项清单、公共服务清单。"
+    assert "a task table without numbers: each of its rows read as a task (5)" in doc.warnings
+
+
+def test_task_table_without_numbers_between_pipes():
+    """The same table scraped as text, its cells between pipes, with a paragraph closed by its
+    units above it: the paragraph is a task, and so is each row."""
+    text = ("巴州区清江镇2023年政务公开工作要点\n为做好2023年政务公开工作，结合我镇实际，制定本要点。\n"
+            "全面落实政务公开标准目录，及时更新事项清单。（责任部门：党政办公室）\n"
+            "工作任务 | 具体内容 | 责任部门 | 完成时限 |\n"
+            "推进政策公开 | 常态化公开就业、住房等领域信息。 | 财政所、便民服务中心 | 持续推进 |\n"
+            "强化权力配置信息公开 | 动态更新本镇权责事项清单。 | 党政办公室 | 6月底前 |\n")
+    doc = parse_text(text, "qingjiang.txt")
+    assert rows(doc, "path", "heading", "lead_units", "deadline") == [
+        ("2", "", ["党政办公室"], None),
+        ("行1", "推进政策公开", ["财政所", "便民服务中心"], "持续推进"),
+        ("行2", "强化权力配置信息公开", ["党政办公室"], "6月底前"),
+    ]
+
+
 def test_word_exported_html_task_table():
     """Word's HTML (a <p> in every cell, indented source): no numbered item was found."""
     doc = parse("html_task_table_word.html")

@@ -66,8 +66,9 @@ from .units import Marker, UnitParser
 #: a government office signing on the last line without its date ends the text; 1.37: a department's own
 #: plan, 池州市信访局2024年政务公开工作要点, is no government's plan (is_plan False, department 信访局); 1.38:
 #: a task table's numbered heading cell merged over its numbered rows (二、… | 2.… | 3.…) heads each row,
-#: a units cell may say who leads (办公室牵头，各科室配合)).
-PARSER_VERSION = "1.38"
+#: a units cell may say who leads (办公室牵头，各科室配合); 1.39: a task table with neither 序号 nor numbered
+#: cells gives a task per row, path 行1, 行2 …).
+PARSER_VERSION = "1.39"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -432,7 +433,10 @@ class PlanParser:
             warnings.append(f"table rows without units that take those of the row above (a merged cell): {merged}")
         if not markers:
             warnings.append("no numbered items found")
-            paras = [p for p in body[:end].split("\n") if tidy(p)]
+            rows = self._unnumbered_rows(body[:end], first_leads)
+            if rows:
+                warnings.append(f"a task table without numbers: each of its rows read as a task ({len(rows)})")
+            paras = [p for p in body[: self.p.table_header.search(body).start() if rows else end].split("\n") if tidy(p)]
             closing = [k > 0 and self.units.line_marker(p) is not None for k, p in enumerate(paras)] + [False]
             for k, para in enumerate(paras):
                 if closing[k]:
@@ -441,7 +445,19 @@ class PlanParser:
                     para += "\n" + paras[k + 1]
                 if self.units.find(tidy(para)) or "\n" in para:
                     tasks += self._tasks_from(str(k + 1), para, None, first_leads)
+            tasks += rows
         return tasks, end
+
+    def _unnumbered_rows(self, body: str, first_leads: bool) -> list[Task]:
+        """A task table with neither 序号 nor numbered cells: each row of two or more cells after its
+        header (the readers write a row on one line, its cells tab-separated) is a task, path 行N."""
+        header = self.p.table_header.search(body)
+        if not header:
+            return []
+        columns = layout.table_columns(body, self.p)
+        lines = [line for line in body[header.end():].split("\n")
+                 if sum(1 for c in line.split("\t") if c.strip()) >= 2 and not layout.is_header_row(line, self.p)]
+        return [self._table_task(f"行{k}", line, columns, first_leads) for k, line in enumerate(lines, 1)]
 
     # ------------------------------------------------------------------ document
     def parse_text(self, text: str, source: str = "", kind: str = "txt", warnings: tuple[str, ...] = ()) -> Document:
