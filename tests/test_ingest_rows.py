@@ -289,6 +289,19 @@ def test_is_plan_title(title, is_title):
     assert is_plan_title(title, P) is is_title
 
 
+@pytest.mark.parametrize(("cells", "task", "requirement", "units"), [
+    (["做好主动公开", "3", "严格规范公开专栏。", "各科室", "持续推进"], "做好主动公开", "严格规范公开专栏。", ["各科室"]),
+    (["重点领域", "做好主动公开", "严格规范公开专栏。", "各科室", "持续推进"], "做好主动公开", "严格规范公开专栏。",
+     ["各科室"]),  # a category column before the task
+    (["做好主动公开", "严格规范公开专栏。", "各科室"], "做好主动公开", "严格规范公开专栏。", ["各科室"]),  # its deadline merged
+])
+def test_a_rows_cells_under_a_header_of_four_columns(cells, task, requirement, units):
+    """工作任务 over two columns, the second a 序号 the header does not name: the number is no cell of
+    the task; a leading cell of text is a category column; a cell missing at the end was merged."""
+    row = tables.split_cell_row(cells, ["task", "requirement", "responsible", "deadline"])
+    assert (row["task"], row["requirement"], row["lead"]) == (task, requirement, units)
+
+
 @pytest.mark.parametrize(("title", "issuer", "places", "expected"), [
     ("湖南省永州市宁远县交通运输局2022年政务公开工作要点", None, ("宁远县", "永州市", "湖南省"), "交通运输局"),
     ("池州信访局2024年政务公开工作要点", None, ("池州市", None, "安徽省"), "信访局"),  # the short name

@@ -67,8 +67,9 @@ from .units import Marker, UnitParser
 #: plan, 池州市信访局2024年政务公开工作要点, is no government's plan (is_plan False, department 信访局); 1.38:
 #: a task table's numbered heading cell merged over its numbered rows (二、… | 2.… | 3.…) heads each row,
 #: a units cell may say who leads (办公室牵头，各科室配合); 1.39: a task table with neither 序号 nor numbered
-#: cells gives a task per row, path 行1, 行2 …).
-PARSER_VERSION = "1.39"
+#: cells gives a task per row, path 行1, 行2 …; 1.40: a 序号 cell the header does not name, under 工作任务
+#: over two columns, is no cell of the task).
+PARSER_VERSION = "1.40"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60

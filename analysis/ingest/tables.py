@@ -139,6 +139,9 @@ def split_flat_row(text: str, columns: list[str]) -> dict:
 def split_cell_row(cells: list[str], columns: list[str]) -> dict:
     """Cells of a tab-separated row mapped to the header's column roles."""
     row = {"task": "", "requirement": "", "lead": [], "cooperating": [], "deadline": None}
+    number = next((k for k, c in enumerate(cells) if re.fullmatch(r"\s*\d{1,3}\s*", c)), None)
+    if len(cells) > len(columns) and number is not None:  # a 序号 the header has no name for (工作任务 over two)
+        cells = cells[:number] + cells[number + 1:]
     offset = max(0, len(cells) - len(columns))  # extra cells lead (a category column); missing ones were merged
     for k, role in enumerate(columns):
         value = cells[k + offset].strip() if 0 <= k + offset < len(cells) else ""
