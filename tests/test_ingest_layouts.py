@@ -174,6 +174,25 @@ def test_html_task_table_whose_cells_are_numbered():
     assert doc.warnings == []
 
 
+def test_numbered_cells_scraped_between_pipes_with_the_merged_heading_left_out():
+    """The same layout as a scraped page writes it: a row under a merged heading cell lacks that
+    cell (its item starts the line) and its own units are its second cell, not the row above's."""
+    text = ("江门市新会区2023年政务公开工作任务分工\n工作任务 | 具体要求 | 责任单位 |\n"
+            "一、做好财政信息公开。 | 1.积极推进部门预算、决算公开。 | 区财政局 |\n"
+            "二、做好政府网站专栏信息公开。 | 2.及时更新网站频道的各类概况信息。 | 区政府办公室 |\n"
+            "3.及时反馈网民对调查征集信息的意见。 | 区政务服务数据管理局 | |\n"
+            "4.及时更新政务新媒体信息。 | 区政府办公室牵头，区直各单位配合 | |\n")
+    doc = parse_text(text, "xinhui.txt")
+    website = "做好政府网站专栏信息公开"
+    assert rows(doc, "path", "heading", "lead_units", "cooperating_units") == [
+        ("一/1", "做好财政信息公开", ["区财政局"], []),
+        ("二/2", website, ["区政府办公室"], []),
+        ("二/3", website, ["区政务服务数据管理局"], []),
+        ("二/4", website, ["区政府办公室"], ["区直各单位"]),
+    ]
+    assert not doc.is_partial
+
+
 UNNUMBERED_ROWS = [
     ("行1", "推进政策公开", ["财政所", "便民服务中心"], [], "持续推进"),
     ("行2", "推进政策公开", ["便民服务中心"], [], "持续推进"),

@@ -68,8 +68,9 @@ from .units import Marker, UnitParser
 #: a task table's numbered heading cell merged over its numbered rows (二、… | 2.… | 3.…) heads each row,
 #: a units cell may say who leads (办公室牵头，各科室配合); 1.39: a task table with neither 序号 nor numbered
 #: cells gives a task per row, path 行1, 行2 …; 1.40: a 序号 cell the header does not name, under 工作任务
-#: over two columns, is no cell of the task).
-PARSER_VERSION = "1.40"
+#: over two columns, is no cell of the task; 1.41: so in a scraped table whose rows under a merged
+#: numbered heading leave its cell out).
+PARSER_VERSION = "1.41"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -586,13 +587,14 @@ class PlanParser:
 
 def _row_cells(node: Node, body: str) -> str:
     """The cells a table row's numbered item leaves to its heading: for `2.` in
-    `二、做好网站信息公开。\t2.及时更新…\t办公室` (and in the rows under it, whose merged heading
-    cell the readers leave empty), the heading's cell and its tab; nothing for an item that
-    starts its row."""
-    parent, start = node.parent, node.marker.start
-    if parent is None or start == 0 or body[start - 1] != "\t":
+    `二、做好网站信息公开。\t2.及时更新…\t办公室`, and for the items in the rows under it (whose merged
+    heading cell the readers leave empty, or a scraped page leaves out), the heading's cell and its
+    tab; nothing under a heading that has a row of its own."""
+    parent = node.parent
+    first = parent.children[0].marker.start if parent else 0
+    if not first or body[first - 1] != "\t":
         return ""
-    return body[parent.marker.end: parent.children[0].marker.start].lstrip()
+    return body[parent.marker.end: first].lstrip()
 
 
 def own_plan_lines(lines: list[str], title: str | None, plans: list[str]) -> tuple[int, int] | None:
