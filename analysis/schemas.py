@@ -63,8 +63,8 @@ DOCUMENTS = Table("documents", "One row per raw file: the plan's metadata and ho
                                "named after its place; empty for a government's plan and for documents that are no plan"),
     _c("published", "string", "signing date, else publication date (YYYY-MM-DD)"),
     _c("doc_number", "string", "文号 with 〔〕 brackets"),
-    _c("is_plan", "bool", "False for reports, interpretations, departments' own plans and other documents that "
-                          "are no government's plan"),
+    _c("is_plan", "bool", "False for reports, interpretations, plans of other work (a title naming no "
+                          "disclosure work), departments' own plans: documents that are no government's disclosure plan"),
     _c("is_partial", "bool", "the text appears truncated"),
     _c("kind", "string", "how the raw file was read: txt | html | pdf | docx"),
     _c("encoding", "string", "text encoding detected for txt/html files"),

@@ -537,6 +537,30 @@ def test_a_department_is_told_from_the_office_issuing_a_governments_plan(issuer,
     assert len(doc.tasks) == 2
 
 
+OTHER_PLAN = """盘锦市大洼区人民政府办公室关于印发{what}的通知
+各镇（街道）人民政府（办事处），区政府各部门：
+现将{what}印发给你们，请认真抓好落实。
+盘锦市大洼区人民政府办公室
+2021年1月25日
+一、加强统筹调度。各牵头单位细化分解任务。（责任单位：区政府办公室）
+二、强化督查考核。适时开展督查督办。（责任单位：区政府督查室）
+"""
+
+
+@pytest.mark.parametrize("what, is_plan, title", [
+    ("《政府工作报告》任务分解表", False, "《政府工作报告》任务分解表"),
+    ("《2021年大洼区重点项目建设工作计划》", False, "2021年大洼区重点项目建设工作计划"),
+    ("《2021年大洼区政务公开工作计划》", True, "2021年大洼区政务公开工作计划"),
+])
+def test_a_plan_of_other_work_is_no_disclosure_plan(what, is_plan, title):
+    """A government's task breakdown of its work report, or of its key projects, is laid out like a
+    disclosure plan but is none: its title names no disclosure work, so no measure counts it."""
+    doc = parse_text(OTHER_PLAN.format(what=what), "dawa.txt")
+    assert (doc.title, doc.is_plan, len(doc.tasks)) == (title, is_plan, 2)
+    reason = "not a disclosure plan: its title names no disclosure work (政务公开, 信息公开 …)"
+    assert (reason in doc.warnings) is not is_plan
+
+
 def test_a_departments_report_is_a_report():
     doc = parse_text("五常市工业信息科技局2023年政府信息公开工作年度报告\n一、总体情况\n"
                      "（一）主动公开情况。我局坚持公开为常态、不公开为例外。\n", "report.txt")

@@ -20,6 +20,7 @@ from .metadata import (
     cited_year,
     department,
     extract_metadata,
+    is_plan_title,
     title_year,
     title_years,
 )
@@ -69,8 +70,9 @@ from .units import Marker, UnitParser
 #: a units cell may say who leads (办公室牵头，各科室配合); 1.39: a task table with neither 序号 nor numbered
 #: cells gives a task per row, path 行1, 行2 …; 1.40: a 序号 cell the header does not name, under 工作任务
 #: over two columns, is no cell of the task; 1.41: so in a scraped table whose rows under a merged
-#: numbered heading leave its cell out).
-PARSER_VERSION = "1.41"
+#: numbered heading leave its cell out; 1.42: a plan whose title and notice name no disclosure work,
+#: 《政府工作报告》任务分解表, is no disclosure plan).
+PARSER_VERSION = "1.42"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -562,13 +564,19 @@ class PlanParser:
             doc.warnings.append("plan year unknown")
 
     def _kind(self, doc: Document, text: str) -> None:
-        """Plan or not: the title decides when it says; otherwise report signals must outnumber plan signals.
-        A department's own plan is no government's plan (a department's report is a report)."""
+        """Plan or not: a plan's title (and its notice's) naming no disclosure work is another plan's
+        (2021年重点项目工作计划); the title decides when it says; otherwise report signals must outnumber plan signals. A
+        department's own plan is no government's plan (a department's report is a report)."""
         title = " ".join(t for t in [doc.title, doc.notice_title, *self._title_candidates, self._first_title] if t)
         plan_title = any(t.endswith(self.p.plan_title_words) for t in [doc.title or ""])
         reports = len(self.p.report_signals.findall(text))
         plans = len(self.p.plan_signals.findall(text))
-        if any(w in title for w in self.p.not_plan_words):
+        named = " ".join(t for t in (doc.title, doc.notice_title) if t)
+        a_title = doc.title and (doc.notice_title or is_plan_title(doc.title, self.p))  # not a heading line
+        if a_title and doc.title.endswith(self.p.plan_title_words) and not any(w in named for w in self.p.disclosure_words):
+            doc.is_plan = False
+            doc.warnings.append("not a disclosure plan: its title names no disclosure work (政务公开, 信息公开 …)")
+        elif any(w in title for w in self.p.not_plan_words):
             doc.is_plan = False
             doc.warnings.append("not a plan: the title describes a report on work done")
         elif not plan_title and reports >= 2 and reports > plans:

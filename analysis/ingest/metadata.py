@@ -176,6 +176,11 @@ def plan_titles(what: str) -> list[str]:
     return [re.sub(r"^[《〈<]|[》〉>]$", "", p).strip() for p in parts if p.strip()]
 
 
+def _unquoted(title: str) -> str:
+    """A title without the 《》 around it (《政府工作报告》任务分解表 has none around it)."""
+    return title[1:-1] if re.fullmatch(r"[《〈<][^《〈<》〉>]*[》〉>]", title) else title
+
+
 def notice(lines: list[str], labels: dict[str, str]) -> tuple[int | None, str | None, str | None, str | None]:
     """The covering notice: (line index, its title, issuer named before 关于, the plan it issues)."""
     sources = [(None, labels.get("title", ""))] + list(enumerate(lines[:80]))
@@ -185,7 +190,7 @@ def notice(lines: list[str], labels: dict[str, str]) -> tuple[int | None, str | 
         if not m and i is not None and i + 1 < len(lines) and "关于" in line and "。" not in line:
             m = NOTICE.search(line.rstrip() + lines[i + 1].strip())  # a title set on two lines
         if m and len(m.group(0)) <= 120:
-            what = re.sub(r"^[《〈<]|[》〉>]$", "", m.group("what").strip())
+            what = _unquoted(m.group("what").strip())
             issuer = (m.group("issuer") or "").strip()
             if issuer and not issuer.endswith(ORG_SUFFIX):
                 issuer = ""
