@@ -288,19 +288,17 @@ def department(title: str | None, issuer: str | None, places: tuple, patterns: P
     """The department whose own plan this is, named after its place (信访局 in
     池州市信访局2024年政务公开工作要点), or None for a government's plan.
 
-    The organisation the title names before its year or subject decides; a title naming none
-    leaves it to the issuer, unless it names one of `places` (the plan's region, city,
-    province: 宁远县2022年… is the county's, whichever office issued it). So does a title for the
-    whole area (全市…)."""
+    A department the title names before its year or subject decides; a title naming none leaves
+    it to the issuer, unless it names one of `places` (the plan's region, city, province:
+    宁远县2022年… is the county's, whichever office issued it) or the whole area (全市…, but not
+    全市教育系统…, a department's plan for its sector)."""
     title = re.sub(r"\s", "", title or "")
-    if patterns.whole_area.search(title):
-        return None
     m = _TITLE_ORG.match(title)
-    if m:
-        return _department_name(m.group("org"), places, patterns)
-    if issuer and not any(place and place in title for place in places):
-        return _department_name(issuer, places, patterns)
-    return None
+    if m and (name := _department_name(m.group("org"), places, patterns)):
+        return name
+    if not issuer or patterns.whole_area.search(title) or any(place and place in title for place in places):
+        return None
+    return _department_name(issuer, places, patterns)
 
 
 def _department_name(org: str, places: tuple, patterns: Patterns) -> str | None:
