@@ -254,6 +254,21 @@ def test_annex_responsibility_table_rows_link_to_the_tasks_they_restate():
     assert not any("分工表" in t.text for t in doc.tasks)  # the annex is not part of the last task
 
 
+def test_a_notice_title_broken_across_a_blank_line():
+    """A news page's headline above the notice, whose title the page breaks with a blank line between
+    its halves: the plan's own title, its 文号 and no citation of itself (the headline was the
+    title, the 文号 a citation)."""
+    text = ("首页 > 实时讯息 >\n\n山东公布2025年政务公开工作要点\n\n2025-04-24 18:11:00\n\n山东省人民政府办公厅\n\n"
+            "关于印发《2025年山东省政务公开\n\n工作要点》的通知\n\n鲁政办发〔2025〕5号\n\n各市人民政府，省政府各部门：\n\n"
+            "《2025年山东省政务公开工作要点》已经省政府同意，现印发给你们，请认真贯彻执行。\n\n山东省人民政府办公厅\n\n"
+            "2025年4月23日\n\n2025年山东省政务公开工作要点\n\n一、坚持标准引领\n\n（一）全面优化主动公开机制。持续完善主动公开"
+            "事项目录。\n\n（二）深化政策文件公开。做好行政规范性文件集中公开工作。\n")
+    doc = parse_text(text, "shandong.txt")
+    assert (doc.title, doc.doc_number, doc.published) == ("2025年山东省政务公开工作要点", "鲁政办发〔2025〕5号", "2025-04-23")
+    assert doc.notice_title == "关于印发《2025年山东省政务公开工作要点》的通知"
+    assert doc.citations == [] and len(doc.tasks) == 2
+
+
 # ---------------------------------------------------------------- character damage
 def test_mirror_page_pinyin_glosses_and_spam_are_removed():
     doc = parse("mirror_spam_pinyin.txt")

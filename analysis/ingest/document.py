@@ -72,8 +72,8 @@ from .units import Marker, UnitParser
 #: over two columns, is no cell of the task; 1.41: so in a scraped table whose rows under a merged
 #: numbered heading leave its cell out; 1.42: a plan whose title and notice name no disclosure work,
 #: 《政府工作报告》任务分解表, is no disclosure plan; 1.43: a department's plan for its sector, 全县教育系统…,
-#: is the department's).
-PARSER_VERSION = "1.43"
+#: is the department's; 1.44: a notice title broken across a blank line).
+PARSER_VERSION = "1.44"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60

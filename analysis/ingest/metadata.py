@@ -187,8 +187,9 @@ def notice(lines: list[str], labels: dict[str, str]) -> tuple[int | None, str | 
     for i, line in sources:
         line = _unwrap(line)
         m = NOTICE.search(line)
-        if not m and i is not None and i + 1 < len(lines) and "关于" in line and "。" not in line:
-            m = NOTICE.search(line.rstrip() + lines[i + 1].strip())  # a title set on two lines
+        if not m and i is not None and "关于" in line and "。" not in line:  # a title set on two lines,
+            rest = next((n for n in lines[i + 1: i + 3] if n.strip()), "")  # a blank line between them
+            m = NOTICE.search(line.rstrip() + rest.strip())
         if m and len(m.group(0)) <= 120:
             what = _unquoted(m.group("what").strip())
             issuer = (m.group("issuer") or "").strip()
