@@ -269,6 +269,18 @@ def test_a_notice_title_broken_across_a_blank_line():
     assert doc.citations == [] and len(doc.tasks) == 2
 
 
+def test_a_news_headline_over_a_plan_without_its_notice_is_no_title():
+    """The same page without the notice: the headline (山东公布…) names the plan too, but the plan's
+    own title line is the title, and the 文号 standing alone a few blank-separated lines down is its."""
+    text = ("山东公布2025年政务公开工作要点\n\n2025-04-24 18:11:00\n\n山东省人民政府办公厅\n\n\n\n鲁政办发〔2025〕5号\n\n"
+            "各市人民政府，省政府各部门：\n\n《2025年山东省政务公开工作要点》已经省政府同意，现印发给你们。\n\n"
+            "山东省人民政府办公厅\n\n2025年4月23日\n\n2025年山东省政务公开工作要点\n\n一、坚持标准引领\n\n"
+            "（一）全面优化主动公开机制。持续完善主动公开事项目录。\n\n（二）深化政策文件公开。做好集中公开工作。\n")
+    doc = parse_text(text, "shandong.txt")
+    assert (doc.title, doc.doc_number) == ("2025年山东省政务公开工作要点", "鲁政办发〔2025〕5号")
+    assert doc.citations == []
+
+
 # ---------------------------------------------------------------- character damage
 def test_mirror_page_pinyin_glosses_and_spam_are_removed():
     doc = parse("mirror_spam_pinyin.txt")

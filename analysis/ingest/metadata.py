@@ -43,6 +43,8 @@ class Metadata:
     title_candidates: list[str] = field(default_factory=list)
 
 
+#: A news page's headline over the plan (山东公布2025年政务公开工作要点): a title only when no other is.
+_HEADLINE = re.compile(r"公布|印发|发布|出台|出炉")
 #: Title text a 文号's issuer prefix took in where nothing stood between them (…的通知闽政办〔2017〕45号).
 _GLUED_TITLE = re.compile(r"^.*(?:通知|意见|方案|办法|规定|决定|要点|》|〉)(?=[\u4e00-\u9fff]{1,10}〔)")
 
@@ -229,7 +231,7 @@ def extract_metadata(lines: list[str], patterns: Patterns) -> Metadata:
         meta.plans = issued_plans
         issued = next((t for t in issued_plans if any(w in t for w in patterns.disclosure_words[:2])), issued_plans[0])
     meta.title_candidates = [t for _, t in candidates]
-    dated = [t for _, t in candidates if YEAR.search(t)]
+    dated = sorted((t for _, t in candidates if YEAR.search(t)), key=lambda t: _HEADLINE.search(t) is not None)
     if issued and is_plan_title(issued, patterns):
         meta.title = issued
     elif candidates:
@@ -268,8 +270,8 @@ def _doc_number(lines: list[str], labels: dict[str, str], patterns: Patterns, no
     m = patterns.doc_number.search(value)
     if m:
         return normalize_doc_number(m.group(0))
-    stop = min(len(lines), (notice_line or 0) + 8, 60)
-    for line in lines[:stop]:
+    after = [line for line in lines[(notice_line or 0):60] if line.strip()][:8]  # the notice's next lines
+    for line in lines[:notice_line or 0] + after:
         for m in patterns.doc_number.finditer(line):
             before, after = line[: m.start()], line[m.end():]
             alone_left = not before.strip() or before[-1].isspace()
