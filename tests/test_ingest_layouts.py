@@ -281,6 +281,22 @@ def test_a_news_headline_over_a_plan_without_its_notice_is_no_title():
     assert doc.citations == []
 
 
+def test_a_notice_of_a_party_and_a_government_office_without_guan_yu():
+    """中共…委办公室…人民政府办公室印发《…》的通知(文号): no 关于, two offices run together, the 文号 in
+    brackets after the title. The notice is read (its 文号 is the plan's, not a citation), the
+    government's office issues it, and the text before 岳阳市人民政府 names no region of its own."""
+    text = ("中共岳阳市委办公室岳阳市人民政府办公室印发《关于全面推进政务公开工作的实施意见》的通知(岳办发〔2017〕2号)\n\n"
+            "各县市区委、人民政府，市直各单位：\n\n《关于全面推进政务公开工作的实施意见》已经市委、市人民政府同意，"
+            "现印发给你们。\n\n中共岳阳市委办公室\n\n岳阳市人民政府办公室\n\n2017年1月10日\n\n"
+            "关于全面推进政务公开工作的实施意见\n\n一、推进行政权力公开\n\n（一）推进决策公开。实行重大决策预公开制度。"
+            "（责任单位：市政府办公室）\n")
+    doc = parse_text(text, "yueyang.txt")
+    assert (doc.region, doc.level, doc.region_in_table) == ("岳阳市", "city", True)
+    assert (doc.doc_number, doc.issuer, doc.title) == ("岳办发〔2017〕2号", "岳阳市人民政府办公室",
+                                                       "关于全面推进政务公开工作的实施意见")
+    assert doc.notice_title.endswith("印发《关于全面推进政务公开工作的实施意见》的通知") and doc.citations == []
+
+
 # ---------------------------------------------------------------- character damage
 def test_mirror_page_pinyin_glosses_and_spam_are_removed():
     doc = parse("mirror_spam_pinyin.txt")

@@ -72,8 +72,11 @@ from .units import Marker, UnitParser
 #: over two columns, is no cell of the task; 1.41: so in a scraped table whose rows under a merged
 #: numbered heading leave its cell out; 1.42: a plan whose title and notice name no disclosure work,
 #: 《政府工作报告》任务分解表, is no disclosure plan; 1.43: a department's plan for its sector, 全县教育系统…,
-#: is the department's; 1.44: a notice title broken across a blank line).
-PARSER_VERSION = "1.44"
+#: is the department's; 1.44: a notice title broken across a blank line; 1.45: a news headline over
+#: the plan, 山东公布2025年…, is its title only when no other is; a 文号 alone within the notice's next
+#: eight lines that are not blank; 1.46: a notice without 关于, 中共…委办公室…人民政府办公室印发《…》的通知
+#: (文号), the government's office its issuer, the text before a known name no region of its own).
+PARSER_VERSION = "1.46"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60

@@ -21,6 +21,11 @@ DATE_LINE = re.compile(rf"^\s*(?P<date>{_SIGN_DATE})\s*(?:印发|发布|制发)?
 ORG_LINE = re.compile(rf"^\s*(?P<org>{_ORG})\s*$")
 NOTICE = re.compile(r"(?:^|(?<=\s))(?P<issuer>[\u4e00-\u9fff（）()]{2,40}?)?关于(?:印发|转发|发布|下达)"
                     r"(?P<what>[^。，,；;：:\n]{2,80}?)的?通知(?=\s|$)")
+#: A notice without 关于, as a party and government office issue one together, its 文号 after it:
+#: 中共岳阳市委办公室岳阳市人民政府办公室印发《关于…的实施意见》的通知(岳办发〔2017〕2号).
+NOTICE_ISSUED = re.compile(r"^(?P<issuer>[\u4e00-\u9fff（）()]{2,40}?(?:办公室|办公厅))(?:印发|转发)(?P<what>《[^》\n]{2,80}》)"
+                           r"的通知(?:[（(](?P<number>[^）)\n]{3,24})[）)])?\s*$")
+_PARTY_OFFICE = re.compile(r"^中共[\u4e00-\u9fff]{2,20}?委办公[室厅]\s*(?=\S)")
 _ANY_NOTICE = re.compile(r"[\u4e00-\u9fff（）()]{0,30}关于[^。，,；;：:\n]{2,80}的(?:通知|意见|函|报告)")
 SALUTATION = re.compile(r"^\s*[\u4e00-\u9fff（）()、，,]{4,120}[:：]\s*$")
 YEAR = re.compile(rf"((?:19|20)\d{{2}}|{CN_YEAR})\s*年")
@@ -192,12 +197,14 @@ def notice(lines: list[str], labels: dict[str, str]) -> tuple[int | None, str | 
         if not m and i is not None and "关于" in line and "。" not in line:  # a title set on two lines,
             rest = next((n for n in lines[i + 1: i + 3] if n.strip()), "")  # a blank line between them
             m = NOTICE.search(line.rstrip() + rest.strip())
+        m = m or NOTICE_ISSUED.match(line.strip())
         if m and len(m.group(0)) <= 120:
             what = _unquoted(m.group("what").strip())
-            issuer = (m.group("issuer") or "").strip()
+            issuer = _PARTY_OFFICE.sub("", (m.group("issuer") or "").strip())  # the government's office of two
             if issuer and not issuer.endswith(ORG_SUFFIX):
                 issuer = ""
-            return i, m.group(0).strip(), issuer or None, what
+            title = m.group(0)[: m.start("number") - 1] if m.re is NOTICE_ISSUED and m.group("number") else m.group(0)
+            return i, title.strip(), issuer or None, what
     return None, None, None, None
 
 
@@ -266,7 +273,8 @@ def extract_metadata(lines: list[str], patterns: Patterns) -> Metadata:
 
 def _doc_number(lines: list[str], labels: dict[str, str], patterns: Patterns, notice_line: int | None) -> str | None:
     """The plan's own 文号: a labelled value, or a number standing alone near the top."""
-    value = labels.get("doc_number", "")
+    issued = NOTICE_ISSUED.match(lines[notice_line].strip()) if notice_line is not None else None
+    value = labels.get("doc_number", "") or (issued and issued.group("number")) or ""
     m = patterns.doc_number.search(value)
     if m:
         return normalize_doc_number(m.group(0))

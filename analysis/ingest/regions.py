@@ -220,6 +220,8 @@ class RegionTable:
             if not m:
                 continue
             name = m.group(0)
+            if m.end() in known.values():  # text before a known name (中共岳阳市委办公室|岳阳市人民政府)
+                continue
             zone = _ZONE_END.search(name) is not None
             if (name in _GENERIC or name in self.by_name or len(name) < 2 or _ZONE_KIND.fullmatch(name)
                     or (name.startswith(_NOT_NAME_START) and not (zone and self._stem_government(name, "")))):
