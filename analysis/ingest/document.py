@@ -76,8 +76,8 @@ from .units import Marker, UnitParser
 #: the plan, 山东公布2025年…, is its title only when no other is; a 文号 alone within the notice's next
 #: eight lines that are not blank; 1.46: a notice without 关于, 中共…委办公室…人民政府办公室印发《…》的通知
 #: (文号), the government's office its issuer, the text before a known name no region of its own; 1.47: a
-#: marker's 以下统称… is no unit).
-PARSER_VERSION = "1.47"
+#: marker's 以下统称… is no unit; 1.48: levels listed before the name they share, 各州、市人民政府, are one unit).
+PARSER_VERSION = "1.48"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60

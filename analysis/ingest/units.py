@@ -85,6 +85,21 @@ def split_top(text: str, seps: str = _SEP) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+_BARE_LEVEL = re.compile(r"各?[省州市县区乡镇旗盟]")
+_LEVELS_LISTED = re.compile(r"(?<=[省州市县区乡镇旗盟])、(?=[省州市县区乡镇旗盟])")
+
+
+def _share_suffix(parts: list[str]) -> list[str]:
+    """Levels listed before the name they share, 各州、市人民政府 or 各州、市、县、区人民政府: one unit."""
+    out: list[str] = []
+    for part in parts:
+        if out and _BARE_LEVEL.fullmatch(out[-1].rsplit("、", 1)[-1]):
+            out[-1] += "、" + part
+        else:
+            out.append(part)
+    return out
+
+
 def _closes(text: str, i: int, j: int) -> bool:
     """Whether the bracket from i to j closes the text, after a sentence ('…专栏。（市政府办公室）') or
     before its full stop ('…专栏（市政府办公室）。')."""
@@ -126,8 +141,8 @@ def _balanced(unit: str) -> str:
 
 
 def looks_like_unit(text: str) -> bool:
-    """An organisation name: 市财政局, 各县(市、区)政府, 市委宣传部〔新闻办〕, 有关部门."""
-    bare = _strip_brackets(text).strip()
+    """An organisation name: 市财政局, 各县(市、区)政府, 各州、市人民政府, 市委宣传部〔新闻办〕, 有关部门."""
+    bare = _LEVELS_LISTED.sub("", _strip_brackets(text).strip())  # 各州、市人民政府
     return 2 <= len(bare) <= 30 and bool(re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", bare)) and (
         bare.endswith(ORG_END) or bare.startswith(("各", "有关")))
 
@@ -155,7 +170,7 @@ class UnitParser:
     def units(self, text: str) -> list[str]:
         """'各县区政府和市发改委、市质监局等有关部门按职责分工分别牵头落实' → [各县区政府, 市发改委, 市质监局, 有关部门]."""
         out: list[str] = []
-        for part in split_top(self.verb_tail.sub("", text.strip(" 。.：:"))):
+        for part in _share_suffix(split_top(self.verb_tail.sub("", text.strip(" 。.：:")))):
             part = self.verb_tail.sub("", part).strip()
             for piece in self._split_joined(part):
                 piece = _balanced(_BY.sub("", piece).strip())
