@@ -196,9 +196,9 @@ def test_the_corpus_summary_names_departments_plans_apart_from_the_governments(t
     assert bureau.name in set(t["tasks"]["file"]) and bureau.name not in set(t["emphasis"]["file"])
     assert docs["department"].notna().sum() == 1
     en = _corpus_paragraph(render(t, "en", raw_dir=ROOT / "data" / "raw", versions={"parser": "test"}))
-    assert f"1 more are departments' own plans ({bureau.name}: 交通运输局)" in en
+    assert f"1 more are departments' own plans ({bureau.name}: 宁远县交通运输局)" in en
     zh = _corpus_paragraph(render(t, "zh", raw_dir=ROOT / "data" / "raw", versions={"parser": "test"}))
-    assert f"另有 1 份为政府部门自身的工作要点（{bureau.name}: 交通运输局）" in zh
+    assert f"另有 1 份为政府部门自身的工作要点（{bureau.name}: 宁远县交通运输局）" in zh
     assert "宁远县交通运输局 2022（部门自身的要点）" in frames.source_note(t["emphasis"], "zh", t["documents"])
 
 

@@ -145,7 +145,8 @@ def _corpus(tables: dict, lang: str) -> str:
         summary += " " + _t("corpus_unmeasured", lang, items="；".join(unmeasured) if lang == "zh" else "; ".join(unmeasured))
     departments = docs[~docs["is_plan"].fillna(False).astype(bool) & docs.reindex(columns=["department"])["department"].notna()]
     if len(departments):
-        items = ("、" if lang == "zh" else ", ").join(f"{r.file}: {r.department}" for r in departments.itertuples())
+        items = ("、" if lang == "zh" else ", ").join(
+            f"{r.file}: {'' if pd.isna(r.region) else r.region}{r.department}" for r in departments.itertuples())
         summary += " " + _t("corpus_departments", lang, n=len(departments), items=items)
     if len(copies):
         items = "; ".join(f"{r.file} = {r.duplicate_of}" for r in copies.itertuples())
