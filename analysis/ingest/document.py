@@ -570,15 +570,17 @@ class PlanParser:
 
     def _kind(self, doc: Document, text: str) -> None:
         """Plan or not: a plan's title (and its notice's) naming no disclosure work is another plan's
-        (2021年重点项目工作计划); the title decides when it says; otherwise report signals must outnumber plan signals. A
-        department's own plan is no government's plan (a department's report is a report)."""
+        (2021年重点项目工作计划); the title decides when it says; otherwise report signals must outnumber
+        plan signals. A department's own plan is no government's plan (a department's report is a report)."""
         title = " ".join(t for t in [doc.title, doc.notice_title, *self._title_candidates, self._first_title] if t)
         plan_title = any(t.endswith(self.p.plan_title_words) for t in [doc.title or ""])
         reports = len(self.p.report_signals.findall(text))
         plans = len(self.p.plan_signals.findall(text))
         named = " ".join(t for t in (doc.title, doc.notice_title) if t)
         a_title = doc.title and (doc.notice_title or is_plan_title(doc.title, self.p))  # not a heading line
-        if a_title and doc.title.endswith(self.p.plan_title_words) and not any(w in named for w in self.p.disclosure_words):
+        other_work = a_title and doc.title.endswith(self.p.plan_title_words) and not any(
+            w in named for w in self.p.disclosure_words)
+        if other_work:
             doc.is_plan = False
             doc.warnings.append("not a disclosure plan: its title names no disclosure work (政务公开, 信息公开 …)")
         elif any(w in title for w in self.p.not_plan_words):
