@@ -288,13 +288,17 @@ def test_a_notice_of_a_party_and_a_government_office_without_guan_yu():
     text = ("中共岳阳市委办公室岳阳市人民政府办公室印发《关于全面推进政务公开工作的实施意见》的通知(岳办发〔2017〕2号)\n\n"
             "各县市区委、人民政府，市直各单位：\n\n《关于全面推进政务公开工作的实施意见》已经市委、市人民政府同意，"
             "现印发给你们。\n\n中共岳阳市委办公室\n\n岳阳市人民政府办公室\n\n2017年1月10日\n\n"
-            "关于全面推进政务公开工作的实施意见\n\n一、推进行政权力公开\n\n（一）推进决策公开。实行重大决策预公开制度。"
+            "关于全面推进政务公开工作的实施意见\n\n根据《关于全面推进政务公开工作的意见》（中办发〔2016〕8号）要求，"
+            "提出如下实施意见。\n\n一、推进行政权力公开\n\n（一）推进决策公开。实行重大决策预公开制度。"
             "（责任单位：市政府办公室）\n")
     doc = parse_text(text, "yueyang.txt")
     assert (doc.region, doc.level, doc.region_in_table) == ("岳阳市", "city", True)
     assert (doc.doc_number, doc.issuer, doc.title) == ("岳办发〔2017〕2号", "岳阳市人民政府办公室",
                                                        "关于全面推进政务公开工作的实施意见")
-    assert doc.notice_title.endswith("印发《关于全面推进政务公开工作的实施意见》的通知") and doc.citations == []
+    assert doc.notice_title.endswith("印发《关于全面推进政务公开工作的实施意见》的通知")
+    assert [c["doc_number"] for c in doc.citations] == ["中办发〔2016〕8号"]  # not its own
+    # no year in its title: its own 文号 dates it, not the latest document it cites (中办发〔2016〕8号)
+    assert (doc.plan_year, doc.plan_year_evidence) == (2017, "inferred: its own 文号 岳办发〔2017〕2号")
 
 
 # ---------------------------------------------------------------- character damage

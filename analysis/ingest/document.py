@@ -76,8 +76,9 @@ from .units import Marker, UnitParser
 #: the plan, 山东公布2025年…, is its title only when no other is; a 文号 alone within the notice's next
 #: eight lines that are not blank; 1.46: a notice without 关于, 中共…委办公室…人民政府办公室印发《…》的通知
 #: (文号), the government's office its issuer, the text before a known name no region of its own; 1.47: a
-#: marker's 以下统称… is no unit; 1.48: levels listed before the name they share, 各州、市人民政府, are one unit).
-PARSER_VERSION = "1.48"
+#: marker's 以下统称… is no unit; 1.48: levels listed before the name they share, 各州、市人民政府, are one unit;
+#: 1.49: a plan without a year in its title is dated by its own 文号 before the documents it cites).
+PARSER_VERSION = "1.49"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -559,7 +560,11 @@ class PlanParser:
             doc.warnings.append(f"a plan for {first}–{last}: plan year {doc.plan_year}")
             return
         year, evidence = cited_year(doc.citations)
-        if year:
+        own = re.search(r"〔((?:19|20)\d{2})〕", doc.doc_number or "")
+        if own and not (evidence or "").startswith("cites "):  # its 文号 dates it; what it cites may be older
+            doc.plan_year, doc.plan_year_evidence = int(own.group(1)), f"inferred: its own 文号 {doc.doc_number}"
+            doc.warnings.append(f"plan year {doc.plan_year} inferred from its own 文号")
+        elif year:
             doc.plan_year, doc.plan_year_evidence = year, f"inferred: {evidence}"
             doc.warnings.append(f"plan year {year} inferred from cited documents")
         elif doc.published:
