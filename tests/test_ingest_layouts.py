@@ -313,6 +313,23 @@ def test_mirror_page_pinyin_glosses_and_spam_are_removed():
         assert not re.search(r"[A-Za-zāáǎàēéěèīíǐìōóǒòūúǔù]", t.text), t.text
 
 
+def test_a_mirror_task_table_with_its_city_replaced_by_a_spam_chain():
+    """A hacked mirror puts a chain of spam words (365bet…_beat365…) where the city's name stood in
+    the title; the table nests 一、 and （一） cells before each row's 序号 (merged, so only the first
+    row has them): the title is read without the spam, the city from the rest of the page (not
+    `功能区`, named in a units cell), and each row is a task under its headings with its units."""
+    doc = parse("mirror_spam_task_table.txt")
+    assert (doc.title, doc.region, doc.plan_year) == ("2022年政务公开任务分解责任清单", "荆州市", 2022)
+    assert "removed 2 spam insertions" in doc.warnings
+    heading, every = "加强涉及市场主体的信息公开", ["市政府各有关部门", "各县市区人民政府", "功能区管委会"]
+    assert rows(doc, "path", "heading", "lead_units", "cooperating_units", "deadline") == [
+        ("一/(一)/1", heading, every, [], "持续推进"),
+        ("一/(一)/2", heading, every, [], "持续推进"),
+        ("一/(一)/3", heading, ["市发展改革委"], ["市住建局", "政府各有关部门"], "持续推进"),
+    ]
+    assert doc.tasks[0].content.startswith(heading + "。进一步增强政策文件制定实施的透明度")
+
+
 def test_spam_removal_keeps_the_characters_after_the_spam_word():
     doc = parse_text("2017年某区政务公开工作要点\n一、加强公开\n(一)推进项目公开。定期发布项目进展信息,"
                      "澳门官网娱乐做好项目批准和实施领域信息公开。(区发展改革局牵头落实)\n")

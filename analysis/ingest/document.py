@@ -77,8 +77,10 @@ from .units import Marker, UnitParser
 #: eight lines that are not blank; 1.46: a notice without 关于, 中共…委办公室…人民政府办公室印发《…》的通知
 #: (文号), the government's office its issuer, the text before a known name no region of its own; 1.47: a
 #: marker's 以下统称… is no unit; 1.48: levels listed before the name they share, 各州、市人民政府, are one unit;
-#: 1.49: a plan without a year in its title is dated by its own 文号 before the documents it cites).
-PARSER_VERSION = "1.49"
+#: 1.49: a plan without a year in its title is dated by its own 文号 before the documents it cites; 1.50: a
+#: 序号 cell after the numbered headings' cells of its row, a spam chain 365bet…_beat365…, titles ending
+#: 任务清单 or 责任清单, 功能区 no region).
+PARSER_VERSION = "1.50"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -416,8 +418,8 @@ class PlanParser:
             content = body[node.marker.end: node.content_end]
             if node.is_leaf:
                 in_table = columns is not None and node.content_end > header.start()  # items above it are prose
-                if in_table:
-                    content = _row_cells(node, body) + content
+                if in_table and (cells := _row_cells(node, body)):  # (a 序号's content starts with its tab)
+                    content = cells + content.removeprefix("\t")
                 own = self._tasks_from(path, content, columns if in_table else None, first_leads)
                 heading = _section_of(node, sections)
                 for task in own if heading else ():

@@ -22,7 +22,8 @@ MARKER = re.compile(
     rf"|(?P<cn2>(?<=[\u4e00-\u9fff])(?P<cn2_n>{_CN_NUM})、(?![\d、]))"
     r"|(?P<num>(?<![\d.．A-Za-z])(?P<num_n>\d{1,2})\s?[.．、](?![\d.．、%]))"
     r"|(?P<circ>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])"
-    r"|(?P<row>(?<![^\n])(?P<row_n>\d{1,2})(?=\t))"  # a table row's 序号 cell: '3\t工作任务…'
+    r"|(?P<row>(?:(?<![^\n])|(?<=\t))(?P<row_n>\d{1,2})(?=\t))"  # a table row's 序号 cell: '3\t工作任务…', also
+    # after the numbered headings' cells of its first row: '一、…\t（一）…\t1\t要求…'
 )
 RANK = {"part": 0, "cn": 1, "pcn": 2, "num": 3, "pnum": 4, "circ": 5}
 _SENTENCE_END = set("。；;！!？?：:）)”」』")
