@@ -269,6 +269,20 @@ def test_a_notice_title_broken_across_a_blank_line():
     assert doc.citations == [] and len(doc.tasks) == 2
 
 
+def test_a_page_headed_with_its_notices_title_in_brackets_does_not_cite_itself():
+    """京政办发〔2016〕26号《北京市人民政府办公厅关于印发〈…〉的通知》 heads the page: the notice is the
+    plan's own, no citation (the documents its text names are)."""
+    text = ("京政办发〔2016〕26号《北京市人民政府办公厅关于印发〈北京市2016年政务公开工作要点〉的通知》\n"
+            "《北京市人民政府办公厅关于印发〈北京市2016年政务公开工作要点〉的通知》\n京政办发〔2016〕26号\n"
+            "各区人民政府，市政府各委、办、局：\n《北京市2016年政务公开工作要点》已经市政府同意，现印发给你们。\n"
+            "北京市人民政府办公厅\n2016年5月28日\n今年政务公开工作的总体要求是：深入贯彻《国务院办公厅关于印发2016年"
+            "政务公开工作要点的通知》（国办发〔2016〕19号）精神。\n一、围绕深化改革推进公开\n（一）推进行政审批公开。"
+            "全面公开行政审批事项。（责任单位：市审改办）\n")
+    doc = parse_text(text, "beijing.txt")
+    assert (doc.title, doc.doc_number) == ("北京市2016年政务公开工作要点", "京政办发〔2016〕26号")
+    assert [c["doc_number"] for c in doc.citations] == ["国办发〔2016〕19号"]
+
+
 def test_a_news_headline_over_a_plan_without_its_notice_is_no_title():
     """The same page without the notice: the headline (山东公布…) names the plan too, but the plan's
     own title line is the title, and the 文号 standing alone a few blank-separated lines down is its."""

@@ -79,8 +79,8 @@ from .units import Marker, UnitParser
 #: marker's 以下统称… is no unit; 1.48: levels listed before the name they share, 各州、市人民政府, are one unit;
 #: 1.49: a plan without a year in its title is dated by its own 文号 before the documents it cites; 1.50: a
 #: 序号 cell after the numbered headings' cells of its row, a spam chain 365bet…_beat365…, titles ending
-#: 任务清单 or 责任清单, 功能区 no region).
-PARSER_VERSION = "1.50"
+#: 任务清单 or 责任清单, 功能区 no region; 1.51: its notice's title, heading the page in 《》, is no citation).
+PARSER_VERSION = "1.51"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -508,9 +508,10 @@ class PlanParser:
         self._annex(doc, body[end:], rows)
         doc.title, doc.notice_title, doc.issuer = meta.title, meta.notice_title, meta.issuer
         doc.published, doc.doc_number = meta.published, meta.doc_number
-        doc.citations = [c for c in find_citations(tidy_keep_lines(text), self.p)  # nor its own 文号 or title,
-                         if not (doc.doc_number and c["doc_number"] == doc.doc_number)  # which its notice names
-                         and not (doc.title and c["title"] == doc.title and not c["doc_number"])]
+        own = {doc.title, doc.notice_title} - {None}  # its title, which its notice names, and the notice's
+        doc.citations = [c for c in find_citations(tidy_keep_lines(text), self.p)  # nor its own 文号 or titles
+                         if not (doc.doc_number and c["doc_number"] == doc.doc_number)  # (a page may head itself
+                         and not (c["title"] in own and not c["doc_number"])]  # with its notice's title in 《》)
         self._region(doc, meta, text)
         self._year(doc)
         self._first_title = first_title(lines)
