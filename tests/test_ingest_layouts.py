@@ -315,6 +315,17 @@ def test_a_notice_of_a_party_and_a_government_office_without_guan_yu():
     assert (doc.plan_year, doc.plan_year_evidence) == (2017, "inferred: its own 文号 岳办发〔2017〕2号")
 
 
+def test_items_numbered_before_a_year_and_a_portal_footer_after_a_list_of_phrases():
+    """`2.2011年底前建立…` is item 2 (the year follows its number), not a decimal run into item 1;
+    the portal's footer lines (`建议使用…分辨率…浏览器`, `网站监督举报热线：…`) are no text of the last
+    item, and a last item that is a phrase like its siblings (`3. 强化监督考核`) is no sign of truncation."""
+    doc = parse("portal_footer_year_items.txt")
+    assert rows(doc, "path", "deadline")[:3] == [("二/(一)/1", "2020年11月底前"), ("二/(一)/2", "2011年底前"),
+                                                  ("二/(一)/3", "11月前")]
+    assert [t.path for t in doc.tasks if t.path.startswith("三")] == ["三/1", "三/2", "三/3"]
+    assert doc.tasks[-1].text == "强化监督考核" and not doc.is_partial
+
+
 # ---------------------------------------------------------------- character damage
 def test_mirror_page_pinyin_glosses_and_spam_are_removed():
     doc = parse("mirror_spam_pinyin.txt")

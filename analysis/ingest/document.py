@@ -79,8 +79,10 @@ from .units import Marker, UnitParser
 #: marker's 以下统称… is no unit; 1.48: levels listed before the name they share, 各州、市人民政府, are one unit;
 #: 1.49: a plan without a year in its title is dated by its own 文号 before the documents it cites; 1.50: a
 #: 序号 cell after the numbered headings' cells of its row, a spam chain 365bet…_beat365…, titles ending
-#: 任务清单 or 责任清单, 功能区 no region; 1.51: its notice's title, heading the page in 《》, is no citation).
-PARSER_VERSION = "1.51"
+#: 任务清单 or 责任清单, 功能区 no region; 1.51: its notice's title, heading the page in 《》, is no citation;
+#: 1.52: an item numbered before a year, 2.2011年底前…; a portal's 建议使用…浏览器 and 网站举报 lines are
+#: furniture; a last item that is a phrase like the one before it is no sign of truncation).
+PARSER_VERSION = "1.52"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -603,7 +605,11 @@ class PlanParser:
         elif not doc.tasks:
             doc.warnings.append("no tasks found")
         last = doc.tasks[-1] if doc.tasks else None
-        if last and not last.lead_units and not re.search(r"[。；;！!？?）)”]$", last.text):
+        ended = re.compile(r"[。；;！!？?）)”]$")
+        before = doc.tasks[-2] if len(doc.tasks) > 1 else None  # a list of phrases ends as its items do
+        phrases = before is not None and before.path.rpartition("/")[0] == last.path.rpartition("/")[0] and not (
+            ended.search(before.text) or before.lead_units)
+        if last and not last.lead_units and not ended.search(last.text) and not phrases:
             doc.is_partial = True
             doc.warnings.append(f"text appears truncated: last task {last.path} ends mid-sentence")
 

@@ -20,7 +20,7 @@ MARKER = re.compile(
     r"|(?P<pnum>[(（]\s?(?P<pnum_n>\d{1,2})\s?[)）][、.．]?)"
     rf"|(?P<cn>(?<![第\u4e00-\u9fff])(?P<cn_n>{_CN_NUM})\s?[、.．](?![\d、]))"
     rf"|(?P<cn2>(?<=[\u4e00-\u9fff])(?P<cn2_n>{_CN_NUM})、(?![\d、]))"
-    r"|(?P<num>(?<![\d.．A-Za-z])(?P<num_n>\d{1,2})\s?[.．、](?![\d.．、%]))"
+    r"|(?P<num>(?<![\d.．A-Za-z])(?P<num_n>\d{1,2})\s?[.．、](?:(?![\d.．、%])|(?=(?:19|20)\d{2}\s*年)))"  # 1.2020年底前…
     r"|(?P<circ>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])"
     r"|(?P<row>(?:(?<![^\n])|(?<=\t))(?P<row_n>\d{1,2})(?=\t))"  # a table row's 序号 cell: '3\t工作任务…', also
     # after the numbered headings' cells of its first row: '一、…\t（一）…\t1\t要求…'
