@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .metadata import normalize_doc_number
+from .metadata import doc_number_year, normalize_doc_number
 from .patterns import Patterns
 
 _TITLE = re.compile(r"《([^《》]{2,120})》")
@@ -11,7 +11,6 @@ _AFTER = re.compile(r"^\s*[(（]\s*([^()（）]{4,40}?号)")
 #: Numbers whose brackets were lost in PDF extraction: 国办发 2018 23 号, 国办发 201797 号.
 _LOSSY = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{1,9}[发函字办])\s*((?:19|20)\d{2})\s*(\d{1,4})\s*号")
 _BARE_TITLE = re.compile(r"([\u4e00-\u9fff]{2,30}?关于[^，,。；;、:：（()《》]{2,80}?(?:通知|意见|办法|规定|方案|要点|决定|函))\s*$")
-_YEAR_IN_NUMBER = re.compile(r"〔((?:19|20)\d{2})〕")
 #: Words before a title cited without 《》 that are not its start: 认真落实国务院办公厅关于…, 和山东省….
 _VERBS = "贯彻落实|贯彻|落实|做好|执行|按照|根据|依据|对照|结合"
 LEADING_VERBS = re.compile(rf"^(?:认真|切实|进一步)?(?:{_VERBS}|以及|和|及|与)+")
@@ -23,14 +22,6 @@ def _bare_title(title: str) -> str | None:
     (…实施方案为深入贯彻落实黑龙江省人民政府办公厅关于… → 黑龙江省人民政府办公厅关于…)."""
     issuer, _, rest = title.partition("关于")
     return LEADING_VERBS.sub("", _VERB.split(issuer)[-1] + "关于" + rest) or None
-
-
-def _year(number: str | None, title: str | None) -> int | None:
-    if number:
-        m = _YEAR_IN_NUMBER.search(number)
-        if m:
-            return int(m.group(1))
-    return None
 
 
 def find_citations(text: str, patterns: Patterns) -> list[dict]:
@@ -50,9 +41,9 @@ def find_citations(text: str, patterns: Patterns) -> list[dict]:
             return
         earlier = next((c for c in found if title and c["title"] == title and not c["doc_number"]), None)
         if number and earlier:  # cited by title first, now with its 文号
-            earlier["doc_number"], earlier["year"] = number, _year(number, title)
+            earlier["doc_number"], earlier["year"] = number, doc_number_year(number)
         else:
-            found.append({"title": title, "doc_number": number, "year": _year(number, title), "position": pos})
+            found.append({"title": title, "doc_number": number, "year": doc_number_year(number), "position": pos})
         seen.update({number, title} - {None})
 
     for m in _TITLE.finditer(text):

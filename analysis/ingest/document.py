@@ -19,6 +19,7 @@ from .metadata import (
     YEAR_RANGE,
     cited_year,
     department,
+    doc_number_year,
     extract_metadata,
     is_plan_title,
     title_year,
@@ -565,9 +566,9 @@ class PlanParser:
             doc.warnings.append(f"a plan for {first}–{last}: plan year {doc.plan_year}")
             return
         year, evidence = cited_year(doc.citations)
-        own = re.search(r"〔((?:19|20)\d{2})〕", doc.doc_number or "")
+        own = doc_number_year(doc.doc_number)
         if own and not (evidence or "").startswith("cites "):  # its 文号 dates it; what it cites may be older
-            doc.plan_year, doc.plan_year_evidence = int(own.group(1)), f"inferred: its own 文号 {doc.doc_number}"
+            doc.plan_year, doc.plan_year_evidence = own, f"inferred: its own 文号 {doc.doc_number}"
             doc.warnings.append(f"plan year {doc.plan_year} inferred from its own 文号")
         elif year:
             doc.plan_year, doc.plan_year_evidence = year, f"inferred: {evidence}"

@@ -324,6 +324,15 @@ def _department_name(org: str, places: tuple, patterns: Patterns) -> str | None:
     return None if any(w in name for w in patterns.government_words) else name
 
 
+_YEAR_IN_NUMBER = re.compile(r"〔((?:19|20)\d{2})〕")
+
+
+def doc_number_year(number: str | None) -> int | None:
+    """The year a 文号 carries (国办发〔2019〕14号 → 2019), None without one."""
+    m = _YEAR_IN_NUMBER.search(number or "")
+    return int(m.group(1)) if m else None
+
+
 def title_years(*texts: str | None) -> tuple[int, int] | None:
     """First range of years ('2021—2025年') in the given titles."""
     for t in texts:
@@ -342,5 +351,5 @@ def title_year(*texts: str | None) -> int | None:
     return None
 
 
-__all__ = ["DATE", "Metadata", "extract_metadata", "cited_year", "department", "title_year", "title_years", "normalize_doc_number",
+__all__ = ["DATE", "Metadata", "extract_metadata", "cited_year", "department", "doc_number_year", "title_year", "title_years", "normalize_doc_number",
            "is_plan_title", "SALUTATION"]

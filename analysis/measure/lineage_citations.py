@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import levels
 from ..ingest.citations import LEADING_VERBS
-from ..ingest.metadata import normalize_doc_number
+from ..ingest.metadata import doc_number_year, normalize_doc_number
 from ..ingest.regions import region_table
 from ..schemas import Table, _c, register
 from ..tables import frame
@@ -47,7 +47,6 @@ PLAN_TITLE = re.compile(r"(?:政务公开|政府信息公开|信息公开)(?:工
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 #: A plan title may open with its year: 2020年丽水市政务公开工作要点.
 _LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}\s*年度?")
-_NUMBER_YEAR = re.compile(r"〔((?:19|20)\d{2})〕")
 #: Titles opening with these are central (national) documents.
 _NATIONAL_TITLE = ("国务院", "中华人民共和国", "中共中央", "全国人民代表大会", "全国人大", "国家")
 _LEVEL_PREFIX = re.compile(r"^(省|市(?!场)|区(?!域)|县(?!域))")
@@ -154,8 +153,7 @@ def own_doc_numbers(documents: pd.DataFrame, citations: pd.DataFrame) -> dict[st
             candidate = clean_doc_number(c["doc_number"])
             if candidate and _text(c["title"]) is None and not pd.isna(doc.plan_year):
                 region, _ = issuer(None, candidate, pd.Series(doc._asdict()))
-                year = _NUMBER_YEAR.search(candidate)
-                if region == doc.region and year and int(year.group(1)) == int(doc.plan_year):
+                if region == doc.region and doc_number_year(candidate) == int(doc.plan_year):
                     number = candidate
         if number:
             own[doc.file] = number
