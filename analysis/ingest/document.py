@@ -99,6 +99,8 @@ _TERMINAL = re.compile(
 #: ('新余市人民政府办公室'); a line that names no place first ('市政府办公室') may be units.
 _LAST_SIGNATURE = re.compile(r"\n[ \t]*(?![市县区省州旗各有])[\u4e00-\u9fff（）()]{2,30}?"
                              r"(?:人民政府办公室|人民政府办公厅|人民政府|管理委员会办公室|管委会办公室|办公厅)\s*$")
+#: A task's text that ends as a finished sentence or marker does (else the text may be truncated).
+_ENDED = re.compile(r"[。；;！!？?）)”]$")
 _TITLE_SENTENCE = re.compile(r"^([^。，,；;：:！？\n]{2,40})。")
 
 
@@ -448,10 +450,11 @@ class PlanParser:
             warnings.append(f"table rows without units that take those of the row above (a merged cell): {merged}")
         if not markers:
             warnings.append("no numbered items found")
-            rows = self._unnumbered_rows(body[:end], first_leads)
+            table = self.p.table_header.search(body[:end])
+            rows = self._unnumbered_rows(body[:end], table, first_leads) if table else []
             if rows:
                 warnings.append(f"a task table without numbers: each of its rows read as a task ({len(rows)})")
-            paras = [p for p in body[: self.p.table_header.search(body).start() if rows else end].split("\n") if tidy(p)]
+            paras = [p for p in body[: table.start() if rows else end].split("\n") if tidy(p)]
             closing = [k > 0 and self.units.line_marker(p) is not None for k, p in enumerate(paras)] + [False]
             for k, para in enumerate(paras):
                 if closing[k]:
@@ -463,12 +466,9 @@ class PlanParser:
             tasks += rows
         return tasks, end
 
-    def _unnumbered_rows(self, body: str, first_leads: bool) -> list[Task]:
+    def _unnumbered_rows(self, body: str, header: re.Match, first_leads: bool) -> list[Task]:
         """A task table with neither 序号 nor numbered cells: each row of two or more cells after its
-        header (the readers write a row on one line, its cells tab-separated) is a task, path 行N."""
-        header = self.p.table_header.search(body)
-        if not header:
-            return []
+        `header` (the readers write a row on one line, its cells tab-separated) is a task, path 行N."""
         columns = layout.table_columns(body, self.p)
         lines = [line for line in body[header.end():].split("\n")
                  if sum(1 for c in line.split("\t") if c.strip()) >= 2 and not layout.is_header_row(line, self.p)]
@@ -606,11 +606,10 @@ class PlanParser:
         elif not doc.tasks:
             doc.warnings.append("no tasks found")
         last = doc.tasks[-1] if doc.tasks else None
-        ended = re.compile(r"[。；;！!？?）)”]$")
         before = doc.tasks[-2] if len(doc.tasks) > 1 else None  # a list of phrases ends as its items do
         phrases = before is not None and before.path.rpartition("/")[0] == last.path.rpartition("/")[0] and not (
-            ended.search(before.text) or before.lead_units)
-        if last and not last.lead_units and not ended.search(last.text) and not phrases:
+            _ENDED.search(before.text) or before.lead_units)
+        if last and not last.lead_units and not _ENDED.search(last.text) and not phrases:
             doc.is_partial = True
             doc.warnings.append(f"text appears truncated: last task {last.path} ends mid-sentence")
 

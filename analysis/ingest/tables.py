@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..readers.cells import is_number
 from .units import looks_like_unit, split_top
 
 _PREFIXES = ("省", "市", "区", "县", "各", "有关", "国家", "中国", "人行", "自治区", "州", "旗")
@@ -139,8 +140,8 @@ def split_flat_row(text: str, columns: list[str]) -> dict:
 def split_cell_row(cells: list[str], columns: list[str]) -> dict:
     """Cells of a tab-separated row mapped to the header's column roles."""
     row = {"task": "", "requirement": "", "lead": [], "cooperating": [], "deadline": None}
-    number = next((k for k, c in enumerate(cells) if re.fullmatch(r"\s*\d{1,3}\s*", c)), None)
-    if len(cells) > len(columns) and number is not None:  # a 序号 the header has no name for (工作任务 over two)
+    number = next((k for k, c in enumerate(cells) if is_number(c)), None) if len(cells) > len(columns) else None
+    if number is not None:  # a 序号 the header has no name for (工作任务 over two columns)
         cells = cells[:number] + cells[number + 1:]
     offset = max(0, len(cells) - len(columns))  # extra cells lead (a category column); missing ones were merged
     for k, role in enumerate(columns):

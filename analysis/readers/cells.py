@@ -10,6 +10,11 @@ _NUMBER = re.compile(r"\s*\d{1,3}\s*")
 _NUMBERED = re.compile(r"\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、])(?!\d)")
 
 
+def is_number(text: str) -> bool:
+    """A cell holding a number alone (a 序号)."""
+    return _NUMBER.fullmatch(text) is not None
+
+
 def spanned(text: str) -> str:
     """What a row covered by a merged cell holding `text` gets in that cell's column."""
-    return "" if _NUMBER.fullmatch(text) or _NUMBERED.match(text) else text
+    return "" if is_number(text) or _NUMBERED.match(text) else text
