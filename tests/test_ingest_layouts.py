@@ -228,6 +228,28 @@ def test_task_table_without_numbers_between_pipes():
     ]
 
 
+def test_task_table_without_numbers_whose_rows_leave_a_merged_task_cell_out():
+    """A department's table scraped between pipes: the rows under a task cell merged over them lack
+    that cell (及时反馈… | 各科室), so their requirement was read as the task and their units as its
+    requirement. Each takes the task cell of the row above and keeps its own units."""
+    text = ("江门市某某中心2023年政务公开工作任务分工\n工作任务 | 具体要求 | 责任部门 |\n"
+            "做好财政信息公开。 | 积极推进本中心预算、决算公开。 | 财务科 |\n"
+            "做好政府网站专栏信息公开。 | 及时更新网站频道的概况信息。 | 办公室 |\n"
+            "及时反馈网民对调查征集信息的意见。 | 各科室 | |\n"
+            "及时更新微信公众号信息。 | 办公室牵头，各科室配合 | |\n"
+            "切实增强回应关切效果。 | 密切关注舆情并及时作出回应。 | 各科室 |\n")
+    doc = parse_text(text, "centre.txt")
+    website = "做好政府网站专栏信息公开"
+    assert rows(doc, "path", "heading", "lead_units", "cooperating_units") == [
+        ("行1", "做好财政信息公开", ["财务科"], []),
+        ("行2", website, ["办公室"], []),
+        ("行3", website, ["各科室"], []),
+        ("行4", website, ["办公室"], ["各科室"]),
+        ("行5", "切实增强回应关切效果", ["各科室"], []),
+    ]
+    assert doc.tasks[2].content == "做好政府网站专栏信息公开。及时反馈网民对调查征集信息的意见。"
+
+
 def test_word_exported_html_task_table():
     """Word's HTML (a <p> in every cell, indented source): no numbered item was found."""
     doc = parse("html_task_table_word.html")

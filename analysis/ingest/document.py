@@ -29,7 +29,7 @@ from .normalize import normalize
 from .numbering import MARKER, Node, build_tree, candidates, select, walk
 from .patterns import Patterns, load_patterns
 from .regions import region_table
-from .tables import AnnexRow, link_annex, parse_annex, split_cell_row, split_flat_row
+from .tables import AnnexRow, is_unit_line, link_annex, parse_annex, split_cell_row, split_flat_row
 from .units import Marker, UnitParser
 
 #: Recorded with every document (documents.parser_version): raise it whenever a change to the parser
@@ -82,8 +82,9 @@ from .units import Marker, UnitParser
 #: 序号 cell after the numbered headings' cells of its row, a spam chain 365bet…_beat365…, titles ending
 #: 任务清单 or 责任清单, 功能区 no region; 1.51: its notice's title, heading the page in 《》, is no citation;
 #: 1.52: an item numbered before a year, 2.2011年底前…; a portal's 建议使用…浏览器 and 网站举报 lines are
-#: furniture; a last item that is a phrase like the one before it is no sign of truncation).
-PARSER_VERSION = "1.52"
+#: furniture; a last item that is a phrase like the one before it is no sign of truncation; 1.53: a row of
+#: a table without numbers that leaves out the cell merged over it takes that cell from the row above).
+PARSER_VERSION = "1.53"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -472,7 +473,24 @@ class PlanParser:
         columns = layout.table_columns(body, self.p)
         lines = [line for line in body[header.end():].split("\n")
                  if sum(1 for c in line.split("\t") if c.strip()) >= 2 and not layout.is_header_row(line, self.p)]
-        return [self._table_task(f"行{k}", line, columns, first_leads) for k, line in enumerate(lines, 1)]
+        tasks, above = [], []
+        for k, line in enumerate(lines, 1):
+            cells = line.split("\t")
+            if above and self._left_out(cells, columns):  # its first cells merged over it from the row above
+                cells = above[: len(columns) - len(cells)] + cells
+            tasks.append(self._table_task(f"行{k}", "\t".join(cells), columns, first_leads))
+            above = cells
+        return tasks
+
+    def _left_out(self, cells: list[str], columns: list[str]) -> bool:
+        """Whether a row with fewer cells than its table's header lacks its first ones, as a scraped
+        page writes the rows under a merged cell (及时反馈… | 各科室): aligned to the right, a cell
+        under a units column reads as units."""
+        shift = len(columns) - len(cells)
+        return shift > 0 and any(
+            role in ("lead", "responsible", "cooperating") and (
+                is_unit_line(cells[k - shift]) or self.units.line_marker(cells[k - shift]) is not None)
+            for k, role in enumerate(columns) if k >= shift)
 
     # ------------------------------------------------------------------ document
     def parse_text(self, text: str, source: str = "", kind: str = "txt", warnings: tuple[str, ...] = ()) -> Document:

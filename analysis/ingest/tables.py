@@ -169,7 +169,7 @@ class AnnexRow:
     task_path: str | None = None
 
 
-def _is_unit_line(line: str) -> bool:
+def is_unit_line(line: str) -> bool:
     parts = split_top(line.strip(" 。"))
     return bool(parts) and all(looks_like_unit(re.sub(r"等$", "", p)) or re.search(r"等[\u4e00-\u9fff]*(?:单位|部门)$", p)
                                for p in parts)
@@ -199,11 +199,11 @@ def parse_annex(text: str) -> list[AnnexRow]:
         if "\t" in line:
             if cells and re.fullmatch(r"\d{1,3}", cells[0]):
                 number = int(cells.pop(0))
-            if len(cells) >= 2 and _is_unit_line(cells[-1]):
+            if len(cells) >= 2 and is_unit_line(cells[-1]):
                 rows.append(AnnexRow(number or len(rows) + 1, "".join(cells[:-1]), split_top(cells[-1])))
                 number = None
             continue
-        if buf and _is_unit_line(line):
+        if buf and is_unit_line(line):
             rows.append(AnnexRow(number or len(rows) + 1, "".join(buf), split_top(line.strip(" 。"))))
             buf, number = [], None
         elif not (not buf and line.endswith(("表", "清单")) and len(line) <= 40):
