@@ -673,6 +673,38 @@ def test_a_plan_of_other_work_is_no_disclosure_plan(what, is_plan, title):
     assert (reason in doc.warnings) is not is_plan
 
 
+OTHER_GENRE = """首页 > 政府信息公开 > 信息浏览
+索引号: 003129766/201901-00336 组配分类: 规范性文件发布
+发布机构: 太湖县人民政府办公室 发文日期: 2019-01-23
+太湖县人民政府关于印发《{what}》的通知
+各乡、镇人民政府，县政府各部门：
+《{what}》已经县政府同意，现予印发，请遵照执行。
+太湖县人民政府
+2019年1月17日
+{what}
+一、县政府要进一步推进政务公开，要做好政府信息公开工作。
+二、各乡（镇）人民政府、县政府各部门要加强协调配合，加大公开力度。
+"""
+
+
+@pytest.mark.parametrize("what, genre", [
+    ("太湖县人民政府工作规则", "规则"),
+    ("太湖县政府信息公开指南", "指南"),
+    ("太湖县政务公开工作考核办法", "办法"),
+    ("关于全面推进政务公开工作的实施意见", "意见"),  # a standing policy, for no year
+    ("关于做好2019年政务公开工作的意见", None),  # that year's plan
+    ("2019年太湖县政务公开工作要点", None),
+])
+def test_a_document_of_another_kind_is_no_plan(what, genre):
+    """A government's rules of procedure, guide, assessment measures or standing policy, numbered and
+    worded like a plan (要进一步推进…, 要加强…) and filed in the same disclosure column, counted as
+    that year's plan of the county."""
+    doc = parse_text(OTHER_GENRE.format(what=what), "taihu.txt")
+    assert (doc.title, doc.region, doc.plan_year, len(doc.tasks)) == (what, "太湖县", 2019, 2)
+    assert doc.is_plan is (genre is None)
+    assert (f"not a plan: its title names another kind of document ({genre})" in doc.warnings) is (genre is not None)
+
+
 def test_a_departments_report_is_a_report():
     doc = parse_text("五常市工业信息科技局2023年政府信息公开工作年度报告\n一、总体情况\n"
                      "（一）主动公开情况。我局坚持公开为常态、不公开为例外。\n", "report.txt")

@@ -22,6 +22,7 @@ from .metadata import (
     doc_number_year,
     extract_metadata,
     is_plan_title,
+    other_genre,
     title_year,
     title_years,
 )
@@ -83,8 +84,9 @@ from .units import Marker, UnitParser
 #: 任务清单 or 责任清单, 功能区 no region; 1.51: its notice's title, heading the page in 《》, is no citation;
 #: 1.52: an item numbered before a year, 2.2011年底前…; a portal's 建议使用…浏览器 and 网站举报 lines are
 #: furniture; a last item that is a phrase like the one before it is no sign of truncation; 1.53: a row of
-#: a table without numbers that leaves out the cell merged over it takes that cell from the row above).
-PARSER_VERSION = "1.53"
+#: a table without numbers that leaves out the cell merged over it takes that cell from the row above;
+#: 1.54: a title ending as rules, regulations, guides or a standing policy do names no plan).
+PARSER_VERSION = "1.54"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -612,6 +614,9 @@ class PlanParser:
         if other_work:
             doc.is_plan = False
             doc.warnings.append("not a disclosure plan: its title names no disclosure work (政务公开, 信息公开 …)")
+        elif genre := other_genre(doc.title, self.p):
+            doc.is_plan = False
+            doc.warnings.append(f"not a plan: its title names another kind of document ({genre})")
         elif any(w in title for w in self.p.not_plan_words):
             doc.is_plan = False
             doc.warnings.append("not a plan: the title describes a report on work done")

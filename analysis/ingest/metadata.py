@@ -132,6 +132,14 @@ def is_plan_title(text: str, patterns: Patterns) -> bool:
     )
 
 
+def other_genre(title: str | None, patterns: Patterns) -> str | None:
+    """The word ending `title` that names a kind of document other than a work plan (规则 of
+    太湖县人民政府工作规则), or None; one that may be a year's plan is when the title names a year."""
+    t = (title or "").strip()
+    word = next((w for w in patterns.other_genres if t.endswith(w)), None)
+    return None if word in patterns.dated_plan_genres and YEAR.search(t) else word
+
+
 _YEAR_END = re.compile(rf"(?:(?:19|20)\d{{2}}|{CN_YEAR})\s*年度?$")
 _UNCLOSED = re.compile(r"[《〈][^》〉]*$")
 #: Years a plan's title gives as a range: 2021—2025年, 2021-2025年, 2021至2025年.
@@ -352,4 +360,4 @@ def title_year(*texts: str | None) -> int | None:
 
 
 __all__ = ["DATE", "Metadata", "extract_metadata", "cited_year", "department", "doc_number_year", "title_year", "title_years", "normalize_doc_number",
-           "is_plan_title", "SALUTATION"]
+           "is_plan_title", "other_genre", "SALUTATION"]

@@ -20,6 +20,9 @@ class Patterns:
     plan_title_words: tuple[str, ...]
     disclosure_words: tuple[str, ...]
     not_plan_words: tuple[str, ...]
+    #: A title ending with one of these names another kind of document; a dated one's may be a plan.
+    other_genres: tuple[str, ...]
+    dated_plan_genres: tuple[str, ...]
     #: A department's name ends with one of these and contains none of the government words.
     department_endings: tuple[str, ...]
     government_words: tuple[str, ...]
@@ -82,6 +85,8 @@ def load_patterns(path: Path = INGEST_PATTERNS) -> Patterns:
         plan_title_words=by_len(data["plan_title_words"]),
         disclosure_words=tuple(data["disclosure_words"]),
         not_plan_words=tuple(data["not_plan_words"]),
+        other_genres=tuple(data["other_genres"]["words"]),
+        dated_plan_genres=tuple(data["other_genres"]["dated_plans"]),
         department_endings=tuple(data["department"]["endings"]),
         government_words=tuple(data["department"]["government"]),
         whole_area=re.compile(data["department"]["whole_area"]),
