@@ -673,6 +673,20 @@ def test_a_plan_of_other_work_is_no_disclosure_plan(what, is_plan, title):
     assert (reason in doc.warnings) is not is_plan
 
 
+def test_a_plan_exported_from_a_law_database():
+    """北大法宝's export heads the notice with bracketed labels, 【发文字号】 among them: the 文号 was
+    lost (no colon after the label), and with it the plan's own number."""
+    text = ("菏泽市人民政府办公室关于印发2018年菏泽市政务公开工作要点的通知\n【发布部门】菏泽市人民政府办公室\n"
+            "【发文字号】菏政办字〔2018〕52号\n【发布日期】2018.07.16\n【时效性】现行有效\n"
+            "各县区人民政府，市政府各部门：\n现将《2018年菏泽市政务公开工作要点》印发给你们，请认真贯彻落实。\n"
+            "2018年菏泽市政务公开工作要点\n一、推进重点领域信息公开\n"
+            "（一）推进财政信息公开。及时公开政府预决算。（市财政局牵头）\n")
+    doc = parse_text(text, "heze.txt")
+    assert (doc.doc_number, doc.issuer, doc.published) == ("菏政办字〔2018〕52号", "菏泽市人民政府办公室", "2018-07-16")
+    assert (doc.region, doc.plan_year, doc.title) == ("菏泽市", 2018, "2018年菏泽市政务公开工作要点")
+    assert rows(doc, "path", "lead_units") == [("一/(一)", ["市财政局"])]
+
+
 OTHER_GENRE = """首页 > 政府信息公开 > 信息浏览
 索引号: 003129766/201901-00336 组配分类: 规范性文件发布
 发布机构: 太湖县人民政府办公室 发文日期: 2019-01-23

@@ -340,6 +340,14 @@ def test_plan_titles_of_a_notice(what, plans):
      {"index_number": "58736667-6-/2020-1231002", "issuer": "隆阳区政务服务管理局", "published": "2020-12-31"}),
     (["发布日期: 2017/11/8 9:53:00", "阅读: 11484", "来源:", "编辑: 政务中心"],
      {"published": "2017/11/8 9:53:00", "views": "11484", "source": "编辑: 政务中心"}),
+    # a law database's export: labels in brackets, one per line or several run together
+    (["菏泽市人民政府办公室关于印发2018年菏泽市政务公开工作要点的通知", "【发布部门】菏泽市人民政府办公室",
+      "【发文字号】菏政办字〔2018〕52号", "【发布日期】2018.07.16", "【时效性】现行有效"],
+     {"issuer": "菏泽市人民政府办公室", "doc_number": "菏政办字〔2018〕52号", "published": "2018.07.16",
+      "validity": "现行有效"}),
+    (["…的通知文章属性•【制定机关】东莞市人民政府办公室•【公布日期】2011.05.30•【字号】东府办〔2011〕65号"],
+     {"issuer": "东莞市人民政府办公室", "published": "2011.05.30", "doc_number": "东府办〔2011〕65号"}),
+    (["字号:【大 中 小】 打印本页", "【联系我们】"], {}),  # a page's font-size widget is no 文号
 ])
 def test_header_labels(lines, labels):
     assert header_labels(lines, P) == labels

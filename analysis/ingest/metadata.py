@@ -73,18 +73,31 @@ def _label_regex(patterns: Patterns) -> tuple[re.Pattern, dict[str, str]]:
     return rx, kinds
 
 
+def _bracket_regex(patterns: Patterns) -> tuple[re.Pattern, dict[str, str]]:
+    """A label in brackets (【发文字号】), and each such label → its kind's first label."""
+    first = {}
+    for table in (patterns.metadata_labels, patterns.bracket_labels):
+        for kind, labels in table.items():
+            first.update((label, patterns.metadata_labels[kind][0]) for label in labels)
+    union = "|".join(map(re.escape, sorted(first, key=len, reverse=True)))
+    return re.compile(rf"•?\s*【\s*({union})\s*】"), first
+
+
 def header_labels(lines: list[str], patterns: Patterns, limit: int = 60) -> dict[str, str]:
     """Label → value pairs of the page header (first non-empty value per kind).
 
-    Takes `label: value` pairs, several per line, and bullet lists where a label line
-    is followed by its value line.
+    Takes `label: value` pairs, several per line, bullet lists where a label line is followed
+    by its value line, and a law database's labels in brackets (`【发文字号】…`, `•【字号】…`).
     """
     rx, kinds = _label_regex(patterns)
+    bracketed, first = _bracket_regex(patterns)
     found: dict[str, str] = {}
     plain = {re.sub(r"\s", "", k): v for k, v in kinds.items()}
     pending = None
     for line in lines[:limit]:
         bare = _BULLET.sub("", line).strip()
+        if "【" in bare:
+            bare = bracketed.sub(lambda m: f" {first[m.group(1)]}：", bare).strip()
         compact = re.sub(r"\s", "", bare).rstrip(":：")
         if compact in plain:
             pending = plain[compact]

@@ -17,6 +17,7 @@ class Patterns:
     furniture_inline: re.Pattern
     spam: re.Pattern
     metadata_labels: dict[str, tuple[str, ...]]
+    bracket_labels: dict[str, tuple[str, ...]]
     plan_title_words: tuple[str, ...]
     disclosure_words: tuple[str, ...]
     not_plan_words: tuple[str, ...]
@@ -82,6 +83,7 @@ def load_patterns(path: Path = INGEST_PATTERNS) -> Patterns:
         furniture_inline=_union(data["furniture_inline"]),
         spam=_union(data["spam"], re.IGNORECASE),
         metadata_labels={k: tuple(v) for k, v in data["metadata_labels"].items()},
+        bracket_labels={k: tuple(v) for k, v in data["bracket_labels"].items()},
         plan_title_words=by_len(data["plan_title_words"]),
         disclosure_words=tuple(data["disclosure_words"]),
         not_plan_words=tuple(data["not_plan_words"]),
