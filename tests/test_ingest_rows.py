@@ -363,6 +363,10 @@ def test_header_labels(lines, labels):
     ("二、进度安排\n1.2020年9月底前制定方案\n2.2020年11月底前编制目录，增长2.2倍。\n3.2022年验收", ["二", "1", "2", "3"]),
     ("一、任务\n1.公开预算。\n2.公开决算，全年支出2.2020亿元。", ["一", "1", "2"]),  # a decimal, not a year
     ("一、任务\t（一）公开\t1\t公开预算\t市财政局\n2\t公开决算\t市财政局", ["一", "(一)", "1", "2"]),
+    # a section headed by a year: 二、2021年工作计划 was no marker, its items ran on under 一
+    ("一、主要做法\n（一）强化领导。\n二、2021年工作计划\n（一）加强组织领导。\n（二）规范信息发布。",
+     ["一", "(一)", "二", "(一)", "(二)"]),
+    ("一、工作任务\n（一）公开。\n二、2、3季度各安排一次检查。", ["一", "(一)"]),  # no year: a list of numbers
 ])
 def test_numbering_markers_selected(text, labels):
     assert [m.label for m in select(candidates(text), [], text)] == labels

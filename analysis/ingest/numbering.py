@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "○": 0}
 _CN_NUM = r"[一二三四五六七八九十]{1,3}"
+_YEAR_NEXT = r"|(?=(?:19|20)\d{2}\s*年)"  # a marker before a year: no decimal, no list of numbers
 MARKER = re.compile(
     rf"(?P<part>第(?P<part_n>{_CN_NUM})部分)"
     rf"|(?P<pcn>[(（]\s?(?P<pcn_n>{_CN_NUM})\s?[)）][、.．]?)"  # （一）、 also: the 、 is the marker's
     r"|(?P<pnum>[(（]\s?(?P<pnum_n>\d{1,2})\s?[)）][、.．]?)"
-    rf"|(?P<cn>(?<![第\u4e00-\u9fff])(?P<cn_n>{_CN_NUM})\s?[、.．](?![\d、]))"
-    rf"|(?P<cn2>(?<=[\u4e00-\u9fff])(?P<cn2_n>{_CN_NUM})、(?![\d、]))"
-    r"|(?P<num>(?<![\d.．A-Za-z])(?P<num_n>\d{1,2})\s?[.．、](?:(?![\d.．、%])|(?=(?:19|20)\d{2}\s*年)))"  # 1.2020年底前…
+    rf"|(?P<cn>(?<![第\u4e00-\u9fff])(?P<cn_n>{_CN_NUM})\s?[、.．](?:(?![\d、]){_YEAR_NEXT}))"  # 二、2021年工作计划
+    rf"|(?P<cn2>(?<=[\u4e00-\u9fff])(?P<cn2_n>{_CN_NUM})、(?:(?![\d、]){_YEAR_NEXT}))"
+    rf"|(?P<num>(?<![\d.．A-Za-z])(?P<num_n>\d{{1,2}})\s?[.．、](?:(?![\d.．、%]){_YEAR_NEXT}))"  # 1.2020年底前…
     r"|(?P<circ>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])"
     r"|(?P<row>(?:(?<![^\n])|(?<=\t))(?P<row_n>\d{1,2})(?=\t))"  # a table row's 序号 cell: '3\t工作任务…', also
     # after the numbered headings' cells of its first row: '一、…\t（一）…\t1\t要求…'
