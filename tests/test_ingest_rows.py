@@ -257,9 +257,13 @@ def _in_chinese(n: int, zero: str) -> str:
 
 
 @settings(max_examples=300)
-@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2099, 12, 31)), st.sampled_from("〇○零"))
-def test_dates_in_chinese_numerals(day, zero):
-    text = f"{_in_chinese(day.year, zero)}年{_in_chinese(day.month, zero)}月{_in_chinese(day.day, zero)}日"
+@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2099, 12, 31)), st.sampled_from("〇○零O0"),
+       st.booleans())
+def test_dates_in_chinese_numerals(day, zero, arabic):
+    """Also as pages type them: a Latin O or a 0 for 〇, and the month and day in Arabic numerals
+    after such a year (二O一一年5月16日)."""
+    month, date = (str(day.month), str(day.day)) if arabic else (_in_chinese(day.month, zero), _in_chinese(day.day, zero))
+    text = f"{_in_chinese(day.year, zero)}年{month}月{date}日"
     assert iso_date(f"丽水市人民政府办公室 {text}") == day.isoformat(), text
 
 

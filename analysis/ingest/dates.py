@@ -8,9 +8,10 @@ from .numbering import chinese_to_int
 
 # 2020-06-15, 2017/11/8, 2020年6月8日, 2021- 07- 07, and the typo 2017月11月8日.
 DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年月]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-#: A year in Chinese numerals (二〇二一; ○ and 零 are written for 〇 too), and a month or day (三, 十二, 二十五).
-CN_YEAR = "(?:一九|二[〇○零])[〇○零一二三四五六七八九]{2}"
-_CN_DAY = "(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+#: A year in Chinese numerals (二〇二一; ○, 零 and a typed O or 0 are written for 〇 too), and a month or day
+#: (三, 十二, 二十五; or in Arabic numerals after such a year: 二〇一一年5月16日).
+CN_YEAR = "(?:一九|二[〇○零Oo0])[〇○零Oo0一二三四五六七八九]{2}"
+_CN_DAY = r"(?:[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九]|\d{1,2})"
 #: A signature's date in Chinese numerals: 二〇二一年三月五日.
 CN_DATE_TEXT = rf"{CN_YEAR}\s*年\s*{_CN_DAY}\s*月\s*{_CN_DAY}\s*日"
 CN_DATE = re.compile(rf"({CN_YEAR})\s*年\s*({_CN_DAY})\s*月\s*({_CN_DAY})\s*日")

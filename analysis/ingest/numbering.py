@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "○": 0}
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {c: 0 for c in "〇○Oo0"}  # zeros as typed (二O一一)
 _CN_NUM = r"[一二三四五六七八九十]{1,3}"
 _YEAR_NEXT = r"|(?=(?:19|20)\d{2}\s*年)"  # a marker before a year: no decimal, no list of numbers
 MARKER = re.compile(
@@ -32,7 +32,7 @@ _NO_NUM_BEFORE = ("附件", "第", "表", "图", "附表", "图表", "步骤", "
 
 
 def chinese_to_int(s: str) -> int:
-    """一 → 1, 十二 → 12, 二十一 → 21, 二〇二一 (or 二○二一) → 2021."""
+    """一 → 1, 十二 → 12, 二十一 → 21, 二〇二一 (or 二○二一, 二O二一) → 2021."""
     if "十" not in s:
         return int("".join(str(_DIGITS[c]) for c in s))
     tens, _, ones = s.partition("十")
