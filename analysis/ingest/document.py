@@ -87,8 +87,8 @@ from .units import Marker, UnitParser
 #: a table without numbers that leaves out the cell merged over it takes that cell from the row above;
 #: 1.54: a title ending as rules, regulations, guides or a standing policy do names no plan; 1.55: a law
 #: database's labels in brackets, 【发文字号】…; 1.56: a section numbered before a year, 二、2021年工作计划;
-#: 1.57: a date typed 二O一一年5月16日).
-PARSER_VERSION = "1.57"
+#: 1.57: a date typed 二O一一年5月16日; 1.58: 通告, 公告, 批复 and 复函 name no plan, nor 办法（试行）).
+PARSER_VERSION = "1.58"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60

@@ -145,10 +145,13 @@ def is_plan_title(text: str, patterns: Patterns) -> bool:
     )
 
 
+_QUALIFIER = re.compile(r"\s*[（(〔](?:试行|暂行|修订|修订稿|修正|草案|征求意见稿|送审稿)[）)〕]$")
+
+
 def other_genre(title: str | None, patterns: Patterns) -> str | None:
     """The word ending `title` that names a kind of document other than a work plan (规则 of
     太湖县人民政府工作规则), or None; one that may be a year's plan is when the title names a year."""
-    t = (title or "").strip()
+    t = _QUALIFIER.sub("", (title or "").strip())
     word = next((w for w in patterns.other_genres if t.endswith(w)), None)
     return None if word in patterns.dated_plan_genres and YEAR.search(t) else word
 
