@@ -202,6 +202,26 @@ def test_the_corpus_summary_names_departments_plans_apart_from_the_governments(t
     assert "宁远县交通运输局 2022（部门自身的要点）" in frames.source_note(t["emphasis"], "zh", t["documents"])
 
 
+def test_the_corpus_summary_names_the_documents_that_are_no_plans(tmp_path):
+    """An annual report and a government's rules of procedure filed beside the plans are read but are
+    no plans: the summary named neither, so a reader saw fewer plans than files and no list of the
+    ones left out."""
+    from analysis.corpus import corpus_tables
+
+    rules = tmp_path / "taihu-rules.txt"
+    rules.write_text("太湖县人民政府关于印发《太湖县人民政府工作规则》的通知\n各乡、镇人民政府：\n现予印发，请遵照执行。\n"
+                     "太湖县人民政府\n2019年1月17日\n太湖县人民政府工作规则\n一、县政府要进一步推进政务公开。\n"
+                     "二、各部门要加强协调配合。\n", encoding="utf-8")
+    report = ROOT / "tests" / "fixtures" / "layouts" / "annual_report.txt"
+    t = build_tables(load_corpus([*sorted((ROOT / "data" / "raw").glob("*.txt")), report, rules]))
+    t.update(corpus_tables(t))
+    zh = _corpus_paragraph(render(t, "zh", raw_dir=ROOT / "data" / "raw", versions={"parser": "test"}))
+    assert "另有 2 份不是工作要点（annual_report.txt、taihu-rules.txt: 太湖县人民政府工作规则），未计入" in zh
+    assert "政府部门自身" not in zh
+    en = _corpus_paragraph(render(t, "en", raw_dir=ROOT / "data" / "raw", versions={"parser": "test"}))
+    assert "2 more are no plans (annual_report.txt, taihu-rules.txt: 太湖县人民政府工作规则) and are not counted" in en
+
+
 def test_languages_differ(reports):
     zh, en = (reports[k].read_text(encoding="utf-8") for k in ("zh", "en"))
     assert "跨地区比较" in zh and "Comparison across plans" in en and "跨地区比较" not in en

@@ -143,11 +143,17 @@ def _corpus(tables: dict, lang: str) -> str:
                  tasks=int(tasks["file"].isin(set(measured["file"])).sum()))
     if unmeasured := _unmeasured(plans[~plans["file"].isin(set(measured["file"]))], lang):
         summary += " " + _t("corpus_unmeasured", lang, items="；".join(unmeasured) if lang == "zh" else "; ".join(unmeasured))
-    departments = docs[~docs["is_plan"].fillna(False).astype(bool) & docs.reindex(columns=["department"])["department"].notna()]
-    if len(departments):
-        items = ("、" if lang == "zh" else ", ").join(
-            f"{r.file}: {'' if pd.isna(r.region) else r.region}{r.department}" for r in departments.itertuples())
-        summary += " " + _t("corpus_departments", lang, n=len(departments), items=items)
+    not_plans = docs[~docs["is_plan"].fillna(False).astype(bool) & ~docs["failed"].fillna(False).astype(bool)]
+    of_department = not_plans.reindex(columns=["department"])["department"].notna()
+    sep = "、" if lang == "zh" else ", "
+    if of_department.any():
+        items = sep.join(f"{r.file}: {'' if pd.isna(r.region) else r.region}{r.department}"
+                         for r in not_plans[of_department].itertuples())
+        summary += " " + _t("corpus_departments", lang, n=int(of_department.sum()), items=items)
+    if (~of_department).any():  # reports, documents of another kind, plans of other work: their warnings say which
+        others = not_plans[~of_department]
+        items = sep.join(r.file if pd.isna(r.title) else f"{r.file}: {r.title}" for r in others.head(10).itertuples())
+        summary += " " + _t("corpus_not_plans", lang, n=len(others), items=items + ("…" if len(others) > 10 else ""))
     if len(copies):
         items = "; ".join(f"{r.file} = {r.duplicate_of}" for r in copies.itertuples())
         summary += " " + _t("corpus_duplicates", lang, share=f"{DUPLICATE_SHARE:.0%}", items=items)

@@ -28,6 +28,11 @@ TEXT = {
                                  "可在 data/raw/overrides.csv 中将其 is_plan 设为 true。",
                            "en": "{n} more are departments' own plans ({items}), not a government's, and are not "
                                  "counted; set is_plan to true in data/raw/overrides.csv for one that is."},
+    "corpus_not_plans": {"zh": "另有 {n} 份不是工作要点（{items}），未计入：报告、其他文种或其他工作的计划，原因见其解析提示；"
+                               "若实为工作要点，可在 data/raw/overrides.csv 中将其 is_plan 设为 true。",
+                         "en": "{n} more are no plans ({items}) and are not counted: reports, documents of another kind "
+                               "or plans of other work, as their warnings say; set is_plan to true in "
+                               "data/raw/overrides.csv for one that is."},
     "corpus_unmeasured": {"zh": "未计入度量的要点：{items}。", "en": "Plans not measured: {items}."},
     "unmeasured_partial": {"zh": "文本不完整 {n} 份（{files}；构建时加 --include-partial 可计入）",
                            "en": "{n} truncated ({files}; build with --include-partial to count them)"},
