@@ -216,10 +216,12 @@ def test_the_corpus_summary_names_the_documents_that_are_no_plans(tmp_path):
     t = build_tables(load_corpus([*sorted((ROOT / "data" / "raw").glob("*.txt")), report, rules]))
     t.update(corpus_tables(t))
     zh = _corpus_paragraph(render(t, "zh", raw_dir=ROOT / "data" / "raw", versions={"parser": "test"}))
-    assert "另有 2 份不是工作要点（annual_report.txt、taihu-rules.txt: 太湖县人民政府工作规则），未计入" in zh
+    assert ("另有 2 份不是工作要点（annual_report.txt: 广州市海珠区2021年政府信息公开工作年度报告、"
+            "taihu-rules.txt: 太湖县人民政府工作规则），未计入") in zh
     assert "政府部门自身" not in zh
     en = _corpus_paragraph(render(t, "en", raw_dir=ROOT / "data" / "raw", versions={"parser": "test"}))
-    assert "2 more are no plans (annual_report.txt, taihu-rules.txt: 太湖县人民政府工作规则) and are not counted" in en
+    assert ("2 more are no plans (annual_report.txt: 广州市海珠区2021年政府信息公开工作年度报告, "
+            "taihu-rules.txt: 太湖县人民政府工作规则) and are not counted") in en
 
 
 def test_languages_differ(reports):

@@ -87,8 +87,9 @@ from .units import Marker, UnitParser
 #: a table without numbers that leaves out the cell merged over it takes that cell from the row above;
 #: 1.54: a title ending as rules, regulations, guides or a standing policy do names no plan; 1.55: a law
 #: database's labels in brackets, 【发文字号】…; 1.56: a section numbered before a year, 二、2021年工作计划;
-#: 1.57: a date typed 二O一一年5月16日; 1.58: 通告, 公告, 批复 and 复函 name no plan, nor 办法（试行）).
-PARSER_VERSION = "1.58"
+#: 1.57: a date typed 二O一一年5月16日; 1.58: 通告, 公告, 批复 and 复函 name no plan, nor 办法（试行）; 1.59: a
+#: report without a plan title is titled by its heading line).
+PARSER_VERSION = "1.59"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -604,7 +605,8 @@ class PlanParser:
     def _kind(self, doc: Document, text: str) -> None:
         """Plan or not: a plan's title (and its notice's) naming no disclosure work is another plan's
         (2021年重点项目工作计划); the title decides when it says; otherwise report signals must outnumber
-        plan signals. A department's own plan is no government's plan (a department's report is a report)."""
+        plan signals, and such a document's title is its first heading line when no plan title was found. A
+        department's own plan is no government's plan (a department's report is a report)."""
         title = " ".join(t for t in [doc.title, doc.notice_title, *self._title_candidates, self._first_title] if t)
         plan_title = any(t.endswith(self.p.plan_title_words) for t in [doc.title or ""])
         reports = len(self.p.report_signals.findall(text))
@@ -625,6 +627,8 @@ class PlanParser:
         elif not plan_title and reports >= 2 and reports > plans:
             doc.is_plan = False
             doc.warnings.append(f"not a plan: reads as a report ({reports} report signals, {plans} plan signals)")
+        if not doc.is_plan:  # a report has a title too, which no plan title's pattern finds: its heading line
+            doc.title = doc.title or self._first_title or None
         elif name := department(doc.title, doc.issuer, (doc.region, doc.parent, doc.province), self.p):
             doc.department, doc.is_plan = name, False
             doc.warnings.append(f"not a government's plan: the plan of a department, {doc.department}")
