@@ -724,6 +724,36 @@ def test_a_document_of_another_kind_is_no_plan(what, genre):
     assert (f"not a plan: its title names another kind of document ({genre})" in doc.warnings) is (genre is not None)
 
 
+SUMMARY_AND_PLAN = """月田镇2020年度政务公开工作总结和2021年工作计划
+来源：岳阳县月田镇人民政府 2021-04-29
+一、2020年工作开展情况
+（一）强化组织领导。成立了政务公开领导小组，全年公开信息300条。
+（二）规范信息发布。严格落实三审三校制度。
+二、存在的问题
+（一）公开意识有待加强。
+三、{plan}
+（一）进一步加强组织领导。明确专人负责政务公开工作。
+（二）进一步规范信息发布。及时公开财政预决算和惠民惠农资金信息。
+"""
+
+
+@pytest.mark.parametrize("plan", ["2021年工作计划", "下一步工作打算"])
+def test_a_townships_summary_with_its_plan_for_the_next_year(plan):
+    """A township's summary of 2020 with its plan for 2021 was no plan (its title names a summary):
+    the plan's section is that year's plan, and only its tasks are read (the summary's sections,
+    2020年工作开展情况 among them, are what was done)."""
+    doc = parse_text(SUMMARY_AND_PLAN.format(plan=plan), "yuetian.txt")
+    assert (doc.region, doc.is_plan, doc.plan_year) == ("月田镇", True, 2021)
+    assert rows(doc, "path", "heading") == [("三/(一)", "进一步加强组织领导"), ("三/(二)", "进一步规范信息发布")]
+    assert "a summary with the plan for 2021: its section 三 is read as the plan" in doc.warnings
+
+
+def test_a_summary_without_a_plans_section_stays_a_report():
+    doc = parse_text(SUMMARY_AND_PLAN.format(plan="其他事项"), "yuetian.txt")
+    assert (doc.is_plan, doc.plan_year) == (False, 2020)
+    assert "not a plan: the title describes a report on work done" in doc.warnings
+
+
 def test_a_departments_report_is_a_report():
     doc = parse_text("五常市工业信息科技局2023年政府信息公开工作年度报告\n一、总体情况\n"
                      "（一）主动公开情况。我局坚持公开为常态、不公开为例外。\n", "report.txt")

@@ -88,8 +88,9 @@ from .units import Marker, UnitParser
 #: 1.54: a title ending as rules, regulations, guides or a standing policy do names no plan; 1.55: a law
 #: database's labels in brackets, 【发文字号】…; 1.56: a section numbered before a year, 二、2021年工作计划;
 #: 1.57: a date typed 二O一一年5月16日; 1.58: 通告, 公告, 批复 and 复函 name no plan, nor 办法（试行）; 1.59: a
-#: report without a plan title is titled by its heading line).
-PARSER_VERSION = "1.59"
+#: report without a plan title is titled by its heading line; 1.60: a summary with the plan for the next
+#: year is that year's plan, its plan's section alone).
+PARSER_VERSION = "1.60"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -615,7 +616,14 @@ class PlanParser:
         a_title = doc.title and (doc.notice_title or is_plan_title(doc.title, self.p))  # not a heading line
         other_work = a_title and doc.title.endswith(self.p.plan_title_words) and not any(
             w in named for w in self.p.disclosure_words)
-        if other_work:
+        summary = self.p.summary_title.search(doc.title or "")
+        section = re.search(self.p.summary_plan_section.replace("{year}", summary.group("year")), text) if summary else None
+        if section:  # a summary of one year with the plan for the next: that plan's section is the plan
+            label, doc.plan_year = section.group("label"), int(summary.group("year"))
+            doc.tasks = [t for t in doc.tasks if t.path.split("/")[0] == label]
+            doc.plan_year_evidence = "title: the plan's year after the summary's"
+            doc.warnings.append(f"a summary with the plan for {doc.plan_year}: its section {label} is read as the plan")
+        elif other_work:
             doc.is_plan = False
             doc.warnings.append("not a disclosure plan: its title names no disclosure work (政务公开, 信息公开 …)")
         elif genre := other_genre(doc.title, self.p):

@@ -21,6 +21,9 @@ class Patterns:
     plan_title_words: tuple[str, ...]
     disclosure_words: tuple[str, ...]
     not_plan_words: tuple[str, ...]
+    #: A summary with a plan for the next year: its title, and the plan's section heading.
+    summary_title: re.Pattern
+    summary_plan_section: str  # a pattern with {year} for the plan's year
     #: A title ending with one of these names another kind of document; a dated one's may be a plan.
     other_genres: tuple[str, ...]
     dated_plan_genres: tuple[str, ...]
@@ -87,6 +90,8 @@ def load_patterns(path: Path = INGEST_PATTERNS) -> Patterns:
         plan_title_words=by_len(data["plan_title_words"]),
         disclosure_words=tuple(data["disclosure_words"]),
         not_plan_words=tuple(data["not_plan_words"]),
+        summary_title=re.compile(data["summary_and_plan"]["title"]),
+        summary_plan_section=data["summary_and_plan"]["section"],
         other_genres=tuple(data["other_genres"]["words"]),
         dated_plan_genres=tuple(data["other_genres"]["dated_plans"]),
         department_endings=tuple(data["department"]["endings"]),
