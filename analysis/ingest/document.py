@@ -607,7 +607,8 @@ class PlanParser:
         """Plan or not: a plan's title (and its notice's) naming no disclosure work is another plan's
         (2021年重点项目工作计划); the title decides when it says; otherwise report signals must outnumber
         plan signals, and such a document's title is its first heading line when no plan title was found. A
-        department's own plan is no government's plan (a department's report is a report)."""
+        summary of a year with the plan for the next is that plan, its plan's section alone. A department's
+        own plan is no government's plan (a department's report is a report)."""
         title = " ".join(t for t in [doc.title, doc.notice_title, *self._title_candidates, self._first_title] if t)
         plan_title = any(t.endswith(self.p.plan_title_words) for t in [doc.title or ""])
         reports = len(self.p.report_signals.findall(text))
