@@ -75,6 +75,16 @@ def test_plans_of_other_governments_years_or_work_are_never_copies(plan):
     assert several_plans(shares)["files"].map(list).tolist() == [["original.txt", "other-work.txt"]]
 
 
+def test_a_plan_whose_region_is_unknown_is_not_measured(plan):
+    """A page no region was found for (a template site's 范本, a portal's page of rules) entered the
+    shares and the corpus mean every plan is compared with, though no comparison can place it."""
+    doc, tasks = plan
+    docs, all_tasks = corpus(copy(plan, "placed.txt"), copy(plan, "template.txt", region=None, parent=None, province=None))
+    assert select_plans(docs, all_tasks)["file"].tolist() == ["placed.txt"]
+    shares = emphasis(all_tasks, _links(all_tasks), docs, n_boot=10)
+    assert set(shares["file"]) == {"placed.txt"}
+
+
 def test_the_real_corpus_has_no_copies_and_copies_leave_the_measures(corpus_tables, plan):
     t = corpus_tables
     assert duplicate_plans(t["documents"], t["tasks"]).empty

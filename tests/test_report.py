@@ -158,7 +158,7 @@ def _corpus_paragraph(page: str) -> str:
 
 def test_the_corpus_summary_counts_the_plans_measured_and_names_those_left_out(tmp_path):
     """The report's first numbers are those of its charts: plans left out of every measure (a
-    truncated text, a plan whose tasks were not read) are counted apart and named, not counted
+    truncated text, a plan whose tasks were not read, one whose region is unknown) are counted apart and named, not counted
     among the plans, regions and tasks the charts show."""
     from analysis.corpus import corpus_tables
 
@@ -166,12 +166,15 @@ def test_the_corpus_summary_counts_the_plans_measured_and_names_those_left_out(t
     empty.write_text("龙泉市人民政府办公室关于印发2021年龙泉市政务公开工作要点的通知\n各部门：\n"
                      "《2021年龙泉市政务公开工作要点》已经市政府同意，现印发给你们。\n龙泉市人民政府办公室\n2021年4月2日\n",
                      encoding="utf-8")
-    t = build_tables(load_corpus([*sorted((ROOT / "data" / "raw").glob("*.txt")), empty]))
+    nowhere = tmp_path / "template.txt"  # a template site's plan, with no place in it
+    nowhere.write_text("xx镇人民政府2023年政务公开工作实施方案\n一、主动公开政府信息。通过政府网站主动公开机构设置。\n"
+                       "二、依申请公开政府信息。依法答复公民的申请。\n", encoding="utf-8")
+    t = build_tables(load_corpus([*sorted((ROOT / "data" / "raw").glob("*.txt")), empty, nowhere]))
     t.update(corpus_tables(t))
     docs, measured = t["documents"], set(t["emphasis"]["file"])
     plans = docs[docs["is_plan"].fillna(False)]
     left_out = sorted(set(plans["file"]) - measured)
-    assert "no-tasks-2021.txt" in left_out and len(left_out) >= 2  # and the seeds' truncated plan
+    assert {"no-tasks-2021.txt", "template.txt"} <= set(left_out) and len(left_out) >= 3  # and the truncated seed
     text = _corpus_paragraph(render(t, "en", raw_dir=ROOT / "data" / "raw", versions={"parser": "test"}))
     regions = docs.loc[docs["file"].isin(measured), "region"].nunique()
     n_tasks = int(t["tasks"]["file"].isin(measured).sum())
@@ -180,6 +183,7 @@ def test_the_corpus_summary_counts_the_plans_measured_and_names_those_left_out(t
     assert all(file in text for file in left_out) and not any(file in text for file in measured)
     zh = _corpus_paragraph(render(t, "zh", raw_dir=ROOT / "data" / "raw", versions={"parser": "test"}))
     assert f"{len(measured)} 份计入度量，覆盖 {regions} 个地区" in zh and "未识别出任务 1 份（no-tasks-2021.txt）" in zh
+    assert "地区不明 1 份（template.txt；若为某地的要点，可在 data/raw/overrides.csv 中填写其 region）" in zh
 
 
 def test_the_corpus_summary_names_departments_plans_apart_from_the_governments(tmp_path):

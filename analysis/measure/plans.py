@@ -29,8 +29,9 @@ def select_plans(documents: pd.DataFrame, tasks: pd.DataFrame, include_non_plans
                  duplicates: pd.DataFrame | None = None) -> pd.DataFrame:
     """The `documents` rows of the plans to measure, sorted by file.
 
-    Failed files and files with no task in `tasks` are always left out (their shares are
-    undefined); non-plans (`is_plan` False: reports, interpretations), truncated plans
+    Failed files, files with no task in `tasks` (their shares are undefined) and files whose
+    region is unknown (no comparison can place them: a template, a site's page of rules; set
+    the region in overrides.csv for a plan) are always left out; non-plans (`is_plan` False: reports, interpretations), truncated plans
     (`is_partial` True) and second copies of a plan (`duplicate_plans`, or `duplicates` when
     already known) are left out unless asked for.
     """
@@ -38,7 +39,7 @@ def select_plans(documents: pd.DataFrame, tasks: pd.DataFrame, include_non_plans
         return documents[column].fillna(False).astype(bool)
 
     with_tasks = set(tasks["file"].dropna().unique())  # a set: isin over the arrow column of every task is slow
-    keep = documents["file"].isin(with_tasks) & ~flag("failed")
+    keep = documents["file"].isin(with_tasks) & ~flag("failed") & documents["region"].notna()
     if not include_non_plans:
         keep &= flag("is_plan")
     if not include_partial:

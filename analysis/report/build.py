@@ -167,9 +167,11 @@ def _corpus(tables: dict, lang: str) -> str:
 def _unmeasured(plans: pd.DataFrame, lang: str, most: int = 10) -> list[str]:
     """Why the plans no measure counts are left out, by reason, naming up to `most` files each."""
     no_tasks = plans["n_tasks"].fillna(0).eq(0)
-    partial = plans["is_partial"].fillna(False).astype(bool) & ~no_tasks
+    no_region = plans["region"].isna() & ~no_tasks
+    partial = plans["is_partial"].fillna(False).astype(bool) & ~no_tasks & ~no_region
     out = []
-    for key, rows in (("unmeasured_no_tasks", plans[no_tasks]), ("unmeasured_partial", plans[partial])):
+    for key, rows in (("unmeasured_no_tasks", plans[no_tasks]), ("unmeasured_no_region", plans[no_region]),
+                      ("unmeasured_partial", plans[partial])):
         if len(rows):
             files = "、".join(rows["file"].head(most)) + ("…" if len(rows) > most else "")
             out.append(_t(key, lang, n=len(rows), files=files if lang == "zh" else files.replace("、", ", ")))

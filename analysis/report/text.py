@@ -36,6 +36,9 @@ TEXT = {
     "corpus_unmeasured": {"zh": "未计入度量的要点：{items}。", "en": "Plans not measured: {items}."},
     "unmeasured_partial": {"zh": "文本不完整 {n} 份（{files}；构建时加 --include-partial 可计入）",
                            "en": "{n} truncated ({files}; build with --include-partial to count them)"},
+    "unmeasured_no_region": {"zh": "地区不明 {n} 份（{files}；若为某地的要点，可在 data/raw/overrides.csv 中填写其 region）",
+                             "en": "{n} whose region is unknown ({files}; set the region in data/raw/overrides.csv "
+                                   "for one that is a government's plan)"},
     "unmeasured_no_tasks": {"zh": "未识别出任务 {n} 份（{files}）", "en": "{n} with no task read ({files})"},
     "chart_left_out": {"zh": "此处图表未绘制：语料有 {n} {unit}，超过逐一绘制的上限（{limit}）。可在 notebook 中用 "
                              "analysis.explore.select 选取部分要点（如一个省）绘图；全部数值见 data/processed/ 中的表。",
