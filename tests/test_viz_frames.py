@@ -246,6 +246,15 @@ def test_source_note_names_a_copy_of_a_measured_plan_as_such(lang, reason):
     assert ("数据：6 份工作要点" if lang == "zh" else "Data: 6 plans") in note
 
 
+@pytest.mark.parametrize("lang, reason", [("zh", "template.txt（地区不明）"), ("en", "template.txt (region unknown)")])
+def test_source_note_names_a_plan_without_a_region_as_such(lang, reason):
+    docs = synthetic_documents()
+    nowhere = docs[docs["file"] == "lishui-2020.txt"].assign(file="template.txt", region=None, parent=None,
+                                                              province=None)
+    note = frames.source_note(synthetic_emphasis(), lang, pd.concat([docs, nowhere], ignore_index=True))
+    assert reason in note
+
+
 def test_source_note_without_documents_names_no_exclusions():
     assert "未纳入" not in frames.source_note(synthetic_emphasis(), "zh")
 

@@ -291,6 +291,8 @@ def _excluded(documents: pd.DataFrame, included: set[str], lang: str) -> list[st
             reason = "reason_partial"
         elif _flag(d.get("n_tasks") == 0):
             reason = "reason_no_tasks"
+        elif pd.isna(d.get("region")):
+            reason = "reason_no_region"
         elif (d.get("region"), d.get("plan_year")) in counted:
             reason = "reason_duplicate"
         else:

@@ -66,6 +66,7 @@ TEXT: dict[str, dict[str, str]] = {
     "reason_not_plan": {"zh": "非工作要点", "en": "not a plan"},
     "reason_partial": {"zh": "文本不完整", "en": "partial text"},
     "reason_no_tasks": {"zh": "未解析出任务", "en": "no tasks"},
+    "reason_no_region": {"zh": "地区不明", "en": "region unknown"},
     "reason_duplicate": {"zh": "同一地区同年要点的副本，只计一次",
                          "en": "a copy of another plan of that region and year, counted once"},
     "reason_other": {"zh": "未计入", "en": "not measured"},
