@@ -461,11 +461,13 @@ def test_notice_carrying_two_plans_takes_the_disclosure_plan_only():
 
 def test_annual_report_is_not_a_plan():
     """It is read as a report, and its heading line is its title (no plan title's pattern finds a
-    report's, so the documents table and the report named it by its file only)."""
+    report's, so the documents table and the report named it by its file only), whose year is the
+    year it reports on (not that of its posting)."""
     doc = parse("annual_report.txt")
     assert doc.is_plan is False
     assert any(w.startswith("not a plan") for w in doc.warnings)
-    assert doc.title == "广州市海珠区2021年政府信息公开工作年度报告"
+    assert (doc.title, doc.plan_year, doc.plan_year_evidence) == ("广州市海珠区2021年政府信息公开工作年度报告", 2021, "title")
+    assert "plan year taken from the publication date" not in doc.warnings  # 2022, when it was posted
 
 
 # ---------------------------------------------------------------- numbering

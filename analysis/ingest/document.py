@@ -89,8 +89,8 @@ from .units import Marker, UnitParser
 #: database's labels in brackets, 【发文字号】…; 1.56: a section numbered before a year, 二、2021年工作计划;
 #: 1.57: a date typed 二O一一年5月16日; 1.58: 通告, 公告, 批复 and 复函 name no plan, nor 办法（试行）; 1.59: a
 #: report without a plan title is titled by its heading line; 1.60: a summary with the plan for the next
-#: year is that year's plan, its plan's section alone).
-PARSER_VERSION = "1.60"
+#: year is that year's plan, its plan's section alone; 1.61: such a report's year is its title's).
+PARSER_VERSION = "1.61"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -636,8 +636,11 @@ class PlanParser:
         elif not plan_title and reports >= 2 and reports > plans:
             doc.is_plan = False
             doc.warnings.append(f"not a plan: reads as a report ({reports} report signals, {plans} plan signals)")
-        if not doc.is_plan:  # a report has a title too, which no plan title's pattern finds: its heading line
-            doc.title = doc.title or self._first_title or None
+        if not doc.is_plan:  # a report has a title too, which no plan title's pattern finds: its heading line,
+            if not doc.title and self._first_title:  # whose year is the year it reports on
+                doc.title = self._first_title
+                doc.warnings = [w for w in doc.warnings if not w.startswith("plan year ")]
+                self._year(doc)
         elif name := department(doc.title, doc.issuer, (doc.region, doc.parent, doc.province), self.p):
             doc.department, doc.is_plan = name, False
             doc.warnings.append(f"not a government's plan: the plan of a department, {doc.department}")
