@@ -250,6 +250,43 @@ def test_task_table_without_numbers_whose_rows_leave_a_merged_task_cell_out():
     assert doc.tasks[2].content == "做好政府网站专栏信息公开。及时反馈网民对调查征集信息的意见。"
 
 
+TASK_BEFORE_NUMBER = [
+    ("1", "强化行政规范性文件公开", ["县司法局"], [], "年底前"),
+    ("2", "强化行政规范性文件公开", ["县政府办公室"], [], "6月底前"),
+    ("3", "深化政策解读", ["县司法局"], ["县直各单位"], "持续推进"),
+    ("4", "规范依申请公开", ["县政府办公室"], [], "持续推进"),
+]
+
+
+def test_html_task_table_whose_task_column_comes_before_the_number():
+    """工作任务 | 序号 | 具体要求 | 责任单位 | 完成时限, the task cell merged over its rows: each row's
+    task cell was read as the end of the row above (its deadline and the next task became that row's
+    lead unit: `年底前\n强化…`), so no task had its units, deadline or heading."""
+    doc = parse("html_task_table_task_before_number.html")
+    assert (doc.region, doc.plan_year, doc.issuer) == ("湘阴县", 2024, "湘阴县人民政府办公室")
+    assert rows(doc, "path", "heading", "lead_units", "cooperating_units", "deadline") == TASK_BEFORE_NUMBER
+    assert doc.tasks[0].content == "强化行政规范性文件公开。对行政规范性文件进行全面清理，公布现行有效文件目录。"
+    assert doc.tasks[0].text.startswith("强化行政规范性文件公开对行政")  # its 序号 is no part of its text
+    assert doc.warnings == []
+
+
+def test_task_column_before_the_number_scraped_between_pipes():
+    """The same layout as a scraped page writes it, the header naming no 序号 and a row under a merged
+    task cell leaving that cell out (4 | 规范做好… | 办公室 | 持续推进): it takes the row above's."""
+    text = ("某某县2024年政务公开工作要点\n为做好2024年政务公开工作，制定本要点。\n工作任务 | 具体要求 | 责任单位 | 时限要求 |\n"
+            "强化规范性文件公开 | 1 | 全面清理行政规范性文件。 | 县司法局 | 年底前 |\n"
+            "做好主动公开基础工作 | 2 | 规范发布法定主动公开内容。 | 县直各单位 | 持续推进 |\n"
+            "3 | 规范编制发布政府信息公开工作年度报告。 | 县政府办公室 | 1月31日前 |\n"
+            "规范办理依申请公开 | 4 | 依法依规办理政府信息公开申请。 | 县政府办公室 | 持续推进 |\n")
+    doc = parse_text(text, "pipes.txt")
+    assert rows(doc, "path", "heading", "lead_units", "deadline") == [
+        ("1", "强化规范性文件公开", ["县司法局"], "年底前"),
+        ("2", "做好主动公开基础工作", ["县直各单位"], "持续推进"),
+        ("3", "做好主动公开基础工作", ["县政府办公室"], "1月31日前"),
+        ("4", "规范办理依申请公开", ["县政府办公室"], "持续推进"),
+    ]
+
+
 def test_word_exported_html_task_table():
     """Word's HTML (a <p> in every cell, indented source): no numbered item was found."""
     doc = parse("html_task_table_word.html")

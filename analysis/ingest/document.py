@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..readers import ReadError, load_bytes, read_bytes
+from ..readers.cells import is_number
 from ..readers.limits import TimeUp, time_limit
 from . import layout
 from .citations import find_citations
@@ -89,8 +90,9 @@ from .units import Marker, UnitParser
 #: database's labels in brackets, 【发文字号】…; 1.56: a section numbered before a year, 二、2021年工作计划;
 #: 1.57: a date typed 二O一一年5月16日; 1.58: 通告, 公告, 批复 and 复函 name no plan, nor 办法（试行）; 1.59: a
 #: report without a plan title is titled by its heading line; 1.60: a summary with the plan for the next
-#: year is that year's plan, its plan's section alone; 1.61: such a report's year is its title's).
-PARSER_VERSION = "1.61"
+#: year is that year's plan, its plan's section alone; 1.61: such a report's year is its title's; 1.62: a
+#: task table's 序号 after the row's own task cell, 工作任务 | 序号 | 要求, starts the row).
+PARSER_VERSION = "1.62"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -401,7 +403,7 @@ class PlanParser:
             row["lead"], row["cooperating"] = row["lead"][:1], row["lead"][1:]
         task_text = tidy(row["task"])
         requirement = tidy(row["requirement"])
-        text = tidy(content.replace("\t", " "))
+        text = tidy(" ".join(c for c in content.split("\t") if not is_number(c.strip())))  # its 序号 is no text
         task = Task(path, task_text.rstrip("。"), text, row["lead"], row["cooperating"], row.get("deadline"),
                     layout="table")
         task.content = "。".join(x.rstrip("。") for x in (task_text, requirement) if x) + "。"
@@ -422,6 +424,7 @@ class PlanParser:
         tasks: list[Task] = []
         sections: dict[int, Task] = {}  # id(node) → the heading whose marker its tasks share
         by_node: dict[int, list[Task]] = {}  # id(leaf) → its tasks
+        lead = None  # the last table row's cells before its 序号, and how many followed it
         inherited = 0
         for node in walk(roots):
             if self._is_preamble(node, body):
@@ -430,8 +433,7 @@ class PlanParser:
             content = body[node.marker.end: node.content_end]
             if node.is_leaf:
                 in_table = columns is not None and node.content_end > header.start()  # items above it are prose
-                if in_table and (cells := _row_cells(node, body)):  # (a 序号's content starts with its tab)
-                    content = cells + content.removeprefix("\t")
+                content, lead = _row_content(node, body, content, lead) if in_table else (content, None)
                 own = self._tasks_from(path, content, columns if in_table else None, first_leads)
                 heading = _section_of(node, sections)
                 for task in own if heading else ():
@@ -653,6 +655,23 @@ class PlanParser:
         if last and not last.lead_units and not _ENDED.search(last.text) and not phrases:
             doc.is_partial = True
             doc.warnings.append(f"text appears truncated: last task {last.path} ends mid-sentence")
+
+
+def _row_content(node: Node, body: str, content: str, lead: tuple[str, int] | None) -> tuple[str, tuple[str, int] | None]:
+    """A table row's cells: `content` (from its 序号 on) with the cells before it — its own (工作任务 |
+    序号 | 要求: its marker runs from the start of its line), or, in such a table, the row above's
+    when a scraped page left them out under a merged cell (the row has as many cells after its 序号
+    as that row: `lead`, that row's cells before its 序号 and how many followed it), or its
+    heading's (`_row_cells`). Returns them and the `lead` for the next row."""
+    own = body[node.marker.start: node.marker.end]
+    after = content.removeprefix("\t").split("\n")[0].count("\t") + 1
+    if "\t" in own:
+        return own + content, (own.rpartition("\t")[0], after)
+    if lead and node.marker.boundary == "line" and after == lead[1]:
+        return f"{lead[0]}\t{own}{content}", lead
+    if cells := _row_cells(node, body):  # (a 序号's content starts with its tab)
+        return cells + content.removeprefix("\t"), None
+    return content, None
 
 
 def _row_cells(node: Node, body: str) -> str:

@@ -10,7 +10,7 @@ distinctive markers that continue a sequence.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {c: 0 for c in "〇○Oo0"}  # zeros as typed (二O一一)
 _CN_NUM = r"[一二三四五六七八九十]{1,3}"
@@ -73,10 +73,14 @@ def _label(kind: str, raw: str, number: int) -> str:
 
 
 def candidates(text: str) -> list[Marker]:
-    """Every place that looks like a numbering marker, with its boundary strength."""
-    out = []
+    """Every place that looks like a numbering marker, with its boundary strength. A table row's
+    序号 cell after cells that carry no marker (工作任务 | 序号 | 要求 …) starts its row: the marker
+    runs from the start of its line, so those cells are the row's, not the end of the row above."""
+    out, rows = [], []
     for m in MARKER.finditer(text):
         kind = next(k for k in ("part", "pcn", "pnum", "cn", "cn2", "num", "circ", "row") if m.group(k))
+        if kind == "row" and m.start() > 0 and text[m.start() - 1] == "\t":
+            rows.append(len(out))
         raw = m.group(f"{kind}_n") if kind != "circ" else m.group(kind)
         if kind == "circ":
             number = ord(raw) - ord("①") + 1
@@ -97,6 +101,10 @@ def candidates(text: str) -> list[Marker]:
         if kind == "num" and text[max(0, m.start() - 3): m.start()].endswith(_NO_NUM_BEFORE):
             continue
         out.append(Marker(m.start(), m.end(), kind, number, _label(kind, raw, number), boundary))
+    for i in rows:
+        line = text.rfind("\n", 0, out[i].start) + 1
+        if not (i and out[i - 1].start >= line):  # no marker in the cells before it
+            out[i] = replace(out[i], start=line, boundary="line")
     return out
 
 
