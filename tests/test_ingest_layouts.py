@@ -287,6 +287,33 @@ def test_task_column_before_the_number_scraped_between_pipes():
     ]
 
 
+def test_task_table_with_two_levels_of_tasks_and_a_leaders_column():
+    """一级任务 | 二级任务 | 序号 | 具体措施 | 牵头单位 | 责任领导 | 完成时限: the header's unknown names gave
+    no task column (no heading), and the leader's name would be a cell of the units' row."""
+    text = ("某某县2024年政务公开工作要点\n为做好2024年政务公开工作，制定本要点。\n"
+            "一级任务 | 二级任务 | 序号 | 具体措施 | 牵头单位 | 责任领导 | 完成时限 |\n"
+            "深化重点领域公开 | 财政信息公开 | 1 | 公开政府预决算和部门预决算。 | 县财政局 | 王某某 | 年底前 |\n"
+            "深化重点领域公开 | 财政信息公开 | 2 | 公开“三公”经费。 | 县财政局 | 王某某 | 年底前 |\n"
+            "强化政策解读 | 政策文件解读 | 3 | 做好政策文件解读。 | 县司法局 | 李某某 | 持续推进 |\n")
+    doc = parse_text(text, "levels.txt")
+    assert rows(doc, "path", "heading", "lead_units", "cooperating_units", "deadline") == [
+        ("1", "财政信息公开", ["县财政局"], [], "年底前"),
+        ("2", "财政信息公开", ["县财政局"], [], "年底前"),
+        ("3", "政策文件解读", ["县司法局"], [], "持续推进"),
+    ]
+
+
+def test_a_filled_remarks_cell_is_no_shift_of_the_row():
+    """序号 | 工作任务 | 责任单位 | 完成时限 | 备注: a row whose 备注 says something (新增) has one cell
+    more than the roles the header names, and was read shifted: heading 县财政局, lead 年底前."""
+    text = ("某某县2024年政务公开工作要点\n为做好2024年政务公开工作，制定本要点。\n"
+            "序号 | 工作任务 | 责任单位 | 完成时限 | 备注 |\n1 | 做好财政预决算公开。 | 县财政局 | 年底前 | 新增 |\n"
+            "2 | 做好政策解读。 | 县司法局 | 持续推进 | |\n")
+    doc = parse_text(text, "remarks.txt")
+    assert rows(doc, "path", "heading", "lead_units", "deadline") == [
+        ("1", "做好财政预决算公开", ["县财政局"], "年底前"), ("2", "做好政策解读", ["县司法局"], "持续推进")]
+
+
 def test_word_exported_html_task_table():
     """Word's HTML (a <p> in every cell, indented source): no numbered item was found."""
     doc = parse("html_task_table_word.html")

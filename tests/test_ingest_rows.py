@@ -52,7 +52,9 @@ def test_flattened_task_table_row(row, task, lead, cooperating):
     ("序号\t工作任务\t工作要求\t牵头单位\t责任单位\t完成时限", ["task", "requirement", "lead", "responsible", "deadline"]),
     ("序号 | 重点任务 | 工作内容 | 责任科室 | 时限要求 |", ["task", "requirement", "responsible", "deadline"]),
     ("工 作 任 务 牵 头 单 位 配合/责任单位", ["task", "lead", "responsible"]),  # PDF spacing; a name in a name
-    ("正文。\n序号工作任务责任单位备注\n1\t…", ["task", "responsible"]),  # run together
+    ("正文。\n序号工作任务责任单位备注\n1\t…", ["task", "responsible", None]),  # run together; 备注 is read past
+    ("一级任务 | 二级任务 | 序号 | 具体措施 | 牵头单位 | 责任领导 | 完成时限 |",  # but holds its place in the row
+     [None, "task", "requirement", "lead", None, "deadline"]),
     ("主要内容\n责任单位", None),  # two names are no header
     ("围绕工作任务，明确责任单位和完成时限。", None),  # names inside a sentence
 ])

@@ -91,8 +91,9 @@ from .units import Marker, UnitParser
 #: 1.57: a date typed 二O一一年5月16日; 1.58: 通告, 公告, 批复 and 复函 name no plan, nor 办法（试行）; 1.59: a
 #: report without a plan title is titled by its heading line; 1.60: a summary with the plan for the next
 #: year is that year's plan, its plan's section alone; 1.61: such a report's year is its title's; 1.62: a
-#: task table's 序号 after the row's own task cell, 工作任务 | 序号 | 要求, starts the row).
-PARSER_VERSION = "1.62"
+#: task table's 序号 after the row's own task cell, 工作任务 | 序号 | 要求, starts the row; 1.63: a column
+#: read past (一级任务, 责任领导, 备注) keeps its place in the row).
+PARSER_VERSION = "1.63"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -659,18 +660,19 @@ class PlanParser:
 
 def _row_content(node: Node, body: str, content: str, lead: tuple[str, int] | None) -> tuple[str, tuple[str, int] | None]:
     """A table row's cells: `content` (from its 序号 on) with the cells before it — its own (工作任务 |
-    序号 | 要求: its marker runs from the start of its line), or, in such a table, the row above's
-    when a scraped page left them out under a merged cell (the row has as many cells after its 序号
-    as that row: `lead`, that row's cells before its 序号 and how many followed it), or its
-    heading's (`_row_cells`). Returns them and the `lead` for the next row."""
+    序号 | 要求: its marker runs from the start of its line), or its heading's (`_row_cells`), or, in
+    a table of the first kind, the row above's when a merged cell left them empty or a scraped page
+    left them out (the row has as many cells after its 序号 as that row: `lead`, that row's cells
+    before its 序号 and how many followed it). Returns them and the `lead` for the next row."""
     own = body[node.marker.start: node.marker.end]
+    before, _, number = own.rpartition("\t")
     after = content.removeprefix("\t").split("\n")[0].count("\t") + 1
-    if "\t" in own:
-        return own + content, (own.rpartition("\t")[0], after)
-    if lead and node.marker.boundary == "line" and after == lead[1]:
-        return f"{lead[0]}\t{own}{content}", lead
+    if before.strip():
+        return own + content, (before, after)
     if cells := _row_cells(node, body):  # (a 序号's content starts with its tab)
         return cells + content.removeprefix("\t"), None
+    if lead and after == lead[1]:
+        return f"{lead[0]}\t{number}{content}", lead
     return content, None
 
 

@@ -101,8 +101,10 @@ def is_header_row(row: str, patterns: Patterns) -> bool:
     return bool(patterns.table_header.fullmatch(row.strip()))
 
 
-def table_columns(text: str, patterns: Patterns) -> list[str] | None:
-    """Column roles of the first task-table header: task, requirement, lead, responsible, deadline."""
+def table_columns(text: str, patterns: Patterns) -> list[str | None] | None:
+    """Column roles of the first task-table header, one per column after the 序号 (which a row's
+    marker reads): task, requirement, lead, responsible, cooperating, deadline, or None for a column
+    read past (一级任务, 责任领导, 备注), which still takes its place in the row."""
     m = patterns.table_header.search(text)
     if not m:
         return None
@@ -113,9 +115,9 @@ def table_columns(text: str, patterns: Patterns) -> list[str] | None:
     for pos, minus_len, role in found:
         if pos >= end:  # not inside a longer name read already (责任单位 in 配合/责任单位)
             end = pos - minus_len
-            if role and role not in cols:
+            if role is None or role != "number" and role not in cols:
                 cols.append(role)
-    return cols or None
+    return cols if any(cols) else None
 
 
 def pipes_to_tabs(line: str) -> str:

@@ -50,7 +50,7 @@ class Patterns:
     table_header: re.Pattern
 
 
-_ROLES = {None, "task", "requirement", "lead", "responsible", "cooperating", "deadline"}
+_ROLES = {None, "number", "task", "requirement", "lead", "responsible", "cooperating", "deadline"}
 
 
 def _table_header(names: list[str]) -> re.Pattern:
