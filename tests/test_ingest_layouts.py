@@ -314,6 +314,17 @@ def test_a_filled_remarks_cell_is_no_shift_of_the_row():
         ("1", "做好财政预决算公开", ["县财政局"], "年底前"), ("2", "做好政策解读", ["县司法局"], "持续推进")]
 
 
+def test_html_task_table_with_a_header_of_two_rows():
+    """责任单位 spanning 牵头单位 | 配合单位 above them: the two header rows were read as one, so the
+    columns came out task, responsible, deadline, lead, cooperating and each row's deadline was its
+    lead unit (年底前) and its cooperating unit its deadline."""
+    doc = parse("html_task_table_two_row_header.html")
+    assert rows(doc, "path", "heading", "lead_units", "cooperating_units", "deadline") == [
+        ("1", "做好财政预决算公开", ["县财政局"], ["县直各部门"], "年底前"),
+        ("2", "做好政策文件解读", ["县司法局"], ["县直各单位"], "持续推进"),
+    ]
+
+
 def test_word_exported_html_task_table():
     """Word's HTML (a <p> in every cell, indented source): no numbered item was found."""
     doc = parse("html_task_table_word.html")

@@ -55,6 +55,10 @@ def test_flattened_task_table_row(row, task, lead, cooperating):
     ("正文。\n序号工作任务责任单位备注\n1\t…", ["task", "responsible", None]),  # run together; 备注 is read past
     ("一级任务 | 二级任务 | 序号 | 具体措施 | 牵头单位 | 责任领导 | 完成时限 |",  # but holds its place in the row
      [None, "task", "requirement", "lead", None, "deadline"]),
+    # a header of two rows, 责任单位 over 牵头单位 | 配合单位, as the readers write it: its fuller row
+    ("序号\t工作任务\t责任单位\t完成时限\t\n\n序号\t工作任务\t牵头单位\t配合单位\t完成时限\t\n1\t…",
+     ["task", "lead", "cooperating", "deadline"]),
+    ("工作任务 牵头单位\n配合单位 完成时限", ["task", "lead", "cooperating", "deadline"]),  # one header over two lines
     ("主要内容\n责任单位", None),  # two names are no header
     ("围绕工作任务，明确责任单位和完成时限。", None),  # names inside a sentence
 ])

@@ -92,8 +92,9 @@ from .units import Marker, UnitParser
 #: report without a plan title is titled by its heading line; 1.60: a summary with the plan for the next
 #: year is that year's plan, its plan's section alone; 1.61: such a report's year is its title's; 1.62: a
 #: task table's 序号 after the row's own task cell, 工作任务 | 序号 | 要求, starts the row; 1.63: a column
-#: read past (一级任务, 责任领导, 备注) keeps its place in the row).
-PARSER_VERSION = "1.63"
+#: read past (一级任务, 责任领导, 备注) keeps its place in the row; 1.64: a header of two rows is read from
+#: its fuller row).
+PARSER_VERSION = "1.64"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60

@@ -108,16 +108,29 @@ def table_columns(text: str, patterns: Patterns) -> list[str | None] | None:
     m = patterns.table_header.search(text)
     if not m:
         return None
-    header = re.sub(r"[\s|｜\t]", "", m.group(1))
-    found = sorted((hit.start(), -len(name), role) for name, role in patterns.table_columns
+    lines = [_column_names(line, patterns) for line in m.group(1).split("\n")]
+    lines = [names for names in lines if names]
+    seen = [name for names in lines for name, _ in names]
+    if len(set(seen)) < len(seen):  # a header of two rows (责任单位 over 牵头单位 | 配合单位), each
+        lines = [max(reversed(lines), key=len)]  # naming the columns it spans: its fullest row
+    cols = []
+    for _, role in (pair for names in lines for pair in names):
+        if role is None or role != "number" and role not in cols:
+            cols.append(role)
+    return cols if any(cols) else None
+
+
+def _column_names(line: str, patterns: Patterns) -> list[tuple[str, str | None]]:
+    """The column names in one header line, in order, and their roles."""
+    header = re.sub(r"[\s|｜\t]", "", line)
+    found = sorted((hit.start(), -len(name), name, role) for name, role in patterns.table_columns
                    for hit in re.finditer(re.escape(name), header))
-    cols, end = [], 0
-    for pos, minus_len, role in found:
+    names, end = [], 0
+    for pos, minus_len, name, role in found:
         if pos >= end:  # not inside a longer name read already (责任单位 in 配合/责任单位)
             end = pos - minus_len
-            if role is None or role != "number" and role not in cols:
-                cols.append(role)
-    return cols if any(cols) else None
+            names.append((name, role))
+    return names
 
 
 def pipes_to_tabs(line: str) -> str:
