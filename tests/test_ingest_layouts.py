@@ -325,6 +325,19 @@ def test_html_task_table_with_a_header_of_two_rows():
     ]
 
 
+def test_html_task_table_whose_requirement_cells_list_numbered_items():
+    """序号 | 工作任务 | 具体要求 | 牵头单位 | 完成时限, a requirement cell listing 1.公开政府预算。
+    2.公开部门决算。: those numbers were taken for the plan's numbering, so rows ran into each other
+    (the first task lost its units, the second took the third row's)."""
+    doc = parse("html_task_table_numbered_requirements.html")
+    assert rows(doc, "path", "heading", "lead_units", "deadline") == [
+        ("1", "推进财政信息公开", ["县财政局"], "年底前"),
+        ("2", "强化政策解读", ["县司法局"], "持续推进"),
+        ("3", "规范依申请公开", ["县政府办公室"], "持续推进"),
+    ]
+    assert doc.tasks[0].content == "推进财政信息公开。1.公开政府预算。2.公开部门决算。"
+
+
 def test_word_exported_html_task_table():
     """Word's HTML (a <p> in every cell, indented source): no numbered item was found."""
     doc = parse("html_task_table_word.html")

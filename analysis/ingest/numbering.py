@@ -75,10 +75,15 @@ def _label(kind: str, raw: str, number: int) -> str:
 def candidates(text: str) -> list[Marker]:
     """Every place that looks like a numbering marker, with its boundary strength. A table row's
     序号 cell after cells that carry no marker (工作任务 | 序号 | 要求 …) starts its row: the marker
-    runs from the start of its line, so those cells are the row's, not the end of the row above."""
-    out, rows = [], []
+    runs from the start of its line, so those cells are the row's, not the end of the row above.
+    The numbers in the cells after a 序号 (a requirement cell listing 1.… 2.…) are the row's text."""
+    out, rows, numbered = [], [], []  # 序号 cells after a tab; the rows a 序号 numbers (its end, its line's)
     for m in MARKER.finditer(text):
         kind = next(k for k in ("part", "pcn", "pnum", "cn", "cn2", "num", "circ", "row") if m.group(k))
+        if numbered and numbered[-1][0] <= m.start() < numbered[-1][1]:
+            continue
+        if kind == "row":
+            numbered.append((m.end(), (text.find("\n", m.end()) + 1 or len(text) + 1) - 1))
         if kind == "row" and m.start() > 0 and text[m.start() - 1] == "\t":
             rows.append(len(out))
         raw = m.group(f"{kind}_n") if kind != "circ" else m.group(kind)
