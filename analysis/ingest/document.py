@@ -93,8 +93,9 @@ from .units import Marker, UnitParser
 #: year is that year's plan, its plan's section alone; 1.61: such a report's year is its title's; 1.62: a
 #: task table's 序号 after the row's own task cell, 工作任务 | 序号 | 要求, starts the row; 1.63: a column
 #: read past (一级任务, 责任领导, 备注) keeps its place in the row; 1.64: a header of two rows is read from
-#: its fuller row; 1.65: the numbers in a row's cells after its 序号 are its text).
-PARSER_VERSION = "1.65"
+#: its fuller row; 1.65: the numbers in a row's cells after its 序号 are its text; 1.66: a marker in
+#: 〔〕).
+PARSER_VERSION = "1.66"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60

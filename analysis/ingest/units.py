@@ -25,7 +25,7 @@ _OFFICE_END = ("政府", "局", "委", "办", "厅", "中心", "部门", "单位
 _SENTENCE_END = "。；;！？!?"
 _UNIT_LINE = re.compile(r"(?m)^[ \t]*(?:" + "|".join(_LEVEL_PREFIX) + r")[^\n]*")  # a line that may be units alone
 _SEP = "、，,；;/／"
-_OPENER = re.compile(r"[(（\[【]")  # [责任单位:…] and 【责任单位：…】 occur too
+_OPENER = re.compile(r"[(（\[【〔]")  # [责任单位:…], 【责任单位：…】 and 〔责任单位：…〕 occur too
 _SPACES = re.compile(r"\s+")
 _BY = re.compile(r"^(?:由|请|会同)")
 #: The longest line read as a marker of its own ('市发改委牵头落实' and lists of units).
