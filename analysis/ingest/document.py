@@ -94,8 +94,8 @@ from .units import Marker, UnitParser
 #: task table's 序号 after the row's own task cell, 工作任务 | 序号 | 要求, starts the row; 1.63: a column
 #: read past (一级任务, 责任领导, 备注) keeps its place in the row; 1.64: a header of two rows is read from
 #: its fuller row; 1.65: the numbers in a row's cells after its 序号 are its text; 1.66: a marker in
-#: 〔〕).
-PARSER_VERSION = "1.66"
+#: 〔〕; 1.67: offices alone with a deadline after them, （县财政局，长期坚持）).
+PARSER_VERSION = "1.67"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60

@@ -314,13 +314,15 @@ class UnitParser:
 
     def bare_marker(self, text: str) -> Marker | None:
         """A list of offices and nothing else ('市政府办公室、市大数据中心'), each named from its level
-        (市…, 县…, 各…, 有关…): the units of the text it closes, all of them responsible, as under
-        责任单位：. Read only where it closes some text (`_closes`, or a line below a sentence)."""
+        (市…, 县…, 各…, 有关…), and perhaps a deadline after them ('县财政局，2024年6月底前'): the units
+        of the text it closes, all of them responsible, as under 责任单位：. Read only where it closes
+        some text (`_closes`, or a line below a sentence)."""
         units = [_balanced(u) for u in split_top(_SPACES.sub("", text).strip("。"), "、，,；;")]
+        deadline = units.pop() if len(units) > 1 and self._is_deadline(units[-1]) else None  # （县财政局，长期坚持）
         if not units or not all(looks_like_unit(u) and u.startswith(_LEVEL_PREFIX) and (
                 _strip_brackets(u).endswith(_OFFICE_END) or u.startswith(("各", "有关"))) for u in units):
             return None
-        return Marker(0, 0, lead=units, shared=len(units) > 1)
+        return Marker(0, 0, lead=units, deadline=deadline, shared=len(units) > 1)
 
     def _line_markers(self, text: str, found: list[Marker]) -> list[Marker]:
         """Markers that are a line of their own below some text (none in tidied, one-line text): a
