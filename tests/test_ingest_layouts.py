@@ -338,6 +338,15 @@ def test_html_task_table_whose_requirement_cells_list_numbered_items():
     assert doc.tasks[0].content == "推进财政信息公开。1.公开政府预算。2.公开部门决算。"
 
 
+def test_a_units_cell_marking_the_unit_that_leads():
+    """责任单位 | 县财政局（牵头）、县审计局: the marked unit leads and the others cooperate (both were
+    leads, one of them named with its mark)."""
+    text = ("某某县2024年政务公开工作要点\n为做好2024年政务公开工作，制定本要点。\n序号 | 工作任务 | 责任单位 | 完成时限 |\n"
+            "1 | 做好财政预决算公开。 | 县财政局（牵头）、县审计局 | 年底前 |\n2 | 做好政策解读。 | 县司法局 | 持续推进 |\n")
+    doc = parse_text(text, "tagged.txt")
+    assert rows(doc, "path", "lead_units", "cooperating_units") == [("1", ["县财政局"], ["县审计局"]), ("2", ["县司法局"], [])]
+
+
 def test_word_exported_html_task_table():
     """Word's HTML (a <p> in every cell, indented source): no numbered item was found."""
     doc = parse("html_task_table_word.html")

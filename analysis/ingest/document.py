@@ -32,7 +32,7 @@ from .numbering import MARKER, Node, build_tree, candidates, select, walk
 from .patterns import Patterns, load_patterns
 from .regions import region_table
 from .tables import AnnexRow, is_unit_line, link_annex, parse_annex, split_cell_row, split_flat_row
-from .units import Marker, UnitParser
+from .units import Marker, UnitParser, lead_tagged
 
 #: Recorded with every document (documents.parser_version): raise it whenever a change to the parser
 #: changes what it gives for some input (the cache follows the code itself, freshness.per_document_code;
@@ -94,8 +94,9 @@ from .units import Marker, UnitParser
 #: task table's 序号 after the row's own task cell, 工作任务 | 序号 | 要求, starts the row; 1.63: a column
 #: read past (一级任务, 责任领导, 备注) keeps its place in the row; 1.64: a header of two rows is read from
 #: its fuller row; 1.65: the numbers in a row's cells after its 序号 are its text; 1.66: a marker in
-#: 〔〕; 1.67: offices alone with a deadline after them, （县财政局，长期坚持）).
-PARSER_VERSION = "1.67"
+#: 〔〕; 1.67: offices alone with a deadline after them, （县财政局，长期坚持）; 1.68: the unit marked
+#: 县财政局（牵头） leads, 牵头责任单位/主要责任单位 and 配合责任单位/次要责任单位 are labels, 等部门 no unit).
+PARSER_VERSION = "1.68"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -402,6 +403,8 @@ class PlanParser:
         named = row["lead"] + row["cooperating"]
         if any(u.endswith(self.p.verbs) for u in named) and (said := self.units.line_marker("，".join(named))):
             row["lead"], row["cooperating"] = said.lead, said.cooperating  # a cell 办公室牵头，各科室配合
+        elif not row["cooperating"] and (tagged := lead_tagged(row["lead"])):
+            row["lead"], row["cooperating"] = tagged  # a cell 县财政局（牵头）、县审计局
         if first_leads and "lead" not in columns and not row["cooperating"]:  # one 责任单位 column
             row["lead"], row["cooperating"] = row["lead"][:1], row["lead"][1:]
         task_text = tidy(row["task"])

@@ -28,6 +28,9 @@ _SEP = "、，,；;/／"
 _OPENER = re.compile(r"[(（\[【〔]")  # [责任单位:…], 【责任单位：…】 and 〔责任单位：…〕 occur too
 _SPACES = re.compile(r"\s+")
 _BY = re.compile(r"^(?:由|请|会同)")
+_NO_UNIT = {"部门", "单位", "部门单位", "单位部门"}  # what 县财政局等部门 leaves after 等: no unit of its own
+#: A unit marked as the one that leads among those listed: 县财政局（牵头）、县审计局.
+LEAD_TAG = re.compile(r"[（(〔\[【]\s*牵头\s*[）)〕\]】]$")
 #: The longest line read as a marker of its own ('市发改委牵头落实' and lists of units).
 _LINE_MAX = 120
 
@@ -52,6 +55,14 @@ class Marker:
         if not self.shared:
             return self.lead, self.cooperating
         return self.lead[:1], self.lead[1:] + self.cooperating
+
+
+def lead_tagged(units: list[str]) -> tuple[list[str], list[str]] | None:
+    """(lead, the others) of units one of which is marked as leading (县财政局（牵头）), else None."""
+    tagged = [u for u in units if LEAD_TAG.search(u)]
+    if not tagged:
+        return None
+    return [LEAD_TAG.sub("", u) for u in tagged], [u for u in units if u not in tagged]
 
 
 def _closing(text: str, i: int) -> int | None:
@@ -174,7 +185,7 @@ class UnitParser:
             part = self.verb_tail.sub("", part).strip()
             for piece in self._split_joined(part):
                 piece = _balanced(_BY.sub("", piece).strip())
-                if piece and piece not in out:
+                if piece and piece not in out and piece not in _NO_UNIT:
                     out.append(piece)
         return out
 
@@ -235,7 +246,11 @@ class UnitParser:
                 m.deadline = m.deadline or next(iter(dates), None)
                 value = "，".join(c for c in clauses if c not in dates)
             units = self.units(value)
-            if label in self.p.lead_labels:
+            if label not in self.p.cooperating_labels and (tagged := lead_tagged(units)):
+                has_lead = True  # 县财政局（牵头）、县审计局: the one marked leads, the others cooperate
+                m.lead += tagged[0]
+                responsible += tagged[1]
+            elif label in self.p.lead_labels:
                 has_lead = True
                 m.lead += units
             elif label in self.p.cooperating_labels:
@@ -322,6 +337,8 @@ class UnitParser:
         if not units or not all(looks_like_unit(u) and u.startswith(_LEVEL_PREFIX) and (
                 _strip_brackets(u).endswith(_OFFICE_END) or u.startswith(("各", "有关"))) for u in units):
             return None
+        if tagged := lead_tagged(units):  # 县财政局（牵头）、县审计局
+            return Marker(0, 0, lead=tagged[0], cooperating=tagged[1], deadline=deadline)
         return Marker(0, 0, lead=units, deadline=deadline, shared=len(units) > 1)
 
     def _line_markers(self, text: str, found: list[Marker]) -> list[Marker]:
