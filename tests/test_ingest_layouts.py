@@ -347,6 +347,18 @@ def test_a_units_cell_marking_the_unit_that_leads():
     assert rows(doc, "path", "lead_units", "cooperating_units") == [("1", ["县财政局"], ["县审计局"]), ("2", ["县司法局"], [])]
 
 
+def test_html_task_table_with_section_rows_numbered_in_the_number_column():
+    """A section's row holds its numeral alone in the 序号 column (一 | 深化重点领域信息公开, spanning
+    the rest): 一 without 、 was no marker, so the section row ran into the task above it (its lead
+    unit became 持续推进 and 二, its deadline the section's name)."""
+    doc = parse("html_task_table_section_rows.html")
+    assert rows(doc, "path", "heading", "lead_units", "deadline") == [
+        ("一/1", "做好财政预决算公开", ["县财政局"], "年底前"),
+        ("一/2", "做好重大项目信息公开", ["县发改局"], "持续推进"),
+        ("二/3", "做好政策文件解读", ["县司法局"], "持续推进"),
+    ]
+
+
 def test_word_exported_html_task_table():
     """Word's HTML (a <p> in every cell, indented source): no numbered item was found."""
     doc = parse("html_task_table_word.html")

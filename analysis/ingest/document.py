@@ -95,8 +95,9 @@ from .units import Marker, UnitParser, lead_tagged
 #: read past (一级任务, 责任领导, 备注) keeps its place in the row; 1.64: a header of two rows is read from
 #: its fuller row; 1.65: the numbers in a row's cells after its 序号 are its text; 1.66: a marker in
 #: 〔〕; 1.67: offices alone with a deadline after them, （县财政局，长期坚持）; 1.68: the unit marked
-#: 县财政局（牵头） leads, 牵头责任单位/主要责任单位 and 配合责任单位/次要责任单位 are labels, 等部门 no unit).
-PARSER_VERSION = "1.68"
+#: 县财政局（牵头） leads, 牵头责任单位/主要责任单位 and 配合责任单位/次要责任单位 are labels, 等部门 no unit;
+#: 1.69: a numeral alone in a table's 序号 cell, 二\t强化政策解读, numbers its row).
+PARSER_VERSION = "1.69"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60

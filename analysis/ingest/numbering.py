@@ -25,6 +25,7 @@ MARKER = re.compile(
     r"|(?P<circ>[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])"
     r"|(?P<row>(?:(?<![^\n])|(?<=\t))(?P<row_n>\d{1,2})(?=\t))"  # a table row's 序号 cell: '3\t工作任务…', also
     # after the numbered headings' cells of its first row: '一、…\t（一）…\t1\t要求…'
+    rf"|(?P<cnrow>(?<![^\n])(?P<cnrow_n>{_CN_NUM})(?=\t))"  # a section's row, 一 in the 序号 column: '二\t强化解读'
 )
 RANK = {"part": 0, "cn": 1, "pcn": 2, "num": 3, "pnum": 4, "circ": 5}
 _SENTENCE_END = set("。；;！!？?：:）)”」』")
@@ -79,7 +80,7 @@ def candidates(text: str) -> list[Marker]:
     The numbers in the cells after a 序号 (a requirement cell listing 1.… 2.…) are the row's text."""
     out, rows, numbered = [], [], []  # 序号 cells after a tab; the rows a 序号 numbers (its end, its line's)
     for m in MARKER.finditer(text):
-        kind = next(k for k in ("part", "pcn", "pnum", "cn", "cn2", "num", "circ", "row") if m.group(k))
+        kind = next(k for k in ("part", "pcn", "pnum", "cn", "cn2", "num", "circ", "row", "cnrow") if m.group(k))
         if numbered and numbered[-1][0] <= m.start() < numbered[-1][1]:
             continue
         if kind == "row":
@@ -93,7 +94,7 @@ def candidates(text: str) -> list[Marker]:
             number = int(raw)
         else:
             number = chinese_to_int(raw)
-        kind = {"cn2": "cn", "row": "num"}.get(kind, kind)
+        kind = {"cn2": "cn", "row": "num", "cnrow": "cn"}.get(kind, kind)
         prev = text[m.start() - 1] if m.start() > 0 else "\n"
         if prev == "\n":
             boundary = "line"
