@@ -359,6 +359,15 @@ def test_html_task_table_with_section_rows_numbered_in_the_number_column():
     ]
 
 
+def test_a_plan_reposted_as_a_wechat_article():
+    """A 公众号's repost: a headline, a byline (原创 湘阴发布 … 发表于湖南), and a footer (来源：…,
+    编辑：… 审核：…, 阅读原文) that was read as a last task, which then flagged the plan truncated."""
+    doc = parse("wechat_article.txt")
+    assert (doc.region, doc.plan_year, doc.title, doc.published) == ("湘阴县", 2024, "湘阴县2024年政务公开工作要点", "2024-03-05")
+    assert rows(doc, "path", "lead_units") == [("一/(一)", ["县财政局"]), ("一/(二)", ["县司法局"])]
+    assert not doc.is_partial and doc.warnings == []
+
+
 def test_word_exported_html_task_table():
     """Word's HTML (a <p> in every cell, indented source): no numbered item was found."""
     doc = parse("html_task_table_word.html")
