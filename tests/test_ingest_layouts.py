@@ -368,6 +368,18 @@ def test_a_plan_reposted_as_a_wechat_article():
     assert not doc.is_partial and doc.warnings == []
 
 
+@pytest.mark.parametrize("footer", ["【我要纠错】", "【责任编辑：张三】", "（责任编辑：张三）", "打印本页 关闭窗口",
+                                    "【打印此页】 【关闭窗口】", "分享：", "相关稿件", "视力保护色：", "发布者：县政府办",
+                                    "上一条：关于印发…的通知", "主办：湘阴县人民政府办公室", "政策解读：", "编辑：李某 审核：王某"])
+def test_a_portals_footer_after_the_last_task_is_furniture(footer):
+    """Lines a portal puts under a plan were read into its last task's text."""
+    text = ("湘阴县2024年政务公开工作要点\n一、加大主动公开力度\n（一）做好财政信息公开。及时公开政府预决算信息。（责任单位：县财政局）\n"
+            f"（二）强化政策解读。做好重要政策文件解读。（责任单位：县司法局）\n{footer}\n")
+    doc = parse_text(text, "footer.txt")
+    assert [t.text for t in doc.tasks][-1] == "强化政策解读。做好重要政策文件解读。（责任单位：县司法局）"
+    assert not doc.is_partial
+
+
 def test_word_exported_html_task_table():
     """Word's HTML (a <p> in every cell, indented source): no numbered item was found."""
     doc = parse("html_task_table_word.html")

@@ -97,8 +97,9 @@ from .units import Marker, UnitParser, lead_tagged
 #: 〔〕; 1.67: offices alone with a deadline after them, （县财政局，长期坚持）; 1.68: the unit marked
 #: 县财政局（牵头） leads, 牵头责任单位/主要责任单位 and 配合责任单位/次要责任单位 are labels, 等部门 no unit;
 #: 1.69: a numeral alone in a table's 序号 cell, 二\t强化政策解读, numbers its row; 1.70: an article's
-#: byline and footer, 原创 … 发表于…, 来源：…, 编辑：…, 阅读原文, are furniture).
-PARSER_VERSION = "1.70"
+#: byline and footer, 原创 … 发表于…, 来源：…, 编辑：…, 阅读原文, are furniture; 1.71: so are more of a
+#: portal's footer lines, 【我要纠错】, 【责任编辑：…】, 打印本页 关闭窗口, 上一条：…, 视力保护色 …).
+PARSER_VERSION = "1.71"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
