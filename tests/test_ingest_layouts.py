@@ -380,6 +380,20 @@ def test_a_portals_footer_after_the_last_task_is_furniture(footer):
     assert not doc.is_partial
 
 
+def test_an_items_labels_before_its_labelled_content():
+    """（一）推进财政信息公开 / 牵头单位：… / 配合单位：… / 完成时限：… / 工作内容：…: the labels closed a
+    first task (the heading alone) and the content became a second task without units."""
+    text = ("湘阴县2024年政务公开工作要点\n一、加大主动公开力度\n（一）推进财政信息公开\n牵头单位：县财政局\n"
+            "配合单位：县直各部门\n完成时限：2024年12月底前\n工作内容：及时公开政府预决算和部门预决算。\n"
+            "（二）强化政策解读\n牵头单位：县司法局\n完成时限：持续推进\n工作内容：做好重要政策文件解读。\n")
+    doc = parse_text(text, "labels.txt")
+    assert rows(doc, "path", "heading", "lead_units", "cooperating_units", "deadline") == [
+        ("一/(一)", "推进财政信息公开", ["县财政局"], ["县直各部门"], "2024年12月底前"),
+        ("一/(二)", "强化政策解读", ["县司法局"], [], "持续推进"),
+    ]
+    assert doc.tasks[0].content == "推进财政信息公开。及时公开政府预决算和部门预决算。"
+
+
 def test_word_exported_html_task_table():
     """Word's HTML (a <p> in every cell, indented source): no numbered item was found."""
     doc = parse("html_task_table_word.html")

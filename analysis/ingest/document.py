@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from ..readers import ReadError, load_bytes, read_bytes
@@ -98,8 +98,9 @@ from .units import Marker, UnitParser, lead_tagged
 #: 县财政局（牵头） leads, 牵头责任单位/主要责任单位 and 配合责任单位/次要责任单位 are labels, 等部门 no unit;
 #: 1.69: a numeral alone in a table's 序号 cell, 二\t强化政策解读, numbers its row; 1.70: an article's
 #: byline and footer, 原创 … 发表于…, 来源：…, 编辑：…, 阅读原文, are furniture; 1.71: so are more of a
-#: portal's footer lines, 【我要纠错】, 【责任编辑：…】, 打印本页 关闭窗口, 上一条：…, 视力保护色 …).
-PARSER_VERSION = "1.71"
+#: portal's footer lines, 【我要纠错】, 【责任编辑：…】, 打印本页 关闭窗口, 上一条：…, 视力保护色 …; 1.72:
+#: an item's label lines before its labelled content, 牵头单位：… / 工作内容：…, make one task).
+PARSER_VERSION = "1.72"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -292,6 +293,9 @@ class PlanParser:
         self.p = patterns or load_patterns()
         self.units = UnitParser(self.p)
         self.regions = region_table()
+        names = sorted((n for n, role in self.p.table_columns if role in ("task", "requirement")), key=len, reverse=True)
+        #: A line that labels an item's content (工作内容：…), as the task-table columns name it.
+        self._labelled_content = re.compile(r"\s*(?:" + "|".join(map(re.escape, names)) + r")\s*[:：]")
 
     # ------------------------------------------------------------------ body location
     def _body_start(self, lines: list[str], title: str | None, signature_lines: list[int]) -> tuple[int, int]:
@@ -341,14 +345,19 @@ class PlanParser:
         """Segments of a task's text, each closed by its own responsibility marker, with the
         segment's text less a marker on a line of its own (which tidying would join to the text)."""
         markers = self.units.find(content)
-        segments, pos = [], 0
+        segments, pos, start = [], 0, 0
         for m in markers:
             bare = content[pos: m.start] if m.line else content[pos: m.end]
             segments.append((content[pos: m.end], m, bare))
-            pos = m.end
+            pos, start = m.end, pos
         tail = content[pos:]
         if tidy(tail):
-            if segments and len(tidy(tail)) < 15:
+            if segments and (label := self._labelled_content.match(tail)):  # the content its labels head:
+                text, m, _ = segments[-1]  # 牵头单位：… / 完成时限：… / 工作内容：…, the labels no part of it
+                head = content[start: m.start].rstrip()
+                body = head + ("" if head.endswith(_STOPS) else "。") + tail[label.end():]
+                segments[-1] = (text + tail, replace(m, line=True), body)
+            elif segments and len(tidy(tail)) < 15:
                 text, m, bare = segments[-1]
                 segments[-1] = (text + tail, m, bare + tail)
             else:
@@ -664,6 +673,9 @@ class PlanParser:
         if last and not last.lead_units and not _ENDED.search(last.text) and not phrases:
             doc.is_partial = True
             doc.warnings.append(f"text appears truncated: last task {last.path} ends mid-sentence")
+
+
+_STOPS = ("。", "；", ";", "：", ":")
 
 
 def _row_content(node: Node, body: str, content: str, lead: tuple[str, int] | None) -> tuple[str, tuple[str, int] | None]:
