@@ -51,6 +51,7 @@ def test_flattened_task_table_row(row, task, lead, cooperating):
 @pytest.mark.parametrize(("text", "columns"), [
     ("序号\t工作任务\t工作要求\t牵头单位\t责任单位\t完成时限", ["task", "requirement", "lead", "responsible", "deadline"]),
     ("序号 | 重点任务 | 工作内容 | 责任科室 | 时限要求 |", ["task", "requirement", "responsible", "deadline"]),
+    ("序号 | 工作任务 | 负责单位 | 完成时间 |", ["task", "responsible", "deadline"]),
     ("工 作 任 务 牵 头 单 位 配合/责任单位", ["task", "lead", "responsible"]),  # PDF spacing; a name in a name
     ("正文。\n序号工作任务责任单位备注\n1\t…", ["task", "responsible", None]),  # run together; 备注 is read past
     ("一级任务 | 二级任务 | 序号 | 具体措施 | 牵头单位 | 责任领导 | 完成时限 |",  # but holds its place in the row
@@ -96,6 +97,9 @@ def test_a_task_table_column_with_an_unknown_role_is_refused(tmp_path):
     ("（牵头责任单位：县财政局；配合责任单位：县审计局）", ["县财政局"], ["县审计局"], None),
     ("（主要责任单位：县财政局；次要责任单位：县审计局）", ["县财政局"], ["县审计局"], None),
     ("（责任单位：县财政局等部门）", ["县财政局"], [], None),  # 等部门 names no unit of its own
+    ("（负责单位：县财政局）", ["县财政局"], [], None),  # more labels plans use
+    ("（主管部门：县财政局；执行单位：县审计局）", ["县财政局", "县审计局"], [], None),
+    ("（牵头负责单位：县财政局；配合单位：县审计局）", ["县财政局"], ["县审计局"], None),
     ("（县财政局、县审计局，2024年6月底前）", ["县财政局", "县审计局"], [], "2024年6月底前"),
     ("责任单位：县财政局、县审计局。", ["县财政局", "县审计局"], [], None),
     ("（责任单位：市财政局、市审计局，列第一位的为牵头单位）", ["市财政局"], ["市审计局"], None),

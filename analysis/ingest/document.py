@@ -99,8 +99,9 @@ from .units import Marker, UnitParser, lead_tagged
 #: 1.69: a numeral alone in a table's 序号 cell, 二\t强化政策解读, numbers its row; 1.70: an article's
 #: byline and footer, 原创 … 发表于…, 来源：…, 编辑：…, 阅读原文, are furniture; 1.71: so are more of a
 #: portal's footer lines, 【我要纠错】, 【责任编辑：…】, 打印本页 关闭窗口, 上一条：…, 视力保护色 …; 1.72:
-#: an item's label lines before its labelled content, 牵头单位：… / 工作内容：…, make one task).
-PARSER_VERSION = "1.72"
+#: an item's label lines before its labelled content, 牵头单位：… / 工作内容：…, make one task; 1.73: 负责单位,
+#: 主管部门, 执行单位, 牵头负责单位 … are labels, 负责单位, 实施单位 … task-table columns).
+PARSER_VERSION = "1.73"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
