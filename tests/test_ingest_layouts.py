@@ -394,6 +394,41 @@ def test_an_items_labels_before_its_labelled_content():
     assert doc.tasks[0].content == "推进财政信息公开。及时公开政府预决算和部门预决算。"
 
 
+def _one_cell_per_line(*cells: str) -> str:
+    return "".join(f"{cell}\n|\n" for cell in cells)
+
+
+def test_task_table_written_one_cell_per_line_between_pipe_lines():
+    """A text extractor writes a page's table cell by cell, each followed by a line holding | alone
+    (工作任务 | 具体要求 | 责任单位 | 时限要求 over rows task | 序号 | 要求 | 单位 | 时限, a row under a
+    merged task cell leaving it out): no row ends, so no task at all was read."""
+    text = ("某某县2024年政务公开工作要点\n为做好2024年政务公开工作，制定本要点。\n"
+            + _one_cell_per_line("工作任务", "具体要求", "责任单位", "时限要求",
+                                 "强化规范性文件公开", "1", "全面清理行政规范性文件。", "县司法局", "年底前",
+                                 "做好主动公开基础工作", "2", "规范发布法定主动公开内容。", "县直各单位", "持续推进",
+                                 "3", "规范编制发布政府信息公开工作年度报告。", "县政府办公室", "1月31日前",
+                                 "规范办理依申请公开", "4", "依法依规办理政府信息公开申请。", "县政府办公室", "持续推进"))
+    doc = parse_text(text, "cells.txt")
+    assert rows(doc, "path", "heading", "lead_units", "deadline") == [
+        ("1", "强化规范性文件公开", ["县司法局"], "年底前"),
+        ("2", "做好主动公开基础工作", ["县直各单位"], "持续推进"),
+        ("3", "做好主动公开基础工作", ["县政府办公室"], "1月31日前"),
+        ("4", "规范办理依申请公开", ["县政府办公室"], "持续推进"),
+    ]
+    assert "rebuilt 4 task-table rows from cells written one per line between | lines" in doc.warnings
+
+
+def test_cells_between_pipe_lines_that_read_as_no_table_are_left_as_they_were():
+    """Without a header of column names, or without 序号 running 1, 2, … through the cells, nothing is rebuilt."""
+    from analysis.ingest import layout
+    from analysis.ingest.patterns import load_patterns
+
+    for cells in (("甲", "乙", "丙", "1", "丁", "2", "戊"),
+                  ("工作任务", "具体要求", "责任单位", "做好公开。", "公开预算。", "县财政局")):
+        text = "前言\n" + _one_cell_per_line(*cells) + "结尾"
+        assert layout.join_pipe_cells(text, load_patterns()) == (text, 0)
+
+
 def test_word_exported_html_task_table():
     """Word's HTML (a <p> in every cell, indented source): no numbered item was found."""
     doc = parse("html_task_table_word.html")

@@ -100,8 +100,9 @@ from .units import Marker, UnitParser, lead_tagged
 #: byline and footer, 原创 … 发表于…, 来源：…, 编辑：…, 阅读原文, are furniture; 1.71: so are more of a
 #: portal's footer lines, 【我要纠错】, 【责任编辑：…】, 打印本页 关闭窗口, 上一条：…, 视力保护色 …; 1.72:
 #: an item's label lines before its labelled content, 牵头单位：… / 工作内容：…, make one task; 1.73: 负责单位,
-#: 主管部门, 执行单位, 牵头负责单位 … are labels, 负责单位, 实施单位 … task-table columns).
-PARSER_VERSION = "1.73"
+#: 主管部门, 执行单位, 牵头负责单位 … are labels, 负责单位, 实施单位 … task-table columns; 1.74: a table
+#: written one cell per line between | lines is rebuilt row by row).
+PARSER_VERSION = "1.74"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -530,6 +531,9 @@ class PlanParser:
         text, pages = layout.remove_page_numbers(text)
         if pages:
             doc.warnings.append(f"removed {len(pages)} page numbers inside the text")
+        text, joined = layout.join_pipe_cells(text, self.p)
+        if joined:
+            doc.warnings.append(f"rebuilt {joined} task-table rows from cells written one per line between | lines")
         text = layout.break_table_headers(text, self.p)
         raw_lines = [line.rstrip() for line in text.split("\n")]
         if kind == "pdf":

@@ -95,6 +95,62 @@ def break_table_headers(text: str, patterns: Patterns) -> str:
     return patterns.table_header.sub(lambda m: "\n" + m.group(1).strip() + "\n", text)
 
 
+_LONE_PIPE = re.compile(r"[ \t]*[|｜][ \t]*")
+
+
+def join_pipe_cells(text: str, patterns: Patterns) -> tuple[str, int]:
+    """A task table some text extractors write one cell per line, each followed by a line holding a
+    `|` alone: its rows rebuilt on lines of their own, cells tab-separated, from its header (three or
+    more cells that are column names) and the 序号 numbering its rows (`_pipe_rows`). Returns the
+    text and how many rows were rebuilt; a run of cells that does not read so is left as it was."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = rebuilt = 0
+    while i < len(lines):
+        j, cells = i, []
+        while j + 1 < len(lines) and lines[j].strip() and not _LONE_PIPE.fullmatch(lines[j]) \
+                and _LONE_PIPE.fullmatch(lines[j + 1]):
+            cells.append(lines[j].strip())
+            j += 2
+        rows = _pipe_rows(cells, patterns) if len(cells) >= 6 else None
+        if rows:
+            out += rows
+            rebuilt += len(rows) - 1
+        else:
+            out += lines[i: max(j, i + 1)]
+        i = max(j, i + 1)
+    return "\n".join(out), rebuilt
+
+
+def _pipe_rows(cells: list[str], patterns: Patterns) -> list[str] | None:
+    """The header and rows of a table given cell by cell, or None: each row is found by its 序号
+    (1, 2, 3 … in order), with as many cells before it as the first row has (fewer where a merged
+    cell was left out) and the rest of the header's width after it."""
+    width = 0
+    while width < len(cells) and [n for n, _ in _column_names(cells[width], patterns)] == [re.sub(r"\s", "", cells[width])]:
+        width += 1
+    if width < 3:
+        return None
+    header, data = cells[:width], cells[width:]
+    numbers = []
+    for k, cell in enumerate(data):
+        if cell == str(len(numbers) + 1):
+            numbers.append(k)
+    if len(numbers) < 2:
+        return None
+    named = any(role == "number" for name in header for _, role in _column_names(name, patterns))
+    before = numbers[0]
+    after = (width if named else width + 1) - before - 1
+    rows, end = ["\t".join(header)], 0
+    for n, k in enumerate(numbers):
+        stop = numbers[n + 1] if n + 1 < len(numbers) else len(data)
+        if after < 1 or k - end > before or k + 1 + after > stop:
+            return None
+        rows.append("\t".join(data[end: k + 1 + after]))
+        end = k + 1 + after
+    return rows + data[end:]
+
+
 def is_header_row(row: str, patterns: Patterns) -> bool:
     """A line of column names only (序号	工作任务	…, or run together): a table's header, repeated
     on every page of a PDF table, is no task."""
