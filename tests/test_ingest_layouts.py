@@ -338,6 +338,17 @@ def test_html_task_table_whose_requirement_cells_list_numbered_items():
     assert doc.tasks[0].content == "推进财政信息公开。1.公开政府预算。2.公开部门决算。"
 
 
+def test_a_units_cell_with_labels():
+    """责任单位 | 牵头单位：县财政局；配合单位：县审计局 (or 牵头：… on a line, 配合：… on the next): the
+    labels were read as parts of the units' names, all of them leads."""
+    text = ("某某县2024年政务公开工作要点\n为做好2024年政务公开工作，制定本要点。\n序号 | 工作任务 | 责任单位 | 完成时限 |\n"
+            "1 | 做好财政预决算公开。 | 牵头单位：县财政局；配合单位：县审计局 | 年底前 |\n"
+            "2 | 做好政策文件解读。 | 牵头：县司法局，配合：县直各单位 | 持续推进 |\n")
+    doc = parse_text(text, "labelled.txt")
+    assert rows(doc, "path", "lead_units", "cooperating_units", "deadline") == [
+        ("1", ["县财政局"], ["县审计局"], "年底前"), ("2", ["县司法局"], ["县直各单位"], "持续推进")]
+
+
 def test_a_units_cell_marking_the_unit_that_leads():
     """责任单位 | 县财政局（牵头）、县审计局: the marked unit leads and the others cooperate (both were
     leads, one of them named with its mark)."""

@@ -101,8 +101,9 @@ from .units import Marker, UnitParser, lead_tagged
 #: portal's footer lines, 【我要纠错】, 【责任编辑：…】, 打印本页 关闭窗口, 上一条：…, 视力保护色 …; 1.72:
 #: an item's label lines before its labelled content, 牵头单位：… / 工作内容：…, make one task; 1.73: 负责单位,
 #: 主管部门, 执行单位, 牵头负责单位 … are labels, 负责单位, 实施单位 … task-table columns; 1.74: a table
-#: written one cell per line between | lines is rebuilt row by row).
-PARSER_VERSION = "1.74"
+#: written one cell per line between | lines is rebuilt row by row; 1.75: a units cell with labels,
+#: 牵头单位：…；配合单位：…).
+PARSER_VERSION = "1.75"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -415,7 +416,10 @@ class PlanParser:
             if space and "\n" not in head and _is_heading(tidy(head)) and len(tidy(rest)) > len(tidy(head)):
                 row["task"], row["requirement"] = head, rest
         named = row["lead"] + row["cooperating"]
-        if any(u.endswith(self.p.verbs) for u in named) and (said := self.units.line_marker("，".join(named))):
+        if any(":" in u or "：" in u for u in named) and (said := self.units.parse_fields("；".join(named))):
+            row["lead"], row["cooperating"] = said.lead, said.cooperating  # a cell 牵头单位：…；配合单位：…
+            row["deadline"] = row["deadline"] or said.deadline
+        elif any(u.endswith(self.p.verbs) for u in named) and (said := self.units.line_marker("，".join(named))):
             row["lead"], row["cooperating"] = said.lead, said.cooperating  # a cell 办公室牵头，各科室配合
         elif not row["cooperating"] and (tagged := lead_tagged(row["lead"])):
             row["lead"], row["cooperating"] = tagged  # a cell 县财政局（牵头）、县审计局
