@@ -349,6 +349,18 @@ def test_a_units_cell_with_labels():
         ("1", ["县财政局"], ["县审计局"], "年底前"), ("2", ["县司法局"], ["县直各单位"], "持续推进")]
 
 
+def test_a_task_table_whose_units_are_a_marker_in_the_content_cell():
+    """序号 | 工作任务 | 工作内容 | 完成时限, the content closed by its marker (…。（责任单位：县财政局）):
+    the table has no units column, so its tasks had no units."""
+    text = ("某某县2024年政务公开工作要点\n为做好2024年政务公开工作，制定本要点。\n序号 | 工作任务 | 工作内容 | 完成时限 |\n"
+            "1 | 做好财政预决算公开 | 及时公开政府预决算。（责任单位：县财政局） | 年底前 |\n"
+            "2 | 做好政策文件解读 | 做好重要政策解读。（县司法局牵头，县直各单位配合） | 持续推进 |\n")
+    doc = parse_text(text, "content-marker.txt")
+    assert rows(doc, "path", "lead_units", "cooperating_units", "deadline") == [
+        ("1", ["县财政局"], [], "年底前"), ("2", ["县司法局"], ["县直各单位"], "持续推进")]
+    assert doc.tasks[0].content == "做好财政预决算公开。及时公开政府预决算。"
+
+
 def test_a_units_cell_marking_the_unit_that_leads():
     """责任单位 | 县财政局（牵头）、县审计局: the marked unit leads and the others cooperate (both were
     leads, one of them named with its mark)."""

@@ -102,8 +102,8 @@ from .units import Marker, UnitParser, lead_tagged
 #: an item's label lines before its labelled content, 牵头单位：… / 工作内容：…, make one task; 1.73: 负责单位,
 #: 主管部门, 执行单位, 牵头负责单位 … are labels, 负责单位, 实施单位 … task-table columns; 1.74: a table
 #: written one cell per line between | lines is rebuilt row by row; 1.75: a units cell with labels,
-#: 牵头单位：…；配合单位：…).
-PARSER_VERSION = "1.75"
+#: 牵头单位：…；配合单位：…; 1.76: a marker closing a table row's text cell gives its units).
+PARSER_VERSION = "1.76"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60
@@ -427,6 +427,11 @@ class PlanParser:
             row["lead"], row["cooperating"] = row["lead"][:1], row["lead"][1:]
         task_text = tidy(row["task"])
         requirement = tidy(row["requirement"])
+        if not (row["lead"] or row["cooperating"]) and (said := self.units.find(requirement or task_text)):
+            row["lead"], row["cooperating"] = said[-1].lead, said[-1].cooperating  # a marker in a cell of the
+            row["deadline"] = row["deadline"] or said[-1].deadline  # row's text: …。（责任单位：县财政局）
+            requirement, task_text = (self._strip_markers(requirement), task_text) if requirement else (
+                requirement, self._strip_markers(task_text))
         text = tidy(" ".join(c for c in content.split("\t") if not is_number(c.strip())))  # its 序号 is no text
         task = Task(path, task_text.rstrip("。"), text, row["lead"], row["cooperating"], row.get("deadline"),
                     layout="table")
