@@ -128,6 +128,9 @@ def _cities_by_short_name() -> list[tuple[str, dict]]:
        st.sampled_from(["", "经济技术", "高新技术产业", "火炬高新", "临空经济", "西海岸", "综合保税", "国际陆港", "工业"]),
        st.sampled_from(["新区", "开发区", "园区", "高新区", "示范区", "实验区"]), st.booleans(),
        st.sampled_from(["", "（经开区）", "(保税区)"]), st.integers(2016, 2025))
+@example(("博尔塔拉州", {"name": "博尔塔拉蒙古自治州", "adcode": "652700", "level": "city", "parent": "",
+                         "province": "新疆维吾尔自治区", "aliases": "博尔塔拉州;博州", "abbr": "", "notes": ""}),
+         "高新技术产业", "开发区", True, "（经开区）", 2016)  # an issuer of 44 characters: names were cut at 40
 def test_a_zone_named_after_its_city_is_the_zone_not_the_city(city, words, suffix, full, other, year):
     """A development zone or new area issues its own plan (兰州新区管委会, 苏州工业园区管理委员会):
     the plan is the zone's, under its city, flagged as missing from the table — not the city's

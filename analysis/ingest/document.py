@@ -102,8 +102,9 @@ from .units import Marker, UnitParser, lead_tagged
 #: an item's label lines before its labelled content, 牵头单位：… / 工作内容：…, make one task; 1.73: 负责单位,
 #: 主管部门, 执行单位, 牵头负责单位 … are labels, 负责单位, 实施单位 … task-table columns; 1.74: a table
 #: written one cell per line between | lines is rebuilt row by row; 1.75: a units cell with labels,
-#: 牵头单位：…；配合单位：…; 1.76: a marker closing a table row's text cell gives its units).
-PARSER_VERSION = "1.76"
+#: 牵头单位：…；配合单位：…; 1.76: a marker closing a table row's text cell gives its units; 1.77: an
+#: issuer's name of up to 60 characters).
+PARSER_VERSION = "1.77"
 #: Seconds one document's text may take to parse (real plans take well under one): a guard against
 #: pathological text (megabytes of brackets or numbering) holding up a build.
 PARSE_SECONDS = 60

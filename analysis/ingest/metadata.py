@@ -12,18 +12,18 @@ from .patterns import Patterns
 _BULLET = re.compile(r"^[\s\-•·*●▪◆]+")
 ORG_SUFFIX = ("办公室", "办公厅", "人民政府", "管委会", "管理委员会", "委员会", "领导小组", "政府", "局", "厅",
               "中心", "小组")
-_ORG = r"[\u4e00-\u9fff（）()〔〕]{2,40}?(?:" + "|".join(ORG_SUFFIX) + ")"
+_ORG = r"[\u4e00-\u9fff（）()〔〕]{2,60}?(?:" + "|".join(ORG_SUFFIX) + ")"
 _SIGN_DATE = rf"(?:(?:19|20)\d{{2}}\s*[年月]\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|{CN_DATE_TEXT})(?![前后起至内以之])"
 #: Organisation followed by a date: the signature of a notice or of the plan.
 SIGNATURE = re.compile(rf"(?:^|(?<=[\s。）)]))(?P<org>{_ORG})[ \t]*\n?[ \t]*(?P<date>{_SIGN_DATE})\s*(?:印发|发布|制发)?")
 #: A date alone on its line, possibly after an organisation line.
 DATE_LINE = re.compile(rf"^\s*(?P<date>{_SIGN_DATE})\s*(?:印发|发布|制发)?\s*$")
 ORG_LINE = re.compile(rf"^\s*(?P<org>{_ORG})\s*$")
-NOTICE = re.compile(r"(?:^|(?<=\s))(?P<issuer>[\u4e00-\u9fff（）()]{2,40}?)?关于(?:印发|转发|发布|下达)"
+NOTICE = re.compile(r"(?:^|(?<=\s))(?P<issuer>[\u4e00-\u9fff（）()]{2,60}?)?关于(?:印发|转发|发布|下达)"
                     r"(?P<what>[^。，,；;：:\n]{2,80}?)的?通知(?=\s|$)")
 #: A notice without 关于, as a party and government office issue one together, its 文号 after it:
 #: 中共岳阳市委办公室岳阳市人民政府办公室印发《关于…的实施意见》的通知(岳办发〔2017〕2号).
-NOTICE_ISSUED = re.compile(r"^(?P<issuer>[\u4e00-\u9fff（）()]{2,40}?(?:办公室|办公厅))(?:印发|转发)(?P<what>《[^》\n]{2,80}》)"
+NOTICE_ISSUED = re.compile(r"^(?P<issuer>[\u4e00-\u9fff（）()]{2,60}?(?:办公室|办公厅))(?:印发|转发)(?P<what>《[^》\n]{2,80}》)"
                            r"的通知(?:[（(](?P<number>[^）)\n]{3,24})[）)])?\s*$")
 _PARTY_OFFICE = re.compile(r"^中共[\u4e00-\u9fff]{2,20}?委办公[室厅]\s*(?=\S)")
 _ANY_NOTICE = re.compile(r"[\u4e00-\u9fff（）()]{0,30}关于[^。，,；;：:\n]{2,80}的(?:通知|意见|函|报告)")
