@@ -429,10 +429,12 @@ class PlanParser:
         task_text = tidy(row["task"])
         requirement = tidy(row["requirement"])
         if not (row["lead"] or row["cooperating"]) and (said := self.units.find(requirement or task_text)):
-            row["lead"], row["cooperating"] = said[-1].lead, said[-1].cooperating  # a marker in a cell of the
-            row["deadline"] = row["deadline"] or said[-1].deadline  # row's text: …。（责任单位：县财政局）
-            requirement, task_text = (self._strip_markers(requirement), task_text) if requirement else (
-                requirement, self._strip_markers(task_text))
+            row["lead"], row["cooperating"] = said[-1].lead, said[-1].cooperating  # a marker closing the row's
+            row["deadline"] = row["deadline"] or said[-1].deadline  # text cell: …。（责任单位：县财政局）
+            if requirement:
+                requirement = self._strip_markers(requirement)
+            else:
+                task_text = self._strip_markers(task_text)
         text = tidy(" ".join(c for c in content.split("\t") if not is_number(c.strip())))  # its 序号 is no text
         task = Task(path, task_text.rstrip("。"), text, row["lead"], row["cooperating"], row.get("deadline"),
                     layout="table")
@@ -454,7 +456,7 @@ class PlanParser:
         tasks: list[Task] = []
         sections: dict[int, Task] = {}  # id(node) → the heading whose marker its tasks share
         by_node: dict[int, list[Task]] = {}  # id(leaf) → its tasks
-        lead = None  # the last table row's cells before its 序号, and how many followed it
+        above = None  # the last table row's cells before its 序号, and how many followed it
         inherited = 0
         for node in walk(roots):
             if self._is_preamble(node, body):
@@ -463,7 +465,7 @@ class PlanParser:
             content = body[node.marker.end: node.content_end]
             if node.is_leaf:
                 in_table = columns is not None and node.content_end > header.start()  # items above it are prose
-                content, lead = _row_content(node, body, content, lead) if in_table else (content, None)
+                content, above = _row_content(node, body, content, above) if in_table else (content, None)
                 own = self._tasks_from(path, content, columns if in_table else None, first_leads)
                 heading = _section_of(node, sections)
                 for task in own if heading else ():
@@ -693,12 +695,12 @@ class PlanParser:
 _STOPS = ("。", "；", ";", "：", ":")
 
 
-def _row_content(node: Node, body: str, content: str, lead: tuple[str, int] | None) -> tuple[str, tuple[str, int] | None]:
+def _row_content(node: Node, body: str, content: str, above: tuple[str, int] | None) -> tuple[str, tuple[str, int] | None]:
     """A table row's cells: `content` (from its 序号 on) with the cells before it — its own (工作任务 |
     序号 | 要求: its marker runs from the start of its line), or its heading's (`_row_cells`), or, in
     a table of the first kind, the row above's when a merged cell left them empty or a scraped page
-    left them out (the row has as many cells after its 序号 as that row: `lead`, that row's cells
-    before its 序号 and how many followed it). Returns them and the `lead` for the next row."""
+    left them out (the row has as many cells after its 序号 as that row: `above`, that row's cells
+    before its 序号 and how many followed it). Returns them and the `above` for the next row."""
     own = body[node.marker.start: node.marker.end]
     before, _, number = own.rpartition("\t")
     after = content.removeprefix("\t").split("\n")[0].count("\t") + 1
@@ -706,8 +708,8 @@ def _row_content(node: Node, body: str, content: str, lead: tuple[str, int] | No
         return own + content, (before, after)
     if cells := _row_cells(node, body):  # (a 序号's content starts with its tab)
         return cells + content.removeprefix("\t"), None
-    if lead and after == lead[1]:
-        return f"{lead[0]}\t{number}{content}", lead
+    if above and after == above[1]:
+        return f"{above[0]}\t{number}{content}", above
     return content, None
 
 

@@ -126,9 +126,11 @@ def _pipe_rows(cells: list[str], patterns: Patterns) -> list[str] | None:
     """The header and rows of a table given cell by cell, or None: each row is found by its 序号
     (1, 2, 3 … in order), with as many cells before it as the first row has (fewer where a merged
     cell was left out) and the rest of the header's width after it."""
-    width = 0
-    while width < len(cells) and [n for n, _ in _column_names(cells[width], patterns)] == [re.sub(r"\s", "", cells[width])]:
-        width += 1
+    roles = []  # of the leading cells that are each a column's name
+    while len(roles) < len(cells) and len(names := _column_names(cells[len(roles)], patterns)) == 1 \
+            and names[0][0] == re.sub(r"\s", "", cells[len(roles)]):
+        roles.append(names[0][1])
+    width = len(roles)
     if width < 3:
         return None
     header, data = cells[:width], cells[width:]
@@ -138,9 +140,8 @@ def _pipe_rows(cells: list[str], patterns: Patterns) -> list[str] | None:
             numbers.append(k)
     if len(numbers) < 2:
         return None
-    named = any(role == "number" for name in header for _, role in _column_names(name, patterns))
     before = numbers[0]
-    after = (width if named else width + 1) - before - 1
+    after = (width if "number" in roles else width + 1) - before - 1
     rows, end = ["\t".join(header)], 0
     for n, k in enumerate(numbers):
         stop = numbers[n + 1] if n + 1 < len(numbers) else len(data)

@@ -78,15 +78,16 @@ def candidates(text: str) -> list[Marker]:
     序号 cell after cells that carry no marker (工作任务 | 序号 | 要求 …) starts its row: the marker
     runs from the start of its line, so those cells are the row's, not the end of the row above.
     The numbers in the cells after a 序号 (a requirement cell listing 1.… 2.…) are the row's text."""
-    out, rows, numbered = [], [], []  # 序号 cells after a tab; the rows a 序号 numbers (its end, its line's)
+    out, rows = [], []  # rows: the indices in `out` of 序号 cells after a tab
+    cells = (0, 0)  # where the cells after the last 序号 run: to the end of its line
     for m in MARKER.finditer(text):
-        kind = next(k for k in ("part", "pcn", "pnum", "cn", "cn2", "num", "circ", "row", "cnrow") if m.group(k))
-        if numbered and numbered[-1][0] <= m.start() < numbered[-1][1]:
+        if cells[0] <= m.start() < cells[1]:
             continue
+        kind = next(k for k in ("part", "pcn", "pnum", "cn", "cn2", "num", "circ", "row", "cnrow") if m.group(k))
+        after_tab = kind == "row" and m.start() > 0 and text[m.start() - 1] == "\t"
         if kind == "row":
-            numbered.append((m.end(), (text.find("\n", m.end()) + 1 or len(text) + 1) - 1))
-        if kind == "row" and m.start() > 0 and text[m.start() - 1] == "\t":
-            rows.append(len(out))
+            line_end = text.find("\n", m.end())
+            cells = (m.end(), len(text) if line_end < 0 else line_end)
         raw = m.group(f"{kind}_n") if kind != "circ" else m.group(kind)
         if kind == "circ":
             number = ord(raw) - ord("①") + 1
@@ -106,6 +107,8 @@ def candidates(text: str) -> list[Marker]:
             boundary = "none"
         if kind == "num" and text[max(0, m.start() - 3): m.start()].endswith(_NO_NUM_BEFORE):
             continue
+        if after_tab:
+            rows.append(len(out))
         out.append(Marker(m.start(), m.end(), kind, number, _label(kind, raw, number), boundary))
     for i in rows:
         line = text.rfind("\n", 0, out[i].start) + 1
